@@ -1,0 +1,45 @@
+//! `inlet completions SHELL`, and the hidden generator that writes `completions/` and `man/`
+//! from the clap model (a test keeps the committed files fresh).
+
+use std::path::Path;
+
+use clap::CommandFactory as _;
+use clap_complete::Shell;
+
+use crate::cli::{Cli, CompletionsArgs, GenerateArgs};
+use crate::error::ExitStatus;
+
+pub(super) fn run(args: &CompletionsArgs) -> anyhow::Result<ExitStatus> {
+    let mut command = Cli::command();
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(args.shell, &mut command, "inlet", &mut out);
+    Ok(ExitStatus::Success)
+}
+
+pub(super) fn generate(args: &GenerateArgs) -> anyhow::Result<ExitStatus> {
+    generate_files(&args.root)?;
+    Ok(ExitStatus::Success)
+}
+
+/// Writes every shell's completions into `ROOT/completions` and one man page per command into
+/// `ROOT/man`.
+pub fn generate_files(root: &Path) -> anyhow::Result<()> {
+    let completions = root.join("completions");
+    fs_err::create_dir_all(&completions)?;
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Elvish,
+    ] {
+        let mut command = Cli::command();
+        clap_complete::generate_to(shell, &mut command, "inlet", &completions)?;
+    }
+    let man = root.join("man");
+    fs_err::create_dir_all(&man)?;
+    let mut command = Cli::command();
+    command.build();
+    clap_mangen::generate_to(command, &man)?;
+    Ok(())
+}

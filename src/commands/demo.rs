@@ -1,0 +1,134 @@
+//! `inlet demo`: the whole pipeline against the built-in sandbox, in a temporary home, showing
+//! each step: connect, fetch (with progress), status, export, disconnect.
+
+use std::time::Duration;
+
+use crate::catalog::Catalog;
+use crate::cli::DemoArgs;
+use crate::context::Context;
+use crate::error::ExitStatus;
+use crate::export::Format;
+use crate::ids::ConnectionId;
+use crate::paths::Paths;
+use crate::sandbox::{self, Sandbox, SandboxConfig};
+use crate::secrets::{self, SecretBackend};
+
+const SEED: u64 = 42;
+
+pub(super) async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<ExitStatus> {
+    let printer = ctx.printer;
+    let home = tempfile::Builder::new()
+        .prefix("inlet-demo-")
+        .tempdir()?
+        .keep();
+    let mut demo = ctx.clone();
+    demo.paths = Paths::resolve(Some(&home))?;
+    demo.paths.ensure_data_dir()?;
+    printer.status(&format!(
+        "inlet demo: a temporary home at `{}`\n",
+        home.display()
+    ));
+
+    let config = SandboxConfig {
+        addr: ([127, 0, 0, 1], 0).into(),
+        seed: SEED,
+        records: args.records,
+        latency: Duration::from_millis(args.latency),
+    };
+    let sandbox = Sandbox::bind(config).await?;
+    let endpoint = sandbox
+        .endpoints()
+        .into_iter()
+        .find(|endpoint| endpoint.provider == "hubspot")
+        .ok_or_else(|| anyhow::anyhow!("the sandbox serves no HubSpot emulation"))?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(sandbox.serve(async move {
+        let _ = stopped.await;
+    }));
+    printer.status(&format!(
+        "1. Sandbox: a HubSpot emulation at {}",
+        endpoint.base_url
+    ));
+
+    demo.secrets = match secrets::probe(&SecretBackend::Keychain) {
+        Ok(()) => {
+            printer.status("   Secrets go to your OS keychain, and are removed again at the end.");
+            SecretBackend::Keychain
+        }
+        Err(error) => {
+            let file = home.join("demo-secrets.json");
+            printer.warn(&format!("{error}."));
+            printer.status(&format!(
+                "   The demo keeps its one sandbox secret in a temporary file store instead: `{}` (plaintext, mode 0600).\n   Real commands never do this: they need a keychain, or `INLET_TOKEN_<CLIENT>_<NAME>`.",
+                file.display()
+            ));
+            SecretBackend::TemporaryFile(file)
+        }
+    };
+
+    let result = pipeline(&demo, &endpoint).await;
+    let _ = stop.send(());
+    let _ = server.await;
+    result?;
+    printer.status(&format!(
+        "\nDone. Everything is in `{}`; delete it when you are finished.\nConnect a real account with `inlet connect hubspot --client CLIENT`.",
+        home.display()
+    ));
+    Ok(ExitStatus::Success)
+}
+
+async fn pipeline(demo: &Context, endpoint: &sandbox::ProviderEndpoint) -> anyhow::Result<()> {
+    let printer = demo.printer;
+    let catalog = Catalog::load()?;
+    let provider = catalog.get("hubspot")?;
+    let id = ConnectionId::new("demo", "hubspot")?;
+    let token = secrecy::SecretString::from(endpoint.credential.clone());
+
+    printer.status(&format!(
+        "\n2. Connect: `inlet connect hubspot --client demo --base-url {}`",
+        endpoint.base_url
+    ));
+    super::connect::connect(demo, provider, &id, &endpoint.base_url, &token).await?;
+
+    printer.status("\n3. Fetch: `inlet fetch demo/hubspot`");
+    let reports = super::fetch::fetch(demo, &[id.to_string()], None).await?;
+    let mut table =
+        crate::output::table(&["STREAM", "OUTCOME", "NEW", "UPDATED", "PAGES", "REQUESTS"]);
+    for report in &reports {
+        for stream in &report.streams {
+            table.add_row(vec![
+                stream.stream.clone(),
+                stream.outcome.as_str().to_owned(),
+                stream.records_new.to_string(),
+                stream.records_updated.to_string(),
+                stream.pages.to_string(),
+                stream.requests.to_string(),
+            ]);
+        }
+        if let Some(error) = &report.error {
+            anyhow::bail!("the demo fetch failed: {error}");
+        }
+    }
+    printer.text_data(&table.to_string())?;
+
+    printer.status("\n4. Status: `inlet status`");
+    let rows = super::status::collect(demo, &[], None)?;
+    super::status::render(demo, &rows)?;
+
+    printer.status("\n5. Export: `inlet export --client demo`");
+    let (path, summary) = super::export::export_client(demo, "demo", None, Format::Json)?;
+    let shown = path
+        .map(|path| path.display().to_string())
+        .unwrap_or_default();
+    printer.done(&format!(
+        "Exported {} contacts, {} companies and {} deals to `{shown}`",
+        summary.contacts, summary.companies, summary.deals
+    ));
+
+    printer.status(
+        "\n6. Disconnect: `inlet disconnect demo/hubspot --yes` (cached data and the export stay)",
+    );
+    let mut store = demo.store()?;
+    super::disconnect::disconnect(demo, &mut store, &id, false)?;
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! `inlet export`: write a client's normalized document, atomically.
+
+use std::io::{BufWriter, Write as _};
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use serde_json::json;
+
+use crate::catalog::Catalog;
+use crate::cli::{ExportArgs, ExportFormat};
+use crate::context::Context;
+use crate::error::ExitStatus;
+use crate::export::{self, Format, Summary};
+use crate::ids;
+
+use super::fetch::unknown_client;
+
+pub(super) fn run(ctx: &Context, args: &ExportArgs) -> anyhow::Result<ExitStatus> {
+    let format = match args.format {
+        ExportFormat::Json => Format::Json,
+        ExportFormat::Ndjson => Format::Ndjson,
+    };
+    let (path, summary) = export_client(ctx, &args.client, args.out.as_deref(), format)?;
+    if let Some(path) = path {
+        if ctx.printer.json() {
+            ctx.printer
+                .json_data(&json!({ "schema_version": 1, "path": path, "export": summary }))?;
+        }
+        ctx.printer.done(&format!(
+            "Exported `{}`: {} contacts, {} companies, {} deals from {} connection(s) to `{}`",
+            summary.client,
+            summary.contacts,
+            summary.companies,
+            summary.deals,
+            summary.connections,
+            path.display()
+        ));
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Exports a client; returns the path written (`None` for stdout). Shared with `inlet demo`.
+pub(super) fn export_client(
+    ctx: &Context,
+    client: &str,
+    out: Option<&std::path::Path>,
+    format: Format,
+) -> anyhow::Result<(Option<PathBuf>, Summary)> {
+    ids::check_client(client)?;
+    let store = ctx
+        .existing_store()?
+        .ok_or_else(|| unknown_client(client))?;
+    if !store.client_known(client)? {
+        return Err(unknown_client(client).into());
+    }
+    let catalog = Catalog::load()?;
+    if out.is_some_and(|path| path.as_os_str() == "-") {
+        let mut stdout = ctx.printer.data();
+        let summary = export::write(&store, &catalog, client, format, &mut stdout)?;
+        return Ok((None, summary));
+    }
+    let path = match out {
+        Some(path) => std::path::absolute(path)?,
+        None => {
+            let extension = if format == Format::Ndjson {
+                "ndjson"
+            } else {
+                "json"
+            };
+            ctx.paths
+                .exports_dir()
+                .join(format!("{client}.{extension}"))
+        }
+    };
+    let dir = path
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    fs_err::create_dir_all(&dir)?;
+    // Written beside the target and renamed over it: a dashboard never reads half a file, and
+    // a failed export leaves the previous one in place.
+    let temp = tempfile::NamedTempFile::new_in(&dir)
+        .with_context(|| format!("cannot write in `{}`", dir.display()))?;
+    let mut writer = BufWriter::new(temp);
+    let summary = export::write(&store, &catalog, client, format, &mut writer)?;
+    writer.flush()?;
+    let temp = writer.into_inner().map_err(|error| error.into_error())?;
+    temp.as_file().sync_all()?;
+    temp.persist(&path)
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    Ok((Some(path), summary))
+}

@@ -1,0 +1,64 @@
+//! One file per command; each orchestrates one user action. This file only dispatches.
+
+mod completions;
+mod connect;
+mod demo;
+mod disconnect;
+mod export;
+mod fetch;
+mod sandbox;
+mod status;
+
+use crate::cli::{Cli, Command};
+use crate::context::Context;
+use crate::error::ExitStatus;
+use crate::output::Printer;
+
+pub use completions::generate_files;
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
+    // Commands that touch no user data run before the context resolves paths, so they work on
+    // a machine with no home folder.
+    match cli.command {
+        Command::Completions(args) => return completions::run(&args),
+        Command::Generate(args) => return completions::generate(&args),
+        Command::Sandbox(args) => return sandbox::run(printer, &args).await,
+        _ => {}
+    }
+    let ctx = Context::new(&cli.global, printer)?;
+    match cli.command {
+        Command::Connect(args) => connect::run(&ctx, &args).await,
+        Command::Fetch(args) => fetch::run(&ctx, &args).await,
+        Command::Status(args) => status::run(&ctx, &args),
+        Command::Export(args) => export::run(&ctx, &args),
+        Command::Disconnect(args) => disconnect::run(&ctx, &args),
+        Command::Demo(args) => demo::run(&ctx, &args).await,
+        Command::Completions(_) | Command::Generate(_) | Command::Sandbox(_) => {
+            Ok(ExitStatus::Success)
+        }
+    }
+}
+
+/// Asks a yes/no question on the terminal; anything but `y`/`yes` is no.
+fn confirm(question: &str) -> anyhow::Result<bool> {
+    use std::io::{BufRead as _, Write as _};
+    let mut err = std::io::stderr();
+    write!(err, "{question} [y/N] ")?;
+    err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory as _;
+        crate::cli::Cli::command().debug_assert();
+    }
+}

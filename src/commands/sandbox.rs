@@ -1,0 +1,84 @@
+//! `inlet sandbox`: serve the provider emulations on loopback until Ctrl-C.
+
+use std::io::Write as _;
+use std::time::Duration;
+
+use crate::cli::SandboxArgs;
+use crate::error::{ExitStatus, UserError};
+use crate::output::Printer;
+use crate::sandbox::{Sandbox, SandboxConfig};
+
+pub(super) async fn run(printer: Printer, args: &SandboxArgs) -> anyhow::Result<ExitStatus> {
+    if !args.addr.ip().is_loopback() {
+        return Err(UserError::usage(format!(
+            "the sandbox listens on loopback only, not `{}`",
+            args.addr
+        ))
+        .hint("use `--addr 127.0.0.1:PORT`")
+        .into());
+    }
+    let config = SandboxConfig {
+        addr: args.addr,
+        seed: args.seed,
+        records: args.records,
+        latency: Duration::from_millis(args.latency),
+    };
+    let sandbox = Sandbox::bind(config).await?;
+    let endpoints = sandbox.endpoints();
+    if printer.json() {
+        // One line, flushed, so a script can read it and then connect.
+        let mut out = printer.data();
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "schema_version": 1, "address": sandbox.local_addr().to_string(), "providers": endpoints })
+        )?;
+        out.flush()?;
+    } else {
+        let mut text = format!(
+            "inlet sandbox listening on http://{} (Ctrl-C stops it)\n",
+            sandbox.local_addr()
+        );
+        for endpoint in &endpoints {
+            let counts: Vec<String> = endpoint
+                .streams
+                .iter()
+                .map(|count| format!("{} {}", count.stream, count.records))
+                .collect();
+            text.push_str(&format!(
+                "\n{}\n  base URL:   {}\n  credential: {}\n  records:    {}\n  connect:    printf %s '{}' | inlet connect {} --client demo --base-url {} --token-stdin\n",
+                endpoint.provider,
+                endpoint.base_url,
+                endpoint.credential,
+                counts.join(", "),
+                endpoint.credential,
+                endpoint.provider,
+                endpoint.base_url,
+            ));
+        }
+        printer.text_data(&text)?;
+    }
+    sandbox.serve(shutdown_signal()).await?;
+    Ok(ExitStatus::Success)
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,53 @@
+//! What every command needs: the printer, the paths, the secret store choice, the cache.
+//!
+//! Building a context does no I/O, so `completions` and `--help` work on a broken setup.
+
+use std::io::IsTerminal as _;
+
+use crate::cli::GlobalArgs;
+use crate::output::Printer;
+use crate::paths::Paths;
+use crate::secrets::SecretBackend;
+use crate::store::Store;
+
+/// Resolved settings for one invocation.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub printer: Printer,
+    pub paths: Paths,
+    pub secrets: SecretBackend,
+    /// Prompts are allowed: stdin and stderr are terminals and `--no-input` is not set.
+    pub interactive: bool,
+    pub verbose: u8,
+}
+
+impl Context {
+    /// Resolves paths and prompt policy from the global flags.
+    pub fn new(global: &GlobalArgs, printer: Printer) -> anyhow::Result<Self> {
+        let paths = Paths::resolve(global.home.as_deref())?;
+        let interactive =
+            !global.no_input && std::io::stdin().is_terminal() && printer.stderr_is_terminal();
+        Ok(Self {
+            printer,
+            paths,
+            secrets: SecretBackend::Keychain,
+            interactive,
+            verbose: global.verbose,
+        })
+    }
+
+    /// Opens the cache, creating it (0700 folder, 0600 file) and migrating it as needed.
+    pub fn store(&self) -> anyhow::Result<Store> {
+        self.paths.ensure_data_dir()?;
+        Ok(Store::open(&self.paths.database())?)
+    }
+
+    /// Opens the cache only if it exists: read-only commands must not create files.
+    pub fn existing_store(&self) -> anyhow::Result<Option<Store>> {
+        if self.paths.database().exists() {
+            self.store().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}

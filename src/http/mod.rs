@@ -1,0 +1,370 @@
+//! The one HTTP client: timeouts, retries with backoff and `Retry-After`, error classification,
+//! and redaction. The only place a secret is exposed: when the `Authorization` header is built.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use secrecy::{ExposeSecret as _, SecretString};
+use serde_json::Value;
+
+use crate::error::{Classify, ExitStatus};
+use crate::output::sanitize;
+
+/// Errors of a provider call. Messages are sanitized and never carry the credential.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("cannot reach `{url}`: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("the provider rejected the credential (HTTP {status}): {message}")]
+    Unauthorized { status: u16, message: String },
+    #[error("the provider is still rate limiting after {attempts} attempts (HTTP 429): {message}")]
+    RateLimited { attempts: u32, message: String },
+    #[error("the provider failed (HTTP {status}) after {attempts} attempts: {message}")]
+    Server {
+        status: u16,
+        attempts: u32,
+        message: String,
+    },
+    #[error("the provider refused the request (HTTP {status}): {message}")]
+    Client { status: u16, message: String },
+    #[error("the provider sent a response that is not the expected JSON from `{url}`: {reason}")]
+    Decode { url: String, reason: String },
+    #[error("`{url}` is not a valid URL")]
+    BadUrl { url: String },
+}
+
+impl HttpError {
+    /// True when the credential is the problem (reconnect).
+    pub fn is_credentials(&self) -> bool {
+        matches!(self, Self::Unauthorized { .. })
+    }
+}
+
+impl Classify for HttpError {
+    fn status(&self) -> ExitStatus {
+        match self {
+            Self::Unauthorized { .. } => ExitStatus::Credentials,
+            Self::BadUrl { .. } => ExitStatus::Usage,
+            _ => ExitStatus::Failure,
+        }
+    }
+
+    fn hints(&self) -> Vec<String> {
+        match self {
+            Self::Unreachable { .. } => {
+                vec!["check the network and the base URL (`--base-url` when connecting)".to_owned()]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A successful JSON response and what it cost.
+#[derive(Debug)]
+pub struct Response {
+    pub body: Value,
+    /// Requests sent, retries included.
+    pub requests: u32,
+}
+
+/// Retry bounds for transient failures.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub max_attempts: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 6,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The HTTP client, one per process.
+#[derive(Debug, Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    retry: RetryPolicy,
+}
+
+impl Http {
+    /// Builds the client: rustls with the platform's roots, bounded timeouts, and a user agent
+    /// that names inlet.
+    pub fn new() -> anyhow::Result<Self> {
+        // Several crates may race to install a provider; the first wins and that is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("inlet/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .build()?;
+        Ok(Self {
+            client,
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    /// Replaces the retry policy (tests and the demo use shorter waits).
+    #[must_use]
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// `GET base+path?query` with a bearer token, retrying transient failures.
+    pub async fn get_json(
+        &self,
+        base_url: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        token: &SecretString,
+    ) -> Result<Response, HttpError> {
+        let url = join(base_url, path)?;
+        let shown = redact(&url);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            tracing::debug!(url = %shown, attempt, "GET");
+            let mut header =
+                reqwest::header::HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
+                    .map_err(|_| HttpError::Unauthorized {
+                        status: 0,
+                        message: "the credential holds characters that cannot be sent in a header"
+                            .to_owned(),
+                    })?;
+            header.set_sensitive(true);
+            let sent = self
+                .client
+                .get(url.clone())
+                .query(query)
+                .header(reqwest::header::AUTHORIZATION, header)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .send()
+                .await;
+            let response = match sent {
+                Ok(response) => response,
+                Err(error) => {
+                    let reason = transport_reason(&error);
+                    if attempt < self.retry.max_attempts {
+                        tracing::debug!(url = %shown, attempt, %reason, "transport error, retrying");
+                        tokio::time::sleep(self.backoff(attempt)).await;
+                        continue;
+                    }
+                    return Err(HttpError::Unreachable { url: shown, reason });
+                }
+            };
+            let status = response.status();
+            let retry_after = retry_after(response.headers());
+            let text = match response.text().await {
+                Ok(text) => text,
+                Err(error) if attempt < self.retry.max_attempts => {
+                    tracing::debug!(url = %shown, attempt, reason = %transport_reason(&error), "body cut short, retrying");
+                    tokio::time::sleep(self.backoff(attempt)).await;
+                    continue;
+                }
+                Err(error) => {
+                    return Err(HttpError::Unreachable {
+                        url: shown,
+                        reason: transport_reason(&error),
+                    });
+                }
+            };
+            tracing::debug!(url = %shown, status = status.as_u16(), bytes = text.len(), "response");
+            if status.is_success() {
+                return match serde_json::from_str(&text) {
+                    Ok(body) => Ok(Response {
+                        body,
+                        requests: attempt,
+                    }),
+                    Err(_) if attempt < self.retry.max_attempts => {
+                        tracing::debug!(url = %shown, attempt, "malformed JSON, retrying");
+                        tokio::time::sleep(self.backoff(attempt)).await;
+                        continue;
+                    }
+                    Err(error) => Err(HttpError::Decode {
+                        url: shown,
+                        reason: error.to_string(),
+                    }),
+                };
+            }
+            let message = provider_message(&text, token);
+            match status {
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                    return Err(HttpError::Unauthorized {
+                        status: status.as_u16(),
+                        message,
+                    });
+                }
+                StatusCode::TOO_MANY_REQUESTS => {
+                    if attempt >= self.retry.max_attempts {
+                        return Err(HttpError::RateLimited {
+                            attempts: attempt,
+                            message,
+                        });
+                    }
+                    let wait = retry_after
+                        .unwrap_or_else(|| self.backoff(attempt))
+                        .min(self.retry.max_delay);
+                    tracing::info!(url = %shown, wait = ?wait, "rate limited, waiting");
+                    tokio::time::sleep(wait).await;
+                }
+                status if status.is_server_error() => {
+                    if attempt >= self.retry.max_attempts {
+                        return Err(HttpError::Server {
+                            status: status.as_u16(),
+                            attempts: attempt,
+                            message,
+                        });
+                    }
+                    tokio::time::sleep(retry_after.unwrap_or_else(|| self.backoff(attempt))).await;
+                }
+                status => {
+                    return Err(HttpError::Client {
+                        status: status.as_u16(),
+                        message,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Exponential backoff with full jitter, bounded.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exponential = self.retry.base_delay.saturating_mul(1 << attempt.min(16));
+        let capped = exponential.min(self.retry.max_delay);
+        let jitter = jitter_fraction();
+        capped.mul_f64(0.5 + jitter / 2.0)
+    }
+}
+
+/// A number in [0, 1) from the clock's low bits: enough to spread retries apart.
+fn jitter_fraction() -> f64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.subsec_nanos());
+    f64::from(nanos % 1000) / 1000.0
+}
+
+/// `base_url` + `path`, or a usage error.
+pub fn join(base_url: &str, path: &str) -> Result<url::Url, HttpError> {
+    let text = format!("{}{}", base_url.trim_end_matches('/'), path);
+    let url = url::Url::parse(&text).map_err(|_| HttpError::BadUrl {
+        url: redact_text(base_url),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(HttpError::BadUrl {
+            url: redact_text(base_url),
+        });
+    }
+    Ok(url)
+}
+
+/// Validates a base URL given by the user.
+pub fn check_base_url(base_url: &str) -> Result<(), HttpError> {
+    join(base_url, "/").map(|_| ())
+}
+
+/// A URL as it may be shown: no user info, no query (query values can be secret).
+pub fn redact(url: &url::Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.set_query(None);
+    shown.to_string()
+}
+
+fn redact_text(text: &str) -> String {
+    url::Url::parse(text).map_or_else(|_| sanitize::for_terminal(text), |url| redact(&url))
+}
+
+fn transport_reason(error: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut reason = if error.is_timeout() {
+        "timed out".to_owned()
+    } else if error.is_connect() {
+        "connection failed".to_owned()
+    } else {
+        "the connection broke".to_owned()
+    };
+    // The innermost cause says the most (e.g. "Connection refused").
+    let mut source = error.source();
+    let mut innermost = None;
+    while let Some(cause) = source {
+        innermost = Some(cause.to_string());
+        source = cause.source();
+    }
+    if let Some(cause) = innermost {
+        reason.push_str(&format!(" ({})", sanitize::for_terminal(&cause)));
+    }
+    reason
+}
+
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    value
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+        .map(Duration::from_secs_f64)
+}
+
+/// The provider's own message from an error body (`message`, `error.message`,
+/// `error_description`, …), sanitized, with the credential masked should it be echoed.
+fn provider_message(text: &str, token: &SecretString) -> String {
+    let parsed: Option<Value> = serde_json::from_str(text).ok();
+    let message = parsed
+        .as_ref()
+        .and_then(|body| {
+            [
+                "/message",
+                "/error/message",
+                "/error_description",
+                "/0/message",
+                "/error",
+            ]
+            .iter()
+            .find_map(|pointer| body.pointer(pointer).and_then(Value::as_str))
+            .map(str::to_owned)
+        })
+        .unwrap_or_else(|| {
+            if text.trim().is_empty() {
+                "no details given".to_owned()
+            } else {
+                text.to_owned()
+            }
+        });
+    sanitize::provider_text(&message, Some(token.expose_secret()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_redacted() -> anyhow::Result<()> {
+        let url = url::Url::parse("https://user:pw@example.com/a?token=x")?;
+        assert_eq!(redact(&url), "https://example.com/a");
+        Ok(())
+    }
+
+    #[test]
+    fn bad_base_urls_are_usage_errors() {
+        assert!(check_base_url("not a url").is_err());
+        assert!(check_base_url("ftp://example.com").is_err());
+        assert!(check_base_url("http://127.0.0.1:9/hubspot").is_ok());
+    }
+
+    #[test]
+    fn provider_messages_mask_the_token() {
+        let token = SecretString::from("sekrit".to_owned());
+        let text = r#"{"status":"error","message":"token sekrit is bad"}"#;
+        assert_eq!(provider_message(text, &token), "token [REDACTED] is bad");
+    }
+}

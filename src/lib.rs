@@ -1,0 +1,23 @@
+//! inlet: connect clients' accounts at third-party services, keep the credentials in the OS
+//! keychain, cache their data in SQLite, and export normalized JSON for dashboards.
+//!
+//! Modules depend downwards in this list; nothing below `commands` prints or prompts.
+
+pub mod cli;
+pub mod commands;
+pub mod context;
+pub mod env_vars;
+pub mod error;
+pub mod ids;
+pub mod logging;
+pub mod output;
+pub mod paths;
+
+pub mod catalog;
+pub mod export;
+pub mod http;
+pub mod normalize;
+pub mod sandbox;
+pub mod secrets;
+pub mod store;
+pub mod sync;

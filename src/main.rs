@@ -1,0 +1,28 @@
+//! The `inlet` binary: parse, start logging, run, and map the result to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use inlet::{cli::Cli, commands, error, logging, output::Printer};
+
+fn main() -> ExitCode {
+    // Clap prints --help and --version itself and exits 2 on usage errors.
+    let cli = Cli::parse();
+    let printer = Printer::new(&cli.global);
+    logging::init(&cli.global);
+    // A current-thread runtime is enough: concurrency comes from futures, not threads.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => return error::report(&anyhow::Error::new(err), printer),
+    };
+    let result = runtime.block_on(commands::run(cli, printer));
+    // Keychain calls that outlived their deadline must not hold the process open.
+    runtime.shutdown_background();
+    match result {
+        Ok(status) => status.into(),
+        Err(err) => error::report(&err, printer),
+    }
+}

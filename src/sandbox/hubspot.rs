@@ -1,0 +1,602 @@
+//! The HubSpot CRM emulation's HTTP surface: bearer-token auth, HubSpot's error bodies and
+//! rate-limit headers, account info, and cursor-paginated object listing.
+
+mod data;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Extension, Path, RawQuery, Request, State};
+use axum::http::header::{ALLOW, AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+use super::StreamCount;
+use super::dates::iso_millis;
+use super::rng::{SplitMix64, uuid_like};
+use data::{Counts, Object, Record};
+
+/// Where the HubSpot emulation is mounted in the sandbox's router.
+pub(crate) const PREFIX: &str = "/hubspot";
+
+/// HubSpot caps a list page at 100 records and clamps larger requests.
+const MAX_LIMIT: u64 = 100;
+const DEFAULT_LIMIT: u64 = 10;
+
+/// Limits HubSpot advertises to a private app on a Professional portal (recorded headers).
+const DAILY_LIMIT: u64 = 250_000;
+const INTERVAL_LIMIT: u64 = 100;
+const INTERVAL_MS: u64 = 10_000;
+const SECONDLY_LIMIT: u64 = 10;
+
+const AUTH_MESSAGE: &str = "Authentication credentials not found. This API supports OAuth 2.0 \
+                            authentication and you can find more details at \
+                            https://developers.hubspot.com/docs/methods/auth/oauth-overview";
+
+/// HubSpot's JSON responses say their charset explicitly; clients see exactly this.
+const JSON_UTF8: &str = "application/json;charset=utf-8";
+
+const H_DAILY: HeaderName = HeaderName::from_static("x-hubspot-ratelimit-daily");
+const H_DAILY_REMAINING: HeaderName =
+    HeaderName::from_static("x-hubspot-ratelimit-daily-remaining");
+const H_INTERVAL_MS: HeaderName =
+    HeaderName::from_static("x-hubspot-ratelimit-interval-milliseconds");
+const H_MAX: HeaderName = HeaderName::from_static("x-hubspot-ratelimit-max");
+const H_REMAINING: HeaderName = HeaderName::from_static("x-hubspot-ratelimit-remaining");
+const H_SECONDLY: HeaderName = HeaderName::from_static("x-hubspot-ratelimit-secondly");
+const H_SECONDLY_REMAINING: HeaderName =
+    HeaderName::from_static("x-hubspot-ratelimit-secondly-remaining");
+const H_CORRELATION: HeaderName = HeaderName::from_static("x-hubspot-correlation-id");
+
+/// The token the sandbox accepts for a seed: `pat-sbx1-` and 32 hex digits. The prefix is
+/// deliberately not a real HubSpot region, so a sandbox token can never be mistaken for one.
+pub fn hubspot_token(seed: u64) -> String {
+    let mut rng = SplitMix64::new(seed ^ 0x746f_6b65_6e00_0000);
+    format!("pat-sbx1-{:016x}{:016x}", rng.next_u64(), rng.next_u64())
+}
+
+/// How many records each HubSpot stream holds for a `records` setting: contacts = records,
+/// companies = records/10 and deals = records/4 (at least 1 each unless records is 0), with
+/// records clamped to 2^40 so generated ids cannot overflow.
+pub fn hubspot_counts(records: u64) -> Vec<StreamCount> {
+    let counts = Counts::new(records);
+    Object::ALL
+        .into_iter()
+        .map(|object| StreamCount {
+            stream: object.name().to_owned(),
+            records: counts.of(object),
+        })
+        .collect()
+}
+
+/// Everything the HubSpot routes share.
+pub(crate) struct HubSpot {
+    seed: u64,
+    token: String,
+    counts: Counts,
+    /// Absolute URL of the HubSpot mount (`http://ADDR/hubspot`), for `paging.next.link`.
+    base_url: String,
+    served: AtomicU64,
+    window: Mutex<RateWindow>,
+}
+
+impl HubSpot {
+    pub(crate) fn new(seed: u64, records: u64, base_url: String) -> HubSpot {
+        HubSpot {
+            seed,
+            token: hubspot_token(seed),
+            counts: Counts::new(records),
+            base_url,
+            served: AtomicU64::new(0),
+            window: Mutex::new(RateWindow::new()),
+        }
+    }
+}
+
+/// Request counts in one-second buckets over the last ten seconds, enough to report HubSpot's
+/// rolling-window headers with constant memory however fast a benchmark runs.
+struct RateWindow {
+    started: Instant,
+    /// (second since `started`, requests in that second), indexed by second modulo 10.
+    buckets: [(u64, u64); 10],
+}
+
+impl RateWindow {
+    fn new() -> RateWindow {
+        RateWindow {
+            started: Instant::now(),
+            buckets: [(u64::MAX, 0); 10],
+        }
+    }
+
+    /// Counts one request; returns (requests in the last 10 s, requests in this second).
+    fn record(&mut self) -> (u64, u64) {
+        let now = self.started.elapsed().as_secs();
+        let slot = &mut self.buckets[usize::try_from(now % 10).unwrap_or(0)];
+        if slot.0 != now {
+            *slot = (now, 0);
+        }
+        slot.1 += 1;
+        let this_second = slot.1;
+        let interval = self
+            .buckets
+            .iter()
+            .filter(|(second, _)| *second != u64::MAX && now.saturating_sub(*second) < 10)
+            .map(|(_, count)| count)
+            .sum();
+        (interval, this_second)
+    }
+}
+
+/// The correlation id of the request being served, shared by its header and any error body.
+#[derive(Clone)]
+struct Correlation(String);
+
+pub(crate) fn router(state: Arc<HubSpot>) -> Router {
+    Router::new()
+        .route("/account-info/{version}/details", get(account_info))
+        .route("/crm/v3/objects/{object}", get(list_v3))
+        .route("/crm/objects/{version}/{object}", get(list_dated))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), gateway))
+        .with_state(state)
+}
+
+/// Runs around every HubSpot request: authenticates it, then stamps the headers HubSpot puts on
+/// every response. Authentication comes before routing, as at HubSpot's edge.
+async fn gateway(
+    State(hubspot): State<Arc<HubSpot>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let served = hubspot.served.fetch_add(1, Ordering::Relaxed) + 1;
+    let correlation = uuid_like(hubspot.seed, served);
+    let mut response = if presented_token(request.headers()) == Some(hubspot.token.as_str()) {
+        request
+            .extensions_mut()
+            .insert(Correlation(correlation.clone()));
+        next.run(request).await
+    } else {
+        // HubSpot answers a missing and a wrong token alike, and never repeats the token.
+        error(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_AUTHENTICATION",
+            AUTH_MESSAGE,
+            &correlation,
+        )
+    };
+    let (interval, this_second) = match hubspot.window.lock() {
+        Ok(mut window) => window.record(),
+        // A panic elsewhere cannot corrupt two counters in a way that matters for headers.
+        Err(poisoned) => poisoned.into_inner().record(),
+    };
+    let headers = response.headers_mut();
+    headers.insert(H_DAILY, HeaderValue::from(DAILY_LIMIT));
+    headers.insert(
+        H_DAILY_REMAINING,
+        HeaderValue::from(DAILY_LIMIT.saturating_sub(served)),
+    );
+    headers.insert(H_INTERVAL_MS, HeaderValue::from(INTERVAL_MS));
+    headers.insert(H_MAX, HeaderValue::from(INTERVAL_LIMIT));
+    headers.insert(
+        H_REMAINING,
+        HeaderValue::from(INTERVAL_LIMIT.saturating_sub(interval)),
+    );
+    headers.insert(H_SECONDLY, HeaderValue::from(SECONDLY_LIMIT));
+    headers.insert(
+        H_SECONDLY_REMAINING,
+        HeaderValue::from(SECONDLY_LIMIT.saturating_sub(this_second)),
+    );
+    if let Ok(value) = HeaderValue::from_str(&correlation) {
+        headers.insert(H_CORRELATION, value);
+    }
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
+    response
+}
+
+/// The bearer token of a request, if it carries one.
+fn presented_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// HubSpot's error body, field order included.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorBody<'a> {
+    status: &'static str,
+    message: &'a str,
+    correlation_id: &'a str,
+    category: &'static str,
+}
+
+fn error(status: StatusCode, category: &'static str, message: &str, correlation: &str) -> Response {
+    json(
+        status,
+        &ErrorBody {
+            status: "error",
+            message,
+            correlation_id: correlation,
+            category,
+        },
+    )
+}
+
+fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, [(CONTENT_TYPE, JSON_UTF8)], bytes).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "sandbox could not encode a response body");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+fn not_found_body(correlation: &str) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "OBJECT_NOT_FOUND",
+        "resource not found",
+        correlation,
+    )
+}
+
+async fn not_found(Extension(correlation): Extension<Correlation>) -> Response {
+    not_found_body(&correlation.0)
+}
+
+/// The sandbox is read-only: everything it serves is a GET.
+async fn method_not_allowed(Extension(correlation): Extension<Correlation>) -> Response {
+    let mut response = error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "VALIDATION_ERROR",
+        "The sandbox is read-only: only GET is supported",
+        &correlation.0,
+    );
+    response
+        .headers_mut()
+        .insert(ALLOW, HeaderValue::from_static("GET,HEAD"));
+    response
+}
+
+/// `v3`, or a date-based version such as `2026-03`.
+fn is_known_version(version: &str) -> bool {
+    version == "v3" || is_date_version(version)
+}
+
+/// HubSpot's date-based API versions are `YYYY-MM`.
+fn is_date_version(version: &str) -> bool {
+    let Some((year, month)) = version.split_once('-') else {
+        return false;
+    };
+    year.len() == 4
+        && month.len() == 2
+        && parse_digits(year).is_some()
+        && parse_digits(month).is_some_and(|month| (1..=12).contains(&month))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AccountInfo {
+    portal_id: u64,
+    account_type: &'static str,
+    time_zone: &'static str,
+    company_currency: &'static str,
+    additional_currencies: [&'static str; 0],
+    utc_offset: &'static str,
+    utc_offset_milliseconds: i64,
+    ui_domain: &'static str,
+    data_hosting_location: &'static str,
+}
+
+async fn account_info(
+    State(hubspot): State<Arc<HubSpot>>,
+    Extension(correlation): Extension<Correlation>,
+    version: Result<Path<String>, PathRejection>,
+) -> Response {
+    match version {
+        Ok(Path(version)) if is_known_version(&version) => json(
+            StatusCode::OK,
+            &AccountInfo {
+                portal_id: 40_000_000 + hubspot.seed % 1_000_000,
+                account_type: "STANDARD",
+                time_zone: "US/Eastern",
+                company_currency: "USD",
+                additional_currencies: [],
+                utc_offset: "-05:00",
+                utc_offset_milliseconds: -18_000_000,
+                ui_domain: "app.hubspot.com",
+                data_hosting_location: "na1",
+            },
+        ),
+        _ => not_found_body(&correlation.0),
+    }
+}
+
+async fn list_v3(
+    State(hubspot): State<Arc<HubSpot>>,
+    Extension(correlation): Extension<Correlation>,
+    object: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    match object {
+        Ok(Path(object)) => {
+            let path = format!("/crm/v3/objects/{object}");
+            list(&hubspot, &correlation.0, &object, &path, query.as_deref())
+        }
+        Err(_) => not_found_body(&correlation.0),
+    }
+}
+
+async fn list_dated(
+    State(hubspot): State<Arc<HubSpot>>,
+    Extension(correlation): Extension<Correlation>,
+    segments: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    match segments {
+        Ok(Path((version, object))) if is_date_version(&version) => {
+            let path = format!("/crm/objects/{version}/{object}");
+            list(&hubspot, &correlation.0, &object, &path, query.as_deref())
+        }
+        _ => not_found_body(&correlation.0),
+    }
+}
+
+/// The list endpoint's query, validated as HubSpot does.
+#[derive(Debug, PartialEq, Eq)]
+struct ListQuery {
+    limit: u64,
+    after: Option<u64>,
+    /// `None` means "the default properties".
+    properties: Option<Vec<String>>,
+    archived: bool,
+}
+
+fn parse_list_query(raw: Option<&str>) -> Result<ListQuery, &'static str> {
+    let mut query = ListQuery {
+        limit: DEFAULT_LIMIT,
+        after: None,
+        properties: None,
+        archived: false,
+    };
+    let pairs = url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes());
+    for (key, value) in pairs {
+        match key.as_ref() {
+            "limit" => {
+                let limit = parse_digits(&value)
+                    .filter(|limit| *limit >= 1)
+                    .ok_or("Invalid input: limit must be a positive integer")?;
+                query.limit = limit.min(MAX_LIMIT);
+            }
+            "after" => {
+                // The cursor is the id of the next record: anything but a number is not one.
+                let after =
+                    parse_digits(&value).ok_or("Invalid input: after is not a valid cursor")?;
+                query.after = Some(after);
+            }
+            // Both `properties=a,b` and `properties=a&properties=b` are accepted.
+            "properties" => query.properties.get_or_insert_with(Vec::new).extend(
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned),
+            ),
+            "archived" => {
+                query.archived = match value.to_ascii_lowercase().as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err("Invalid input: archived must be true or false"),
+                };
+            }
+            // HubSpot ignores parameters it does not know (and the sandbox ignores
+            // `associations` and `propertiesWithHistory`, which it does not emulate).
+            _ => {}
+        }
+    }
+    if query.properties.as_ref().is_some_and(Vec::is_empty) {
+        query.properties = None;
+    }
+    Ok(query)
+}
+
+/// A plain decimal number: no sign, no spaces, no overflow.
+fn parse_digits(value: &str) -> Option<u64> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    value.parse().ok()
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    results: Vec<RecordOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paging: Option<Paging>,
+}
+
+#[derive(Serialize)]
+struct Paging {
+    next: NextPage,
+}
+
+#[derive(Serialize)]
+struct NextPage {
+    after: String,
+    link: String,
+}
+
+/// One record as HubSpot serializes it, field order included.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RecordOut<'a> {
+    id: String,
+    properties: Properties<'a>,
+    created_at: String,
+    updated_at: String,
+    archived: bool,
+}
+
+/// The properties a caller asked for, serialized in name order without building a map.
+struct Properties<'a> {
+    record: Record,
+    wanted: &'a dyn Fn(&str) -> bool,
+}
+
+impl Serialize for Properties<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (name, value) in &self.record.properties {
+            if (self.wanted)(name) {
+                map.serialize_entry(name, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+fn list(
+    hubspot: &HubSpot,
+    correlation: &str,
+    object_segment: &str,
+    path: &str,
+    raw_query: Option<&str>,
+) -> Response {
+    let Some(object) = Object::from_path(object_segment) else {
+        return not_found_body(correlation);
+    };
+    let query = match parse_list_query(raw_query) {
+        Ok(query) => query,
+        Err(message) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "VALIDATION_ERROR",
+                message,
+                correlation,
+            );
+        }
+    };
+    // The sandbox holds no archived records.
+    let count = if query.archived {
+        0
+    } else {
+        hubspot.counts.of(object)
+    };
+    let start = query.after.map_or(0, |after| {
+        data::first_index_from(hubspot.seed, object, count, after)
+    });
+    let end = start.saturating_add(query.limit).min(count);
+
+    let defaults = object.default_properties();
+    let requested = query.properties.as_deref();
+    let wanted = |name: &str| match requested {
+        None => defaults.contains(&name),
+        Some(list) => name == "hs_object_id" || list.iter().any(|p| p == name),
+    };
+    let results = (start..end)
+        .map(|index| {
+            let record = data::record(hubspot.seed, hubspot.counts, object, index);
+            RecordOut {
+                id: record.id.to_string(),
+                created_at: iso_millis(record.created),
+                updated_at: iso_millis(record.updated),
+                archived: false,
+                properties: Properties {
+                    record,
+                    wanted: &wanted,
+                },
+            }
+        })
+        .collect();
+    let paging = (end < count).then(|| {
+        let after = data::id_at(hubspot.seed, object, end).to_string();
+        let mut link = url::form_urlencoded::Serializer::new(String::new());
+        link.append_pair("after", &after)
+            .append_pair("limit", &query.limit.to_string());
+        // Keep the property selection so following the link returns the same shape.
+        if let Some(properties) = &query.properties {
+            link.append_pair("properties", &properties.join(","));
+        }
+        let link = format!("{}{path}?{}", hubspot.base_url, link.finish());
+        Paging {
+            next: NextPage { after, link },
+        }
+    });
+    json(StatusCode::OK, &Page { results, paging })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_is_stable_and_shaped() {
+        let token = hubspot_token(42);
+        assert_eq!(token, hubspot_token(42));
+        assert_ne!(token, hubspot_token(43));
+        let hex = token.strip_prefix("pat-sbx1-").expect("sandbox prefix");
+        assert_eq!(hex.len(), 32);
+        assert!(
+            hex.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        );
+    }
+
+    #[test]
+    fn list_query_validation() {
+        let parse = |q: &str| parse_list_query(Some(q));
+        assert_eq!(parse("").map(|q| q.limit), Ok(DEFAULT_LIMIT));
+        assert_eq!(parse("limit=1000").map(|q| q.limit), Ok(MAX_LIMIT));
+        for bad in [
+            "limit=0",
+            "limit=-1",
+            "limit=abc",
+            "limit=+5",
+            "limit=",
+            "after=x",
+            "after=",
+        ] {
+            assert!(parse(bad).is_err(), "{bad} should be rejected");
+        }
+        assert_eq!(
+            parse("properties=email,%20phone&properties=company").map(|q| q.properties),
+            Ok(Some(vec![
+                "email".to_owned(),
+                "phone".to_owned(),
+                "company".to_owned()
+            ]))
+        );
+        assert_eq!(parse("properties=").map(|q| q.properties), Ok(None));
+        assert_eq!(parse("archived=TRUE").map(|q| q.archived), Ok(true));
+        assert!(parse("archived=maybe").is_err());
+    }
+
+    #[test]
+    fn date_versions() {
+        assert!(is_date_version("2026-03"));
+        assert!(!is_date_version("2026-13"));
+        assert!(!is_date_version("26-03"));
+        assert!(!is_date_version("v3"));
+        assert!(is_known_version("v3"));
+    }
+
+    #[test]
+    fn bearer_parsing() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(presented_token(&headers), None);
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("bearer abc"));
+        assert_eq!(presented_token(&headers), Some("abc"));
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(presented_token(&headers), None);
+    }
+}

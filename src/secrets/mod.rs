@@ -1,0 +1,215 @@
+//! Where secrets live: the OS keychain (with a deadline on every call), the environment for CI,
+//! and a temporary file store that only `inlet demo` uses, by name, when no keychain exists.
+//!
+//! A secret is a [`SecretString`] from the moment it is read until the HTTP layer builds an
+//! `Authorization` header from it; nothing here logs or formats one.
+
+mod file;
+mod keychain;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::env_vars::EnvVars;
+use crate::error::{Classify, ExitStatus};
+
+/// The keychain service name every inlet entry carries.
+pub const SERVICE: &str = "inlet";
+
+/// Which store `connect` writes to and `fetch` reads from (after the environment).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretBackend {
+    /// The OS keychain: Secret Service on Linux.
+    Keychain,
+    /// A plaintext file, mode 0600. Only `inlet demo` chooses it, and says so.
+    TemporaryFile(PathBuf),
+}
+
+/// Where a connection's secret came from, as `status` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    /// `INLET_TOKEN_<CLIENT>_<NAME>`.
+    Environment(String),
+    Keychain,
+    TemporaryFile(PathBuf),
+}
+
+impl SecretSource {
+    /// Short name for tables and JSON: `environment`, `keychain`, `file`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Environment(_) => "environment",
+            Self::Keychain => "keychain",
+            Self::TemporaryFile(_) => "file",
+        }
+    }
+
+    /// Long description: which variable or file.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Environment(name) => format!("environment variable `{name}`"),
+            Self::Keychain => "the OS keychain".to_owned(),
+            Self::TemporaryFile(path) => format!("the temporary file store `{}`", path.display()),
+        }
+    }
+}
+
+/// Errors of the secret stores. None carries a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error("no keychain is available: {reason}")]
+    Unavailable { reason: String },
+    #[error("the keychain did not answer within {}", humantime::format_duration(*after))]
+    Timeout { after: Duration },
+    #[error("no secret for `{connection}` in the keychain or in `{env_var}`")]
+    Missing { connection: String, env_var: String },
+    #[error("the keychain refused the request: {reason}")]
+    Backend { reason: String },
+    #[error("cannot use the secret file `{}`", path.display())]
+    File {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Classify for SecretError {
+    fn status(&self) -> ExitStatus {
+        match self {
+            Self::Missing { .. } => ExitStatus::Credentials,
+            _ => ExitStatus::Failure,
+        }
+    }
+
+    fn hints(&self) -> Vec<String> {
+        match self {
+            Self::Unavailable { .. } | Self::Timeout { .. } => vec![
+                "start a Secret Service (gnome-keyring or KeePassXC) in your session and unlock it"
+                    .to_owned(),
+                "in CI or cron, supply the secret as `INLET_TOKEN_<CLIENT>_<NAME>` instead"
+                    .to_owned(),
+                "to try inlet without any keychain, run `inlet demo`".to_owned(),
+            ],
+            Self::Missing {
+                connection,
+                env_var,
+            } => vec![format!(
+                "run `inlet connect` again for `{connection}`, or set `{env_var}`"
+            )],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The key of a connection's secret within a store: the profile (one per cache, so two
+/// `--home` folders never share a secret) and the connection id.
+#[derive(Debug, Clone)]
+pub struct SecretKey {
+    pub profile: String,
+    pub connection: String,
+}
+
+impl SecretKey {
+    /// The keychain account name: `PROFILE:CLIENT/NAME`.
+    pub fn account(&self) -> String {
+        format!("{}:{}", self.profile, self.connection)
+    }
+}
+
+/// `INLET_TOKEN_<CLIENT>_<NAME>`: upper snake case of the connection id.
+pub fn env_var_name(connection: &str) -> String {
+    let suffix: String = connection
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{}{suffix}", EnvVars::TOKEN_PREFIX)
+}
+
+/// The secret from the environment, when its variable is set and non-empty.
+pub fn from_env(connection: &str) -> Option<(SecretString, String)> {
+    let name = env_var_name(connection);
+    let value = std::env::var(&name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())?;
+    Some((SecretString::from(value.trim().to_owned()), name))
+}
+
+/// Checks that the backend can be used at all (the demo asks before choosing).
+pub fn probe(backend: &SecretBackend) -> Result<(), SecretError> {
+    match backend {
+        SecretBackend::Keychain => keychain::probe(),
+        SecretBackend::TemporaryFile(_) => Ok(()),
+    }
+}
+
+/// Stores (or replaces) a secret.
+pub fn save(
+    backend: &SecretBackend,
+    key: &SecretKey,
+    secret: &SecretString,
+) -> Result<(), SecretError> {
+    match backend {
+        SecretBackend::Keychain => keychain::save(key, secret),
+        SecretBackend::TemporaryFile(path) => file::save(path, key, secret),
+    }
+}
+
+/// Reads a secret from the store; `None` when there is none.
+pub fn load(backend: &SecretBackend, key: &SecretKey) -> Result<Option<SecretString>, SecretError> {
+    match backend {
+        SecretBackend::Keychain => keychain::load(key),
+        SecretBackend::TemporaryFile(path) => file::load(path, key),
+    }
+}
+
+/// Deletes a secret; `false` when there was none.
+pub fn delete(backend: &SecretBackend, key: &SecretKey) -> Result<bool, SecretError> {
+    match backend {
+        SecretBackend::Keychain => keychain::delete(key),
+        SecretBackend::TemporaryFile(path) => file::delete(path, key),
+    }
+}
+
+/// The secret a fetch uses: the environment first (CI), then the store.
+pub fn resolve(
+    backend: &SecretBackend,
+    key: &SecretKey,
+) -> Result<(SecretString, SecretSource), SecretError> {
+    if let Some((secret, name)) = from_env(&key.connection) {
+        return Ok((secret, SecretSource::Environment(name)));
+    }
+    match load(backend, key)? {
+        Some(secret) => Ok((secret, source_of(backend))),
+        None => Err(SecretError::Missing {
+            connection: key.connection.clone(),
+            env_var: env_var_name(&key.connection),
+        }),
+    }
+}
+
+/// Where a secret in the given backend is said to come from.
+pub fn source_of(backend: &SecretBackend) -> SecretSource {
+    match backend {
+        SecretBackend::Keychain => SecretSource::Keychain,
+        SecretBackend::TemporaryFile(path) => SecretSource::TemporaryFile(path.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_var_names_are_upper_snake_case() {
+        assert_eq!(env_var_name("acme/hubspot"), "INLET_TOKEN_ACME_HUBSPOT");
+        assert_eq!(env_var_name("acme-eu/ga4-eu"), "INLET_TOKEN_ACME_EU_GA4_EU");
+    }
+}

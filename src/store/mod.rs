@@ -1,0 +1,624 @@
+//! The SQLite cache: schema migrations, connections, stream checkpoints, records, runs, audit.
+//!
+//! Nothing outside this module writes SQL. A page of records and the checkpoint that follows it
+//! commit in one transaction ([`Store::commit_page`]), which is what makes fetches crash-safe.
+
+mod migrations;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension as _, params};
+
+use crate::error::{Classify, ExitStatus};
+
+/// Errors of the cache.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot use the cache at `{path}`")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error(
+        "the cache at `{path}` was written by a newer inlet (schema {found}, this one knows {known})"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("cache query failed")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl Classify for StoreError {
+    fn status(&self) -> ExitStatus {
+        ExitStatus::Failure
+    }
+    fn hints(&self) -> Vec<String> {
+        match self {
+            Self::TooNew { .. } => vec!["upgrade inlet, or use another `--home`".to_owned()],
+            _ => Vec::new(),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// A connection as recorded by `connect`. Holds a reference to its secret, never the secret.
+#[derive(Debug, Clone)]
+pub struct ConnectionRow {
+    pub id: String,
+    pub client: String,
+    pub name: String,
+    pub provider: String,
+    pub account_id: String,
+    pub account_name: String,
+    pub base_url: String,
+    pub created_at: String,
+}
+
+/// Where a stream stands: the cursor of the next page when a fetch was cut short.
+#[derive(Debug, Clone, Default)]
+pub struct StreamState {
+    /// The cursor to resume from, when the last fetch of this stream did not finish.
+    pub resume_cursor: Option<String>,
+    /// When the stream last completed.
+    pub completed_at: Option<String>,
+}
+
+/// One record ready to be written.
+#[derive(Debug)]
+pub struct RecordRow {
+    pub record_id: String,
+    /// Normalized entity this record feeds (`contacts`, …).
+    pub entity: &'static str,
+    /// The provider's record as received (compact JSON).
+    pub raw: String,
+    /// The normalized row (compact JSON with sorted keys).
+    pub normalized: String,
+    pub updated_at: Option<String>,
+}
+
+/// What a committed page changed.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PageCounts {
+    pub new: u64,
+    pub updated: u64,
+}
+
+/// A run as shown by `status`.
+#[derive(Debug, Clone)]
+pub struct RunRow {
+    pub id: i64,
+    pub connection_id: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub outcome: String,
+    pub pages: u64,
+    pub requests: u64,
+    pub records_new: u64,
+    pub records_updated: u64,
+    pub error: Option<String>,
+}
+
+/// Totals of a finished run, written by [`Store::finish_run`].
+#[derive(Debug, Clone, Default)]
+pub struct RunTotals {
+    pub outcome: String,
+    pub pages: u64,
+    pub requests: u64,
+    pub records_new: u64,
+    pub records_updated: u64,
+    pub error: Option<String>,
+}
+
+/// The open cache.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+}
+
+/// Now, as RFC 3339 UTC with milliseconds: the one time format in the cache.
+pub fn now() -> String {
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Millisecond)
+        .map_or_else(
+            |_| jiff::Timestamp::now().to_string(),
+            |timestamp| format!("{timestamp:.3}"),
+        )
+}
+
+impl Store {
+    /// Opens (or creates, mode 0600) the cache and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        let open_error = |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        let existed = path.exists();
+        let conn = Connection::open(path).map_err(open_error)?;
+        if !existed {
+            // Tighten before any data lands; SQLite creates files with the umask's mode.
+            let _ = crate::paths::set_mode(path, 0o600);
+        }
+        // WAL lets `status` read while a long `fetch` writes; the busy timeout makes
+        // concurrent writers wait instead of failing.
+        conn.busy_timeout(Duration::from_secs(30))
+            .map_err(open_error)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_error)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_error)?;
+        let mut store = Self { conn };
+        migrations::apply(&mut store.conn, path)?;
+        for suffix in ["-wal", "-shm"] {
+            let mut side = path.as_os_str().to_owned();
+            side.push(suffix);
+            let _ = crate::paths::set_mode(Path::new(&side), 0o600);
+        }
+        Ok(store)
+    }
+
+    /// A random id of this cache, generated once: it keys the keychain entries so that two
+    /// homes (profiles) never share a secret.
+    pub fn profile_id(&self) -> Result<String> {
+        Ok(self.conn.query_row(
+            "SELECT value FROM meta WHERE key = 'profile_id'",
+            [],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// One connection by id.
+    pub fn connection(&self, id: &str) -> Result<Option<ConnectionRow>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, client, name, provider, account_id, account_name, base_url, created_at
+                 FROM connections WHERE id = ?1",
+                [id],
+                connection_row,
+            )
+            .optional()?)
+    }
+
+    /// All connections, optionally of one client, ordered by id.
+    pub fn connections(&self, client: Option<&str>) -> Result<Vec<ConnectionRow>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, client, name, provider, account_id, account_name, base_url, created_at
+             FROM connections WHERE ?1 IS NULL OR client = ?1 ORDER BY id",
+        )?;
+        let rows = statement.query_map([client], connection_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// True when the client has a connection or cached records.
+    pub fn client_known(&self, client: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM connections WHERE client = ?1)
+                 OR EXISTS (SELECT 1 FROM records WHERE client = ?1)",
+            [client],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// Records a new connection (or replaces the account details of a reconnected one).
+    pub fn upsert_connection(&mut self, row: &ConnectionRow) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO connections
+                 (id, client, name, provider, account_id, account_name, base_url, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+             ON CONFLICT(id) DO UPDATE SET account_id = excluded.account_id,
+                 account_name = excluded.account_name, base_url = excluded.base_url,
+                 updated_at = excluded.updated_at",
+            params![
+                row.id,
+                row.client,
+                row.name,
+                row.provider,
+                row.account_id,
+                row.account_name,
+                row.base_url,
+                row.created_at
+            ],
+        )?;
+        audit(
+            &tx,
+            &row.id,
+            "connect",
+            &format!("account {}", row.account_id),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Removes a connection; with `purge`, also its records, checkpoints and runs.
+    pub fn delete_connection(&mut self, id: &str, purge: bool) -> Result<u64> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM connections WHERE id = ?1", [id])?;
+        let mut purged = 0;
+        if purge {
+            purged = tx.execute("DELETE FROM records WHERE connection_id = ?1", [id])? as u64;
+            tx.execute("DELETE FROM stream_state WHERE connection_id = ?1", [id])?;
+            tx.execute(
+                "DELETE FROM run_streams WHERE run_id IN (SELECT id FROM runs WHERE connection_id = ?1)",
+                [id],
+            )?;
+            tx.execute("DELETE FROM runs WHERE connection_id = ?1", [id])?;
+        }
+        let event = if purge {
+            "disconnect --purge"
+        } else {
+            "disconnect"
+        };
+        audit(&tx, id, event, &format!("{purged} records deleted"))?;
+        tx.commit()?;
+        Ok(purged)
+    }
+
+    /// Starts a run; runs of this connection left `running` by a killed process become
+    /// `interrupted`.
+    pub fn begin_run(&mut self, connection_id: &str) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE runs SET outcome = 'interrupted'
+             WHERE connection_id = ?1 AND outcome = 'running'",
+            [connection_id],
+        )?;
+        tx.execute(
+            "INSERT INTO runs (connection_id, started_at, outcome, pid) VALUES (?1, ?2, 'running', ?3)",
+            params![connection_id, now(), std::process::id()],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Records a run's end and totals.
+    pub fn finish_run(&mut self, run_id: i64, totals: &RunTotals) -> Result<()> {
+        self.conn.execute(
+            "UPDATE runs SET finished_at = ?2, outcome = ?3, pages = ?4, requests = ?5,
+                 records_new = ?6, records_updated = ?7, error = ?8 WHERE id = ?1",
+            params![
+                run_id,
+                now(),
+                totals.outcome,
+                totals.pages,
+                totals.requests,
+                totals.records_new,
+                totals.records_updated,
+                totals.error
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Records one stream's part of a run.
+    pub fn record_run_stream(
+        &mut self,
+        run_id: i64,
+        stream: &str,
+        totals: &RunTotals,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO run_streams
+                 (run_id, stream, outcome, pages, requests, records_new, records_updated, error)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                run_id,
+                stream,
+                totals.outcome,
+                totals.pages,
+                totals.requests,
+                totals.records_new,
+                totals.records_updated,
+                totals.error
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The latest run of a connection.
+    pub fn last_run(&self, connection_id: &str) -> Result<Option<RunRow>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, connection_id, started_at, finished_at, outcome, pages, requests,
+                        records_new, records_updated, error, pid
+                 FROM runs WHERE connection_id = ?1 ORDER BY id DESC LIMIT 1",
+                [connection_id],
+                |row| {
+                    let mut run = run_row(row)?;
+                    let pid: Option<u32> = row.get(10)?;
+                    if run.outcome == "running" && pid.is_some_and(|pid| !process_alive(pid)) {
+                        run.outcome = "interrupted".to_owned();
+                    }
+                    Ok(run)
+                },
+            )
+            .optional()?)
+    }
+
+    /// A stream's checkpoint.
+    pub fn stream_state(&self, connection_id: &str, stream: &str) -> Result<StreamState> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT cursor, in_progress, completed_at FROM stream_state
+                 WHERE connection_id = ?1 AND stream = ?2",
+                [connection_id, stream],
+                |row| {
+                    let cursor: Option<String> = row.get(0)?;
+                    let in_progress: bool = row.get(1)?;
+                    Ok(StreamState {
+                        resume_cursor: if in_progress { cursor } else { None },
+                        completed_at: row.get(2)?,
+                    })
+                },
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+
+    /// Writes one page of records and the checkpoint that follows it in ONE transaction.
+    ///
+    /// `next_cursor` is where the next page starts; `None` means the stream is complete. A
+    /// record whose raw payload is unchanged is not rewritten.
+    pub fn commit_page(
+        &mut self,
+        connection_id: &str,
+        client: &str,
+        stream: &str,
+        records: &[RecordRow],
+        next_cursor: Option<&str>,
+    ) -> Result<PageCounts> {
+        let fetched_at = now();
+        let tx = self.conn.transaction()?;
+        let mut counts = PageCounts::default();
+        {
+            let mut existing = tx.prepare_cached(
+                "SELECT raw FROM records WHERE connection_id = ?1 AND stream = ?2 AND record_id = ?3",
+            )?;
+            let mut write = tx.prepare_cached(
+                "INSERT INTO records (connection_id, client, stream, record_id, entity, raw,
+                                      normalized, updated_at, fetched_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT(connection_id, stream, record_id) DO UPDATE SET
+                     raw = excluded.raw, normalized = excluded.normalized,
+                     updated_at = excluded.updated_at, fetched_at = excluded.fetched_at",
+            )?;
+            for record in records {
+                let previous: Option<String> = existing
+                    .query_row([connection_id, stream, record.record_id.as_str()], |row| {
+                        row.get(0)
+                    })
+                    .optional()?;
+                match previous {
+                    Some(raw) if raw == record.raw => continue,
+                    Some(_) => counts.updated += 1,
+                    None => counts.new += 1,
+                }
+                write.execute(params![
+                    connection_id,
+                    client,
+                    stream,
+                    record.record_id,
+                    record.entity,
+                    record.raw,
+                    record.normalized,
+                    record.updated_at,
+                    fetched_at
+                ])?;
+            }
+        }
+        match next_cursor {
+            Some(cursor) => tx.execute(
+                "INSERT INTO stream_state (connection_id, stream, cursor, in_progress)
+                 VALUES (?1, ?2, ?3, 1)
+                 ON CONFLICT(connection_id, stream) DO UPDATE SET cursor = ?3, in_progress = 1",
+                params![connection_id, stream, cursor],
+            )?,
+            None => tx.execute(
+                "INSERT INTO stream_state (connection_id, stream, cursor, in_progress, completed_at)
+                 VALUES (?1, ?2, NULL, 0, ?3)
+                 ON CONFLICT(connection_id, stream) DO UPDATE SET cursor = NULL, in_progress = 0,
+                     completed_at = ?3",
+                params![connection_id, stream, fetched_at],
+            )?,
+        };
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    /// Record counts per stream of a connection, ordered by stream.
+    pub fn stream_counts(&self, connection_id: &str) -> Result<Vec<(String, u64)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT stream, COUNT(*) FROM records WHERE connection_id = ?1
+             GROUP BY stream ORDER BY stream",
+        )?;
+        let rows = statement.query_map([connection_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Connection ids that have records of a client, ordered (includes disconnected ones whose
+    /// records were kept).
+    pub fn record_sources(&self, client: &str) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare(
+            "SELECT DISTINCT connection_id FROM records WHERE client = ?1 ORDER BY connection_id",
+        )?;
+        let rows = statement.query_map([client], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Calls `each` with every normalized row of one entity of a client, in a stable order
+    /// (connection, stream, record id), streaming from SQLite.
+    pub fn for_each_normalized(
+        &self,
+        client: &str,
+        entity: &str,
+        mut each: impl FnMut(&str) -> anyhow::Result<()>,
+    ) -> anyhow::Result<u64> {
+        let mut statement = self.conn.prepare(
+            "SELECT normalized FROM records WHERE client = ?1 AND entity = ?2
+             ORDER BY connection_id, stream, record_id",
+        )?;
+        let mut rows = statement.query([client, entity])?;
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            let text: String = row.get(0)?;
+            each(&text)?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// Row counts per entity of a client.
+    pub fn entity_counts(&self, client: &str) -> Result<Vec<(String, u64)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT entity, COUNT(*) FROM records WHERE client = ?1 GROUP BY entity ORDER BY entity",
+        )?;
+        let rows = statement.query_map([client], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Newest `updated_at` per stream of a connection: the export manifest's watermarks.
+    pub fn watermarks(&self, connection_id: &str) -> Result<Vec<(String, Option<String>)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT stream, MAX(updated_at) FROM records WHERE connection_id = ?1
+             GROUP BY stream ORDER BY stream",
+        )?;
+        let rows = statement.query_map([connection_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn connection_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ConnectionRow> {
+    Ok(ConnectionRow {
+        id: row.get(0)?,
+        client: row.get(1)?,
+        name: row.get(2)?,
+        provider: row.get(3)?,
+        account_id: row.get(4)?,
+        account_name: row.get(5)?,
+        base_url: row.get(6)?,
+        created_at: row.get(7)?,
+    })
+}
+
+fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
+    Ok(RunRow {
+        id: row.get(0)?,
+        connection_id: row.get(1)?,
+        started_at: row.get(2)?,
+        finished_at: row.get(3)?,
+        outcome: row.get(4)?,
+        pages: row.get(5)?,
+        requests: row.get(6)?,
+        records_new: row.get(7)?,
+        records_updated: row.get(8)?,
+        error: row.get(9)?,
+    })
+}
+
+fn audit(
+    tx: &rusqlite::Transaction<'_>,
+    connection_id: &str,
+    event: &str,
+    detail: &str,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO audit (at, connection_id, event, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![now(), connection_id, event, detail],
+    )?;
+    Ok(())
+}
+
+/// Whether a process still exists, to tell a live run from one left by a killed process.
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str, raw: &str) -> RecordRow {
+        RecordRow {
+            record_id: id.to_owned(),
+            entity: "contacts",
+            raw: raw.to_owned(),
+            normalized: raw.to_owned(),
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn pages_upsert_and_count_changes() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let mut store = Store::open(&dir.path().join("inlet.db"))?;
+        let first = store.commit_page(
+            "a/h",
+            "a",
+            "contacts",
+            &[record("1", "{}"), record("2", "{}")],
+            Some("c2"),
+        )?;
+        assert_eq!((first.new, first.updated), (2, 0));
+        assert_eq!(
+            store
+                .stream_state("a/h", "contacts")?
+                .resume_cursor
+                .as_deref(),
+            Some("c2")
+        );
+        let again = store.commit_page(
+            "a/h",
+            "a",
+            "contacts",
+            &[record("1", "{}"), record("2", "{\"x\":1}")],
+            None,
+        )?;
+        assert_eq!((again.new, again.updated), (0, 1));
+        assert_eq!(store.stream_state("a/h", "contacts")?.resume_cursor, None);
+        assert_eq!(
+            store.stream_counts("a/h")?,
+            vec![("contacts".to_owned(), 2)]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn reopening_keeps_the_profile_id() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("inlet.db");
+        let first = Store::open(&path)?.profile_id()?;
+        let second = Store::open(&path)?.profile_id()?;
+        assert_eq!(first, second);
+        assert_eq!(first.len(), 32);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_database_file_is_private() -> anyhow::Result<()> {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("inlet.db");
+        drop(Store::open(&path)?);
+        assert_eq!(
+            std::fs::metadata(&path)?.permissions().mode() & 0o777,
+            0o600
+        );
+        Ok(())
+    }
+}

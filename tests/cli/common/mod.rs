@@ -1,0 +1,294 @@
+//! The test harness: an isolated inlet home, a sandbox child process, and helpers to run the
+//! binary and read what it left on disk.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of the harness"
+)]
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_inlet");
+
+/// Fails the test, loudly, when no Secret Service is reachable: these tests prove the real
+/// keychain and must not pass without one.
+pub fn require_keychain() {
+    let ok = Command::new("secret-tool")
+        .args(["search", "--all", "service", "inlet-probe"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    assert!(
+        ok && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "no Secret Service: run the tests with `scripts/test` (a private D-Bus session with an unlocked gnome-keyring)"
+    );
+}
+
+/// A sandbox server in a child process, killed on drop.
+pub struct Sandbox {
+    child: Child,
+    pub base_url: String,
+    pub token: String,
+    /// Records per stream, as the sandbox reports them.
+    pub counts: Vec<(String, u64)>,
+}
+
+impl Sandbox {
+    pub fn start(records: u64, latency_ms: u64) -> Self {
+        Self::start_with(records, latency_ms, 42)
+    }
+
+    pub fn start_with(records: u64, latency_ms: u64, seed: u64) -> Self {
+        let mut child = Command::new(BIN)
+            .args(["sandbox", "--json", "--addr", "127.0.0.1:0"])
+            .args([
+                "--records",
+                &records.to_string(),
+                "--latency",
+                &latency_ms.to_string(),
+            ])
+            .args(["--seed", &seed.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the sandbox");
+        let stdout = child.stdout.take().expect("sandbox stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the sandbox banner");
+        let banner: Value = serde_json::from_str(&line).expect("the sandbox banner is JSON");
+        let hubspot = banner["providers"]
+            .as_array()
+            .and_then(|providers| {
+                providers
+                    .iter()
+                    .find(|provider| provider["provider"] == "hubspot")
+            })
+            .expect("the sandbox serves hubspot")
+            .clone();
+        let counts = hubspot["streams"]
+            .as_array()
+            .expect("stream counts")
+            .iter()
+            .map(|count| {
+                (
+                    count["stream"].as_str().unwrap_or_default().to_owned(),
+                    count["records"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        Self {
+            child,
+            base_url: hubspot["base_url"].as_str().expect("base_url").to_owned(),
+            token: hubspot["credential"]
+                .as_str()
+                .expect("credential")
+                .to_owned(),
+            counts,
+        }
+    }
+
+    pub fn count(&self, stream: &str) -> u64 {
+        self.counts
+            .iter()
+            .find(|(name, _)| name == stream)
+            .map_or(0, |(_, count)| *count)
+    }
+
+    pub fn total(&self) -> u64 {
+        self.counts.iter().map(|(_, count)| count).sum()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An isolated inlet home.
+pub struct Home {
+    pub dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.path().join("data/inlet.db")
+    }
+
+    /// `inlet --home HOME …` with a clean environment: no color, no terminal, the keychain
+    /// session's variables and nothing of the developer's.
+    pub fn inlet(&self) -> Command {
+        let mut command = Command::new(BIN);
+        command.env_clear();
+        for name in [
+            "PATH",
+            "HOME",
+            "DBUS_SESSION_BUS_ADDRESS",
+            "XDG_RUNTIME_DIR",
+            "XDG_DATA_HOME",
+        ] {
+            if let Some(value) = std::env::var_os(name) {
+                command.env(name, value);
+            }
+        }
+        command
+            .env("INLET_HOME", self.path())
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "160");
+        command.stdin(Stdio::null());
+        command
+    }
+
+    /// Runs `inlet ARGS` and returns its output.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.inlet().args(args).output().expect("run inlet")
+    }
+
+    /// Runs `inlet ARGS` with `input` on stdin.
+    pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Output {
+        let mut child = self
+            .inlet()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run inlet");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+        child.wait_with_output().expect("wait for inlet")
+    }
+
+    /// `inlet connect hubspot --client CLIENT --base-url … --token-stdin`, asserting success.
+    pub fn connect(&self, sandbox: &Sandbox, client: &str) {
+        let output = self.run_with_stdin(
+            &[
+                "connect",
+                "hubspot",
+                "--client",
+                client,
+                "--base-url",
+                &sandbox.base_url,
+                "--token-stdin",
+            ],
+            &sandbox.token,
+        );
+        assert_success(&output);
+    }
+
+    /// Runs a command with `--json` and parses stdout, asserting the exit code.
+    pub fn json(&self, args: &[&str], code: i32) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let output = self.run(&all);
+        assert_code(&output, code);
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+            panic!("stdout is not JSON ({error}): {}", text(&output.stdout))
+        })
+    }
+
+    /// The profile id that keys this home's keychain entries.
+    pub fn profile(&self) -> String {
+        let conn = rusqlite::Connection::open(self.database()).expect("open the cache");
+        conn.query_row(
+            "SELECT value FROM meta WHERE key = 'profile_id'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("profile id")
+    }
+
+    /// Record counts per stream straight from the SQLite file.
+    pub fn record_count(&self, connection: &str) -> u64 {
+        let conn = rusqlite::Connection::open(self.database()).expect("open the cache");
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .expect("busy timeout");
+        conn.query_row(
+            "SELECT COUNT(*) FROM records WHERE connection_id = ?1",
+            [connection],
+            |row| row.get(0),
+        )
+        .expect("count records")
+    }
+
+    /// Every file under the home with its size and modification time: "nothing changed on disk".
+    pub fn snapshot(&self) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
+        let mut files = Vec::new();
+        walk(self.path(), &mut files);
+        files.sort();
+        files
+    }
+}
+
+fn walk(dir: &Path, files: &mut Vec<(PathBuf, u64, std::time::SystemTime)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(meta) = entry.metadata() else { continue };
+        if meta.is_dir() {
+            walk(&path, files);
+        } else {
+            files.push((
+                path,
+                meta.len(),
+                meta.modified().unwrap_or(std::time::UNIX_EPOCH),
+            ));
+        }
+    }
+}
+
+/// The keychain entry of a connection, looked up with `secret-tool` (the store itself).
+pub fn keychain_lookup(profile: &str, connection: &str) -> Option<String> {
+    let output = Command::new("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            "inlet",
+            "username",
+            &format!("{profile}:{connection}"),
+        ])
+        .output()
+        .expect("run secret-tool");
+    output.status.success().then(|| text(&output.stdout))
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn assert_code(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+}
+
+pub fn assert_success(output: &Output) {
+    assert_code(output, 0);
+}

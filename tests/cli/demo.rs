@@ -1,0 +1,68 @@
+//! `inlet demo` runs the whole pipeline, with and without a keychain, and leaves no secret
+//! behind in the keychain.
+
+use crate::common::{Home, assert_success, require_keychain, text};
+
+#[test]
+fn the_demo_runs_the_pipeline_with_the_keychain() {
+    require_keychain();
+    let home = Home::new();
+    let output = home
+        .inlet()
+        .env("TMPDIR", home.path())
+        .args(["demo", "--records", "300", "--latency", "0"])
+        .output()
+        .expect("demo");
+    assert_success(&output);
+    let stderr = text(&output.stderr);
+    let stdout = text(&output.stdout);
+    for step in [
+        "1. Sandbox",
+        "2. Connect",
+        "3. Fetch",
+        "4. Status",
+        "5. Export",
+        "6. Disconnect",
+    ] {
+        assert!(stderr.contains(step), "{step} in:\n{stderr}");
+    }
+    assert!(stderr.contains("OS keychain"), "{stderr}");
+    assert!(
+        stdout.contains("contacts") && stdout.contains("300"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("Exported 300 contacts, 30 companies and 75 deals"),
+        "{stderr}"
+    );
+    // Other tests use other clients; no entry of the demo's may remain.
+    let after = std::process::Command::new("secret-tool")
+        .args(["search", "--all", "service", "inlet"])
+        .output()
+        .expect("secret-tool");
+    assert!(
+        !text(&after.stdout).contains("inlet: demo/hubspot"),
+        "the demo removed its secret from the keychain"
+    );
+}
+
+#[test]
+fn the_demo_says_when_it_has_no_keychain() {
+    let home = Home::new();
+    let output = home
+        .inlet()
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("XDG_RUNTIME_DIR", home.path())
+        .env("TMPDIR", home.path())
+        .args(["demo", "--records", "50", "--latency", "0"])
+        .output()
+        .expect("demo");
+    assert_success(&output);
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("no keychain is available"), "{stderr}");
+    assert!(
+        stderr.contains("temporary file store"),
+        "names the store: {stderr}"
+    );
+    assert!(stderr.contains("demo-secrets.json"), "{stderr}");
+}

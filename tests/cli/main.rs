@@ -1,0 +1,13 @@
+//! End-to-end tests: the real binary, a real SQLite file, real HTTP to the sandbox on
+//! loopback, and the real Secret Service in a private D-Bus session (`scripts/with-keychain.sh`,
+//! which `scripts/test` uses).
+
+mod common;
+
+mod bad_input;
+mod demo;
+mod generated;
+mod keychain;
+mod pipeline;
+mod secrets;
+mod sigkill;
