@@ -35,14 +35,15 @@ Register-ArgumentCompleter -Native -CommandName 'inlet' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Connect a client''s account at a provider')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Pull new data for connections into the local cache')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show connections, where their secrets come from, and their last runs')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show connections: credential health, last run, next due time, staleness, and fixes')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a client''s cached data as one normalized JSON document')
             [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Remove a connection and its secret')
+            [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List, show and validate provider definitions')
+            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Schedule fetches: per-connection intervals, and a systemd timer or crontab line that runs `inlet fetch --due`')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve emulations of the providers on loopback, for trying inlet without accounts')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole pipeline against the built-in sandbox in a temporary home')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('__generate', '__generate', [CompletionResultType]::ParameterValue, 'Regenerate completions/ and man/ from the command model')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'inlet;connect' {
@@ -50,6 +51,9 @@ Register-ArgumentCompleter -Native -CommandName 'inlet' -ScriptBlock {
             [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'The client this account belongs to (lowercase letters, digits, `-`, `_`)')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Connection name, unique within the client [default: the provider id]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Talk to this base URL instead of the provider''s (a sandbox, a proxy, a regional host)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication mode, when the provider has several (`inlet providers show PROVIDER`)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'A non-secret input of the provider, e.g. `--set shop=acme-store`')
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'How often `inlet fetch --due` fetches this connection')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
             [CompletionResult]::new('--token-stdin', '--token-stdin', [CompletionResultType]::ParameterName, 'Read the token from stdin instead of prompting')
@@ -68,8 +72,15 @@ Register-ArgumentCompleter -Native -CommandName 'inlet' -ScriptBlock {
         'inlet;fetch' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Fetch every connection of this client')
             [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Fetch every connection of this client')
+            [CompletionResult]::new('--stream', '--stream', [CompletionResultType]::ParameterName, 'Only this stream (repeatable), e.g. `--stream contacts`')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Fetch what changed since this time, for this run only: RFC 3339, a date, or an age such as `7d`')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'How many connections to fetch at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many connections to fetch at once')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'When another run holds a connection, wait this long for it (then exit 75)')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
+            [CompletionResult]::new('--full-refresh', '--full-refresh', [CompletionResultType]::ParameterName, 'Fetch everything again, ignoring watermarks and unfinished fetches (this run only)')
+            [CompletionResult]::new('--due', '--due', [CompletionResultType]::ParameterName, 'Only the connections whose next run is due (what timers and cron call)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
@@ -87,6 +98,7 @@ Register-ArgumentCompleter -Native -CommandName 'inlet' -ScriptBlock {
             [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Only this client''s connections')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit 4 when any credential needs attention, 5 when any data is older than its schedule allows, printing why (for monitoring)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
@@ -137,13 +149,186 @@ Register-ArgumentCompleter -Native -CommandName 'inlet' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'inlet;providers' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the known providers and where each definition comes from')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a provider''s auth modes, inputs, limits and streams')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check definition files; prints every problem with its key path (exit 1 on any)')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the definition format')
+            break
+        }
+        'inlet;providers;list' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'inlet;providers;show' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'inlet;providers;validate' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'inlet;providers;schema' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'inlet;schedule' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set how often a connection is fetched, and optionally its timeout and retry delay')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show each connection''s schedule, last run and next due time')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install a systemd user timer, or a crontab line, that runs `inlet fetch --due`')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove what `schedule install` installed')
+            break
+        }
+        'inlet;schedule;set' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop a run after this long; it resumes at the next run')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'First retry delay after a failed run (doubles per failure in a row)')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'inlet;schedule;show' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'inlet;schedule;install' {
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'How often the timer checks for due connections, in minutes')
+            [CompletionResult]::new('--unit-dir', '--unit-dir', [CompletionResultType]::ParameterName, 'Where to write the systemd units [default: ~/.config/systemd/user]')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
+            [CompletionResult]::new('--systemd', '--systemd', [CompletionResultType]::ParameterName, 'A systemd user service and timer')
+            [CompletionResult]::new('--cron', '--cron', [CompletionResultType]::ParameterName, 'A line in your crontab')
+            [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print what would be installed instead of installing it')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'inlet;schedule;remove' {
+            [CompletionResult]::new('--unit-dir', '--unit-dir', [CompletionResultType]::ParameterName, 'Where the systemd units are [default: ~/.config/systemd/user]')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
+            [CompletionResult]::new('--systemd', '--systemd', [CompletionResultType]::ParameterName, 'A systemd user service and timer')
+            [CompletionResult]::new('--cron', '--cron', [CompletionResultType]::ParameterName, 'A line in your crontab')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'inlet;sandbox' {
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Address to listen on (loopback only)')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for the generated data and credentials')
             [CompletionResult]::new('--records', '--records', [CompletionResultType]::ParameterName, 'How many contacts to serve (companies and deals scale with it)')
             [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Delay every response by this many milliseconds')
+            [CompletionResult]::new('--faults', '--faults', [CompletionResultType]::ParameterName, 'Inject faults: `429:5%,500:2%,reset:1%,slow:1%,malformed:1%`')
+            [CompletionResult]::new('--rate-window', '--rate-window', [CompletionResultType]::ParameterName, 'Shorten every rate-limit window to this duration (for tests)')
+            [CompletionResult]::new('--churn', '--churn', [CompletionResultType]::ParameterName, 'Records changed per stream at each tick (`POST /_sandbox/tick`, or `--churn-every`)')
+            [CompletionResult]::new('--churn-every', '--churn-every', [CompletionResultType]::ParameterName, 'Tick automatically at this interval')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Enforce the providers'' documented rate limits (429 past the budget)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
@@ -202,49 +387,6 @@ Register-ArgumentCompleter -Native -CommandName 'inlet' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'inlet;help' {
-            [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Connect a client''s account at a provider')
-            [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Pull new data for connections into the local cache')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show connections, where their secrets come from, and their last runs')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a client''s cached data as one normalized JSON document')
-            [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Remove a connection and its secret')
-            [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve emulations of the providers on loopback, for trying inlet without accounts')
-            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole pipeline against the built-in sandbox in a temporary home')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('__generate', '__generate', [CompletionResultType]::ParameterValue, 'Regenerate completions/ and man/ from the command model')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'inlet;help;connect' {
-            break
-        }
-        'inlet;help;fetch' {
-            break
-        }
-        'inlet;help;status' {
-            break
-        }
-        'inlet;help;export' {
-            break
-        }
-        'inlet;help;disconnect' {
-            break
-        }
-        'inlet;help;sandbox' {
-            break
-        }
-        'inlet;help;demo' {
-            break
-        }
-        'inlet;help;completions' {
-            break
-        }
-        'inlet;help;__generate' {
-            break
-        }
-        'inlet;help;help' {
             break
         }
     })

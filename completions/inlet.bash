@@ -37,44 +37,41 @@ _inlet() {
             inlet,fetch)
                 cmd="inlet__subcmd__fetch"
                 ;;
-            inlet,help)
-                cmd="inlet__subcmd__help"
+            inlet,providers)
+                cmd="inlet__subcmd__providers"
                 ;;
             inlet,sandbox)
                 cmd="inlet__subcmd__sandbox"
                 ;;
+            inlet,schedule)
+                cmd="inlet__subcmd__schedule"
+                ;;
             inlet,status)
                 cmd="inlet__subcmd__status"
                 ;;
-            inlet__subcmd__help,__generate)
-                cmd="inlet__subcmd__help__subcmd____generate"
+            inlet__subcmd__providers,list)
+                cmd="inlet__subcmd__providers__subcmd__list"
                 ;;
-            inlet__subcmd__help,completions)
-                cmd="inlet__subcmd__help__subcmd__completions"
+            inlet__subcmd__providers,schema)
+                cmd="inlet__subcmd__providers__subcmd__schema"
                 ;;
-            inlet__subcmd__help,connect)
-                cmd="inlet__subcmd__help__subcmd__connect"
+            inlet__subcmd__providers,show)
+                cmd="inlet__subcmd__providers__subcmd__show"
                 ;;
-            inlet__subcmd__help,demo)
-                cmd="inlet__subcmd__help__subcmd__demo"
+            inlet__subcmd__providers,validate)
+                cmd="inlet__subcmd__providers__subcmd__validate"
                 ;;
-            inlet__subcmd__help,disconnect)
-                cmd="inlet__subcmd__help__subcmd__disconnect"
+            inlet__subcmd__schedule,install)
+                cmd="inlet__subcmd__schedule__subcmd__install"
                 ;;
-            inlet__subcmd__help,export)
-                cmd="inlet__subcmd__help__subcmd__export"
+            inlet__subcmd__schedule,remove)
+                cmd="inlet__subcmd__schedule__subcmd__remove"
                 ;;
-            inlet__subcmd__help,fetch)
-                cmd="inlet__subcmd__help__subcmd__fetch"
+            inlet__subcmd__schedule,set)
+                cmd="inlet__subcmd__schedule__subcmd__set"
                 ;;
-            inlet__subcmd__help,help)
-                cmd="inlet__subcmd__help__subcmd__help"
-                ;;
-            inlet__subcmd__help,sandbox)
-                cmd="inlet__subcmd__help__subcmd__sandbox"
-                ;;
-            inlet__subcmd__help,status)
-                cmd="inlet__subcmd__help__subcmd__status"
+            inlet__subcmd__schedule,show)
+                cmd="inlet__subcmd__schedule__subcmd__show"
                 ;;
             *)
                 ;;
@@ -83,7 +80,7 @@ _inlet() {
 
     case "${cmd}" in
         inlet)
-            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version connect fetch status export disconnect sandbox demo completions __generate help"
+            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version connect fetch status export disconnect providers schedule sandbox demo completions __generate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -153,7 +150,7 @@ _inlet() {
             return 0
             ;;
         inlet__subcmd__connect)
-            opts="-c -q -v -h -V --client --name --token-stdin --base-url --home --json --quiet --verbose --color --no-input --help --version"
+            opts="-c -q -v -h -V --client --name --token-stdin --base-url --auth --set --every --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -172,6 +169,18 @@ _inlet() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -285,7 +294,7 @@ _inlet() {
             return 0
             ;;
         inlet__subcmd__fetch)
-            opts="-c -q -v -h -V --client --home --json --quiet --verbose --color --no-input --help --version"
+            opts="-c -j -q -v -h -V --client --stream --since --full-refresh --jobs --due --wait --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -296,6 +305,26 @@ _inlet() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stream)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -314,13 +343,21 @@ _inlet() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        inlet__subcmd__help)
-            opts="connect fetch status export disconnect sandbox demo completions __generate help"
+        inlet__subcmd__providers)
+            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version list show validate schema"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -328,13 +365,21 @@ _inlet() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        inlet__subcmd__help__subcmd____generate)
-            opts=""
+        inlet__subcmd__providers__subcmd__list)
+            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -342,13 +387,21 @@ _inlet() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        inlet__subcmd__help__subcmd__completions)
-            opts=""
+        inlet__subcmd__providers__subcmd__schema)
+            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -356,13 +409,21 @@ _inlet() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        inlet__subcmd__help__subcmd__connect)
-            opts=""
+        inlet__subcmd__providers__subcmd__show)
+            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -370,97 +431,21 @@ _inlet() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        inlet__subcmd__help__subcmd__demo)
-            opts=""
+        inlet__subcmd__providers__subcmd__validate)
+            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                *)
-                    COMPREPLY=()
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
                     ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        inlet__subcmd__help__subcmd__disconnect)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
                     ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        inlet__subcmd__help__subcmd__export)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        inlet__subcmd__help__subcmd__fetch)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        inlet__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        inlet__subcmd__help__subcmd__sandbox)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        inlet__subcmd__help__subcmd__status)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -469,7 +454,7 @@ _inlet() {
             return 0
             ;;
         inlet__subcmd__sandbox)
-            opts="-q -v -h -V --addr --seed --records --latency --home --json --quiet --verbose --color --no-input --help --version"
+            opts="-q -v -h -V --addr --seed --records --latency --faults --rate-limit --rate-window --churn --churn-every --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -491,6 +476,152 @@ _inlet() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --faults)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --churn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --churn-every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        inlet__subcmd__schedule)
+            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version set show install remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        inlet__subcmd__schedule__subcmd__install)
+            opts="-q -v -h -V --systemd --cron --print --interval --unit-dir --home --json --quiet --verbose --color --no-input --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unit-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        inlet__subcmd__schedule__subcmd__remove)
+            opts="-q -v -h -V --systemd --cron --unit-dir --home --json --quiet --verbose --color --no-input --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --unit-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        inlet__subcmd__schedule__subcmd__set)
+            opts="-q -v -h -V --timeout --retry --home --json --quiet --verbose --color --no-input --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        inlet__subcmd__schedule__subcmd__show)
+            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -507,7 +638,7 @@ _inlet() {
             return 0
             ;;
         inlet__subcmd__status)
-            opts="-c -q -v -h -V --client --home --json --quiet --verbose --color --no-input --help --version"
+            opts="-c -q -v -h -V --client --check --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

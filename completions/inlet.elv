@@ -32,20 +32,24 @@ set edit:completion:arg-completer[inlet] = {|@words|
             cand --version 'Print version'
             cand connect 'Connect a client''s account at a provider'
             cand fetch 'Pull new data for connections into the local cache'
-            cand status 'Show connections, where their secrets come from, and their last runs'
+            cand status 'Show connections: credential health, last run, next due time, staleness, and fixes'
             cand export 'Export a client''s cached data as one normalized JSON document'
             cand disconnect 'Remove a connection and its secret'
+            cand providers 'List, show and validate provider definitions'
+            cand schedule 'Schedule fetches: per-connection intervals, and a systemd timer or crontab line that runs `inlet fetch --due`'
             cand sandbox 'Serve emulations of the providers on loopback, for trying inlet without accounts'
             cand demo 'Run the whole pipeline against the built-in sandbox in a temporary home'
             cand completions 'Print a shell completion script'
             cand __generate 'Regenerate completions/ and man/ from the command model'
-            cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'inlet;connect'= {
             cand -c 'The client this account belongs to (lowercase letters, digits, `-`, `_`)'
             cand --client 'The client this account belongs to (lowercase letters, digits, `-`, `_`)'
             cand --name 'Connection name, unique within the client [default: the provider id]'
             cand --base-url 'Talk to this base URL instead of the provider''s (a sandbox, a proxy, a regional host)'
+            cand --auth 'Authentication mode, when the provider has several (`inlet providers show PROVIDER`)'
+            cand --set 'A non-secret input of the provider, e.g. `--set shop=acme-store`'
+            cand --every 'How often `inlet fetch --due` fetches this connection'
             cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
             cand --color 'When to use colors'
             cand --token-stdin 'Read the token from stdin instead of prompting'
@@ -63,8 +67,15 @@ set edit:completion:arg-completer[inlet] = {|@words|
         &'inlet;fetch'= {
             cand -c 'Fetch every connection of this client'
             cand --client 'Fetch every connection of this client'
+            cand --stream 'Only this stream (repeatable), e.g. `--stream contacts`'
+            cand --since 'Fetch what changed since this time, for this run only: RFC 3339, a date, or an age such as `7d`'
+            cand -j 'How many connections to fetch at once'
+            cand --jobs 'How many connections to fetch at once'
+            cand --wait 'When another run holds a connection, wait this long for it (then exit 75)'
             cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
             cand --color 'When to use colors'
+            cand --full-refresh 'Fetch everything again, ignoring watermarks and unfinished fetches (this run only)'
+            cand --due 'Only the connections whose next run is due (what timers and cron call)'
             cand --json 'Print machine-readable JSON on stdout instead of tables'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
@@ -81,6 +92,7 @@ set edit:completion:arg-completer[inlet] = {|@words|
             cand --client 'Only this client''s connections'
             cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
             cand --color 'When to use colors'
+            cand --check 'Exit 4 when any credential needs attention, 5 when any data is older than its schedule allows, printing why (for monitoring)'
             cand --json 'Print machine-readable JSON on stdout instead of tables'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
@@ -128,13 +140,176 @@ set edit:completion:arg-completer[inlet] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'inlet;providers'= {
+            cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
+            cand --color 'When to use colors'
+            cand --json 'Print machine-readable JSON on stdout instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --verbose 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --no-input 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the known providers and where each definition comes from'
+            cand show 'Show a provider''s auth modes, inputs, limits and streams'
+            cand validate 'Check definition files; prints every problem with its key path (exit 1 on any)'
+            cand schema 'Print the JSON Schema of the definition format'
+        }
+        &'inlet;providers;list'= {
+            cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
+            cand --color 'When to use colors'
+            cand --json 'Print machine-readable JSON on stdout instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --verbose 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --no-input 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'inlet;providers;show'= {
+            cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
+            cand --color 'When to use colors'
+            cand --json 'Print machine-readable JSON on stdout instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --verbose 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --no-input 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'inlet;providers;validate'= {
+            cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
+            cand --color 'When to use colors'
+            cand --json 'Print machine-readable JSON on stdout instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --verbose 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --no-input 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'inlet;providers;schema'= {
+            cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
+            cand --color 'When to use colors'
+            cand --json 'Print machine-readable JSON on stdout instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --verbose 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --no-input 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'inlet;schedule'= {
+            cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
+            cand --color 'When to use colors'
+            cand --json 'Print machine-readable JSON on stdout instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --verbose 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --no-input 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Set how often a connection is fetched, and optionally its timeout and retry delay'
+            cand show 'Show each connection''s schedule, last run and next due time'
+            cand install 'Install a systemd user timer, or a crontab line, that runs `inlet fetch --due`'
+            cand remove 'Remove what `schedule install` installed'
+        }
+        &'inlet;schedule;set'= {
+            cand --timeout 'Stop a run after this long; it resumes at the next run'
+            cand --retry 'First retry delay after a failed run (doubles per failure in a row)'
+            cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
+            cand --color 'When to use colors'
+            cand --json 'Print machine-readable JSON on stdout instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --verbose 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --no-input 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'inlet;schedule;show'= {
+            cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
+            cand --color 'When to use colors'
+            cand --json 'Print machine-readable JSON on stdout instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --verbose 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --no-input 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'inlet;schedule;install'= {
+            cand --interval 'How often the timer checks for due connections, in minutes'
+            cand --unit-dir 'Where to write the systemd units [default: ~/.config/systemd/user]'
+            cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
+            cand --color 'When to use colors'
+            cand --systemd 'A systemd user service and timer'
+            cand --cron 'A line in your crontab'
+            cand --print 'Print what would be installed instead of installing it'
+            cand --json 'Print machine-readable JSON on stdout instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --verbose 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --no-input 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'inlet;schedule;remove'= {
+            cand --unit-dir 'Where the systemd units are [default: ~/.config/systemd/user]'
+            cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
+            cand --color 'When to use colors'
+            cand --systemd 'A systemd user service and timer'
+            cand --cron 'A line in your crontab'
+            cand --json 'Print machine-readable JSON on stdout instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --verbose 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+            cand --no-input 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'inlet;sandbox'= {
             cand --addr 'Address to listen on (loopback only)'
             cand --seed 'Seed for the generated data and credentials'
             cand --records 'How many contacts to serve (companies and deals scale with it)'
             cand --latency 'Delay every response by this many milliseconds'
+            cand --faults 'Inject faults: `429:5%,500:2%,reset:1%,slow:1%,malformed:1%`'
+            cand --rate-window 'Shorten every rate-limit window to this duration (for tests)'
+            cand --churn 'Records changed per stream at each tick (`POST /_sandbox/tick`, or `--churn-every`)'
+            cand --churn-every 'Tick automatically at this interval'
             cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
             cand --color 'When to use colors'
+            cand --rate-limit 'Enforce the providers'' documented rate limits (429 past the budget)'
             cand --json 'Print machine-readable JSON on stdout instead of tables'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
@@ -190,38 +365,6 @@ set edit:completion:arg-completer[inlet] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-        }
-        &'inlet;help'= {
-            cand connect 'Connect a client''s account at a provider'
-            cand fetch 'Pull new data for connections into the local cache'
-            cand status 'Show connections, where their secrets come from, and their last runs'
-            cand export 'Export a client''s cached data as one normalized JSON document'
-            cand disconnect 'Remove a connection and its secret'
-            cand sandbox 'Serve emulations of the providers on loopback, for trying inlet without accounts'
-            cand demo 'Run the whole pipeline against the built-in sandbox in a temporary home'
-            cand completions 'Print a shell completion script'
-            cand __generate 'Regenerate completions/ and man/ from the command model'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'inlet;help;connect'= {
-        }
-        &'inlet;help;fetch'= {
-        }
-        &'inlet;help;status'= {
-        }
-        &'inlet;help;export'= {
-        }
-        &'inlet;help;disconnect'= {
-        }
-        &'inlet;help;sandbox'= {
-        }
-        &'inlet;help;demo'= {
-        }
-        &'inlet;help;completions'= {
-        }
-        &'inlet;help;__generate'= {
-        }
-        &'inlet;help;help'= {
         }
     ]
     $completions[$command]

@@ -36,17 +36,21 @@ complete -c inlet -n "__fish_inlet_needs_command" -s h -l help -d 'Print help (s
 complete -c inlet -n "__fish_inlet_needs_command" -s V -l version -d 'Print version'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "connect" -d 'Connect a client\'s account at a provider'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "fetch" -d 'Pull new data for connections into the local cache'
-complete -c inlet -n "__fish_inlet_needs_command" -f -a "status" -d 'Show connections, where their secrets come from, and their last runs'
+complete -c inlet -n "__fish_inlet_needs_command" -f -a "status" -d 'Show connections: credential health, last run, next due time, staleness, and fixes'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "export" -d 'Export a client\'s cached data as one normalized JSON document'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "disconnect" -d 'Remove a connection and its secret'
+complete -c inlet -n "__fish_inlet_needs_command" -f -a "providers" -d 'List, show and validate provider definitions'
+complete -c inlet -n "__fish_inlet_needs_command" -f -a "schedule" -d 'Schedule fetches: per-connection intervals, and a systemd timer or crontab line that runs `inlet fetch --due`'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "sandbox" -d 'Serve emulations of the providers on loopback, for trying inlet without accounts'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "demo" -d 'Run the whole pipeline against the built-in sandbox in a temporary home'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "__generate" -d 'Regenerate completions/ and man/ from the command model'
-complete -c inlet -n "__fish_inlet_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -s c -l client -d 'The client this account belongs to (lowercase letters, digits, `-`, `_`)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l name -d 'Connection name, unique within the client [default: the provider id]' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l base-url -d 'Talk to this base URL instead of the provider\'s (a sandbox, a proxy, a regional host)' -r
+complete -c inlet -n "__fish_inlet_using_subcommand connect" -l auth -d 'Authentication mode, when the provider has several (`inlet providers show PROVIDER`)' -r
+complete -c inlet -n "__fish_inlet_using_subcommand connect" -l set -d 'A non-secret input of the provider, e.g. `--set shop=acme-store`' -r
+complete -c inlet -n "__fish_inlet_using_subcommand connect" -l every -d 'How often `inlet fetch --due` fetches this connection' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
 always\t'Always color'
@@ -59,10 +63,16 @@ complete -c inlet -n "__fish_inlet_using_subcommand connect" -l no-input -d 'Nev
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -s V -l version -d 'Print version'
 complete -c inlet -n "__fish_inlet_using_subcommand fetch" -s c -l client -d 'Fetch every connection of this client' -r
+complete -c inlet -n "__fish_inlet_using_subcommand fetch" -l stream -d 'Only this stream (repeatable), e.g. `--stream contacts`' -r
+complete -c inlet -n "__fish_inlet_using_subcommand fetch" -l since -d 'Fetch what changed since this time, for this run only: RFC 3339, a date, or an age such as `7d`' -r
+complete -c inlet -n "__fish_inlet_using_subcommand fetch" -s j -l jobs -d 'How many connections to fetch at once' -r
+complete -c inlet -n "__fish_inlet_using_subcommand fetch" -l wait -d 'When another run holds a connection, wait this long for it (then exit 75)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand fetch" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand fetch" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand fetch" -l full-refresh -d 'Fetch everything again, ignoring watermarks and unfinished fetches (this run only)'
+complete -c inlet -n "__fish_inlet_using_subcommand fetch" -l due -d 'Only the connections whose next run is due (what timers and cron call)'
 complete -c inlet -n "__fish_inlet_using_subcommand fetch" -l json -d 'Print machine-readable JSON on stdout instead of tables'
 complete -c inlet -n "__fish_inlet_using_subcommand fetch" -s q -l quiet -d 'Print only data and errors'
 complete -c inlet -n "__fish_inlet_using_subcommand fetch" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
@@ -74,6 +84,7 @@ complete -c inlet -n "__fish_inlet_using_subcommand status" -l home -d 'Keep con
 complete -c inlet -n "__fish_inlet_using_subcommand status" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand status" -l check -d 'Exit 4 when any credential needs attention, 5 when any data is older than its schedule allows, printing why (for monitoring)'
 complete -c inlet -n "__fish_inlet_using_subcommand status" -l json -d 'Print machine-readable JSON on stdout instead of tables'
 complete -c inlet -n "__fish_inlet_using_subcommand status" -s q -l quiet -d 'Print only data and errors'
 complete -c inlet -n "__fish_inlet_using_subcommand status" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
@@ -106,14 +117,137 @@ complete -c inlet -n "__fish_inlet_using_subcommand disconnect" -s v -l verbose 
 complete -c inlet -n "__fish_inlet_using_subcommand disconnect" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
 complete -c inlet -n "__fish_inlet_using_subcommand disconnect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c inlet -n "__fish_inlet_using_subcommand disconnect" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and not __fish_seen_subcommand_from list show validate schema" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and not __fish_seen_subcommand_from list show validate schema" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and not __fish_seen_subcommand_from list show validate schema" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and not __fish_seen_subcommand_from list show validate schema" -s q -l quiet -d 'Print only data and errors'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and not __fish_seen_subcommand_from list show validate schema" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and not __fish_seen_subcommand_from list show validate schema" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and not __fish_seen_subcommand_from list show validate schema" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and not __fish_seen_subcommand_from list show validate schema" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and not __fish_seen_subcommand_from list show validate schema" -f -a "list" -d 'List the known providers and where each definition comes from'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and not __fish_seen_subcommand_from list show validate schema" -f -a "show" -d 'Show a provider\'s auth modes, inputs, limits and streams'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and not __fish_seen_subcommand_from list show validate schema" -f -a "validate" -d 'Check definition files; prints every problem with its key path (exit 1 on any)'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and not __fish_seen_subcommand_from list show validate schema" -f -a "schema" -d 'Print the JSON Schema of the definition format'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from list" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from list" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from show" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from show" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from validate" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from validate" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from validate" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Print only data and errors'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from validate" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from schema" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from schema" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from schema" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from schema" -s q -l quiet -d 'Print only data and errors'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from schema" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from schema" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from schema" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand providers; and __fish_seen_subcommand_from schema" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -s q -l quiet -d 'Print only data and errors'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -f -a "set" -d 'Set how often a connection is fetched, and optionally its timeout and retry delay'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -f -a "show" -d 'Show each connection\'s schedule, last run and next due time'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -f -a "install" -d 'Install a systemd user timer, or a crontab line, that runs `inlet fetch --due`'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -f -a "remove" -d 'Remove what `schedule install` installed'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -l timeout -d 'Stop a run after this long; it resumes at the next run' -r
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -l retry -d 'First retry delay after a failed run (doubles per failure in a row)' -r
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only data and errors'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from show" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from show" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -l interval -d 'How often the timer checks for due connections, in minutes' -r
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -l unit-dir -d 'Where to write the systemd units [default: ~/.config/systemd/user]' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -l systemd -d 'A systemd user service and timer'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -l cron -d 'A line in your crontab'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -l print -d 'Print what would be installed instead of installing it'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Print only data and errors'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l unit-dir -d 'Where the systemd units are [default: ~/.config/systemd/user]' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l systemd -d 'A systemd user service and timer'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l cron -d 'A line in your crontab'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only data and errors'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l addr -d 'Address to listen on (loopback only)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l seed -d 'Seed for the generated data and credentials' -r
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l records -d 'How many contacts to serve (companies and deals scale with it)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l latency -d 'Delay every response by this many milliseconds' -r
+complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l faults -d 'Inject faults: `429:5%,500:2%,reset:1%,slow:1%,malformed:1%`' -r
+complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l rate-window -d 'Shorten every rate-limit window to this duration (for tests)' -r
+complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l churn -d 'Records changed per stream at each tick (`POST /_sandbox/tick`, or `--churn-every`)' -r
+complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l churn-every -d 'Tick automatically at this interval' -r
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l rate-limit -d 'Enforce the providers\' documented rate limits (429 past the budget)'
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l json -d 'Print machine-readable JSON on stdout instead of tables'
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -s q -l quiet -d 'Print only data and errors'
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
@@ -153,13 +287,3 @@ complete -c inlet -n "__fish_inlet_using_subcommand __generate" -s v -l verbose 
 complete -c inlet -n "__fish_inlet_using_subcommand __generate" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
 complete -c inlet -n "__fish_inlet_using_subcommand __generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c inlet -n "__fish_inlet_using_subcommand __generate" -s V -l version -d 'Print version'
-complete -c inlet -n "__fish_inlet_using_subcommand help; and not __fish_seen_subcommand_from connect fetch status export disconnect sandbox demo completions __generate help" -f -a "connect" -d 'Connect a client\'s account at a provider'
-complete -c inlet -n "__fish_inlet_using_subcommand help; and not __fish_seen_subcommand_from connect fetch status export disconnect sandbox demo completions __generate help" -f -a "fetch" -d 'Pull new data for connections into the local cache'
-complete -c inlet -n "__fish_inlet_using_subcommand help; and not __fish_seen_subcommand_from connect fetch status export disconnect sandbox demo completions __generate help" -f -a "status" -d 'Show connections, where their secrets come from, and their last runs'
-complete -c inlet -n "__fish_inlet_using_subcommand help; and not __fish_seen_subcommand_from connect fetch status export disconnect sandbox demo completions __generate help" -f -a "export" -d 'Export a client\'s cached data as one normalized JSON document'
-complete -c inlet -n "__fish_inlet_using_subcommand help; and not __fish_seen_subcommand_from connect fetch status export disconnect sandbox demo completions __generate help" -f -a "disconnect" -d 'Remove a connection and its secret'
-complete -c inlet -n "__fish_inlet_using_subcommand help; and not __fish_seen_subcommand_from connect fetch status export disconnect sandbox demo completions __generate help" -f -a "sandbox" -d 'Serve emulations of the providers on loopback, for trying inlet without accounts'
-complete -c inlet -n "__fish_inlet_using_subcommand help; and not __fish_seen_subcommand_from connect fetch status export disconnect sandbox demo completions __generate help" -f -a "demo" -d 'Run the whole pipeline against the built-in sandbox in a temporary home'
-complete -c inlet -n "__fish_inlet_using_subcommand help; and not __fish_seen_subcommand_from connect fetch status export disconnect sandbox demo completions __generate help" -f -a "completions" -d 'Print a shell completion script'
-complete -c inlet -n "__fish_inlet_using_subcommand help; and not __fish_seen_subcommand_from connect fetch status export disconnect sandbox demo completions __generate help" -f -a "__generate" -d 'Regenerate completions/ and man/ from the command model'
-complete -c inlet -n "__fish_inlet_using_subcommand help; and not __fish_seen_subcommand_from connect fetch status export disconnect sandbox demo completions __generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

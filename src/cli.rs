@@ -23,7 +23,10 @@ use crate::env_vars::EnvVars;
     propagate_version = true,
     max_term_width = 100
 )]
-#[command(after_help = "Try it without any account: `inlet demo`.")]
+#[command(
+    after_help = "Try it without any account: `inlet demo`.",
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -79,6 +82,8 @@ pub enum Command {
     Status(StatusArgs),
     Export(ExportArgs),
     Disconnect(DisconnectArgs),
+    Providers(ProvidersArgs),
+    Schedule(ScheduleArgs),
     Sandbox(SandboxArgs),
     Demo(DemoArgs),
     Completions(CompletionsArgs),
@@ -116,6 +121,18 @@ pub struct ConnectArgs {
     /// Talk to this base URL instead of the provider's (a sandbox, a proxy, a regional host)
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+
+    /// Authentication mode, when the provider has several (`inlet providers show PROVIDER`)
+    #[arg(long, value_name = "MODE")]
+    pub auth: Option<String>,
+
+    /// A non-secret input of the provider, e.g. `--set shop=acme-store`
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub settings: Vec<String>,
+
+    /// How often `inlet fetch --due` fetches this connection
+    #[arg(long, default_value = "24h", value_name = "DURATION")]
+    pub every: String,
 }
 
 /// Pull new data for connections into the local cache
@@ -139,13 +156,44 @@ pub struct FetchArgs {
     /// Fetch every connection of this client
     #[arg(long, short = 'c')]
     pub client: Option<String>,
+
+    /// Only this stream (repeatable), e.g. `--stream contacts`
+    #[arg(long = "stream", value_name = "STREAM")]
+    pub streams: Vec<String>,
+
+    /// Fetch what changed since this time, for this run only: RFC 3339, a date, or an age
+    /// such as `7d`
+    #[arg(long, value_name = "TIME", conflicts_with = "full_refresh")]
+    pub since: Option<String>,
+
+    /// Fetch everything again, ignoring watermarks and unfinished fetches (this run only)
+    #[arg(long)]
+    pub full_refresh: bool,
+
+    /// How many connections to fetch at once
+    #[arg(long, short = 'j', default_value_t = 4, value_name = "N")]
+    pub jobs: usize,
+
+    /// Only the connections whose next run is due (what timers and cron call)
+    #[arg(long)]
+    pub due: bool,
+
+    /// When another run holds a connection, wait this long for it (then exit 75)
+    #[arg(long, value_name = "DURATION", default_value = "0s")]
+    pub wait: String,
 }
 
-/// Show connections, where their secrets come from, and their last runs
+/// Show connections: credential health, last run, next due time, staleness, and fixes
+///
+/// With one connection named, also shows its streams (records, watermarks) and recent runs.
+///
+/// Exit status with `--check`: 0 all well, 4 a credential needs attention, 5 some data is stale.
 ///
 /// Examples:
 ///   inlet status
+///   inlet status acme/hubspot
 ///   inlet status --client acme --json
+///   inlet status --check || notify-send "inlet needs attention"
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Only these connections (`CLIENT/NAME`)
@@ -155,6 +203,11 @@ pub struct StatusArgs {
     /// Only this client's connections
     #[arg(long, short = 'c')]
     pub client: Option<String>,
+
+    /// Exit 4 when any credential needs attention, 5 when any data is older than its schedule
+    /// allows, printing why (for monitoring)
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Export a client's cached data as one normalized JSON document
@@ -214,6 +267,121 @@ pub struct DisconnectArgs {
     pub yes: bool,
 }
 
+/// List, show and validate provider definitions
+///
+/// Providers are defined by TOML files: the built-in ones, and your own in
+/// `CONFIG/providers/*.toml`, which add providers or replace built-in ones with the same id.
+///
+/// Examples:
+///   inlet providers list
+///   inlet providers show hubspot
+///   inlet providers validate my-crm.toml
+#[derive(Debug, Args)]
+#[command(disable_help_subcommand = true)]
+pub struct ProvidersArgs {
+    #[command(subcommand)]
+    pub command: ProvidersCommand,
+}
+
+/// `inlet providers` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProvidersCommand {
+    /// List the known providers and where each definition comes from
+    List,
+    /// Show a provider's auth modes, inputs, limits and streams
+    Show {
+        /// Provider id
+        provider: String,
+    },
+    /// Check definition files; prints every problem with its key path (exit 1 on any)
+    Validate {
+        /// Definition files
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of the definition format
+    Schema,
+}
+
+/// Schedule fetches: per-connection intervals, and a systemd timer or crontab line that runs
+/// `inlet fetch --due`
+///
+/// Each connection has an interval (24 hours unless `connect --every` or `schedule set` says
+/// otherwise), a timeout per run, and a retry delay after a failed run that doubles with each
+/// failure in a row, never beyond the interval.
+///
+/// Examples:
+///   inlet schedule set acme/hubspot 6h
+///   inlet schedule show
+///   inlet schedule install --systemd
+///   inlet schedule install --cron --print
+#[derive(Debug, Args)]
+#[command(disable_help_subcommand = true)]
+pub struct ScheduleArgs {
+    #[command(subcommand)]
+    pub command: ScheduleCommand,
+}
+
+/// `inlet schedule` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Set how often a connection is fetched, and optionally its timeout and retry delay
+    Set {
+        /// The connection (`CLIENT/NAME`)
+        #[arg(value_name = "CONNECTION")]
+        connection: String,
+        /// Interval, e.g. `6h`, `30m`, `1d`
+        #[arg(value_name = "EVERY")]
+        every: String,
+        /// Stop a run after this long; it resumes at the next run
+        #[arg(long, value_name = "DURATION")]
+        timeout: Option<String>,
+        /// First retry delay after a failed run (doubles per failure in a row)
+        #[arg(long, value_name = "DURATION")]
+        retry: Option<String>,
+    },
+    /// Show each connection's schedule, last run and next due time
+    Show {
+        /// Only these connections
+        #[arg(value_name = "CONNECTION")]
+        connections: Vec<String>,
+    },
+    /// Install a systemd user timer, or a crontab line, that runs `inlet fetch --due`
+    Install {
+        #[command(flatten)]
+        target: ScheduleTarget,
+        /// Print what would be installed instead of installing it
+        #[arg(long)]
+        print: bool,
+        /// How often the timer checks for due connections, in minutes
+        #[arg(long, default_value_t = 15, value_name = "MINUTES", value_parser = clap::value_parser!(u32).range(1..=59))]
+        interval: u32,
+        /// Where to write the systemd units [default: ~/.config/systemd/user]
+        #[arg(long, value_name = "DIR")]
+        unit_dir: Option<PathBuf>,
+    },
+    /// Remove what `schedule install` installed
+    Remove {
+        #[command(flatten)]
+        target: ScheduleTarget,
+        /// Where the systemd units are [default: ~/.config/systemd/user]
+        #[arg(long, value_name = "DIR")]
+        unit_dir: Option<PathBuf>,
+    },
+}
+
+/// systemd or cron.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct ScheduleTarget {
+    /// A systemd user service and timer
+    #[arg(long)]
+    pub systemd: bool,
+    /// A line in your crontab
+    #[arg(long)]
+    pub cron: bool,
+}
+
 /// Serve emulations of the providers on loopback, for trying inlet without accounts
 ///
 /// Prints each provider's base URL and a credential it accepts, then serves until Ctrl-C.
@@ -239,6 +407,34 @@ pub struct SandboxArgs {
     /// Delay every response by this many milliseconds
     #[arg(long, default_value_t = 0, value_name = "MS")]
     pub latency: u64,
+
+    /// Inject faults: `429:5%,500:2%,reset:1%,slow:1%,malformed:1%`
+    #[arg(long, value_name = "SPEC", value_parser = parse_faults)]
+    pub faults: Option<crate::sandbox::Faults>,
+
+    /// Enforce the providers' documented rate limits (429 past the budget)
+    #[arg(long)]
+    pub rate_limit: bool,
+
+    /// Shorten every rate-limit window to this duration (for tests)
+    #[arg(long, value_name = "DURATION", value_parser = parse_std_duration)]
+    pub rate_window: Option<std::time::Duration>,
+
+    /// Records changed per stream at each tick (`POST /_sandbox/tick`, or `--churn-every`)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub churn: u64,
+
+    /// Tick automatically at this interval
+    #[arg(long, value_name = "DURATION", value_parser = parse_std_duration)]
+    pub churn_every: Option<std::time::Duration>,
+}
+
+fn parse_faults(text: &str) -> Result<crate::sandbox::Faults, String> {
+    crate::sandbox::Faults::parse(text)
+}
+
+fn parse_std_duration(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text).map_err(|error| format!("`{text}` is not a duration: {error}"))
 }
 
 /// Run the whole pipeline against the built-in sandbox in a temporary home

@@ -19,6 +19,8 @@ pub struct Context {
     /// Prompts are allowed: stdin and stderr are terminals and `--no-input` is not set.
     pub interactive: bool,
     pub verbose: u8,
+    /// The `--home` (or `INLET_HOME`) in use, if any.
+    pub home: Option<std::path::PathBuf>,
 }
 
 impl Context {
@@ -33,6 +35,10 @@ impl Context {
             secrets: SecretBackend::Keychain,
             interactive,
             verbose: global.verbose,
+            home: global
+                .home
+                .clone()
+                .filter(|home| !home.as_os_str().is_empty()),
         })
     }
 
@@ -40,6 +46,16 @@ impl Context {
     pub fn store(&self) -> anyhow::Result<Store> {
         self.paths.ensure_data_dir()?;
         Ok(Store::open(&self.paths.database())?)
+    }
+
+    /// The provider definitions: built-in ones and the user's; unusable user files are
+    /// reported as warnings.
+    pub fn catalog(&self) -> anyhow::Result<crate::catalog::Catalog> {
+        let catalog = crate::catalog::Catalog::load(&self.paths.config_dir)?;
+        for warning in &catalog.warnings {
+            self.printer.warn(warning);
+        }
+        Ok(catalog)
     }
 
     /// Opens the cache only if it exists: read-only commands must not create files.

@@ -18,6 +18,7 @@ pub mod export;
 pub mod http;
 pub mod normalize;
 pub mod sandbox;
+pub mod schedule;
 pub mod secrets;
 pub mod store;
 pub mod sync;

@@ -1,241 +1,209 @@
-//! Provider definitions: the serde model of `providers/*.toml`, the built-in files embedded at
-//! build time, and lookup by id.
+//! Provider definitions: the built-in files embedded at build time, the user's own files
+//! (`CONFIG/providers/*.toml`, which add providers or override built-in ones by id), strict
+//! validation with key paths, and lookup by id.
 //!
 //! A definition is data: adding a provider that fits the vocabulary needs no Rust.
 
-use std::collections::BTreeMap;
+mod model;
+mod validate;
 
-use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+pub use model::*;
+pub use validate::Problem;
 
 use crate::error::UserError;
 
 /// The built-in definitions, embedded so the binary is self-contained.
-const BUILT_IN: &[(&str, &str)] = &[("hubspot.toml", include_str!("../../providers/hubspot.toml"))];
+const BUILT_IN: &[(&str, &str)] = &[
+    ("hubspot.toml", include_str!("../../providers/hubspot.toml")),
+    ("stripe.toml", include_str!("../../providers/stripe.toml")),
+];
 
 /// The definition format this build reads.
 pub const FORMAT: u32 = 1;
 
-/// One provider.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Provider {
-    pub format: u32,
-    /// Revision of this definition; goes into export manifests.
-    pub version: u32,
-    pub id: String,
-    pub name: String,
-    pub category: String,
-    pub docs: String,
-    /// Default API base URL; a connection may override it.
-    pub base_url: String,
-    pub auth: Auth,
-    pub verify: Verify,
-    pub streams: Vec<Stream>,
+/// Where a definition came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    BuiltIn(&'static str),
+    User(PathBuf),
 }
 
-/// How a credential is presented.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Auth {
-    pub mode: AuthMode,
-    /// What to call the credential when asking for it.
-    pub label: String,
-    /// An example of its shape (never a real one).
-    pub example: String,
-}
-
-/// Credential presentation modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuthMode {
-    /// `Authorization: Bearer <token>`.
-    Bearer,
-}
-
-/// The call that proves a credential works and names the account.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Verify {
-    pub path: String,
-    /// JSON pointer to the account id in the response.
-    pub account_id: String,
-    /// Account name template: `{/pointer}` is replaced by that value of the response.
-    pub account_name: String,
-}
-
-/// One kind of record a provider yields.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Stream {
-    pub name: String,
-    /// The normalized entity this stream feeds (`contacts`, `companies`, `deals`).
-    pub entity: Entity,
-    pub path: String,
-    #[serde(default)]
-    pub query: BTreeMap<String, String>,
-    /// JSON pointer to the array of records in a page.
-    pub records: String,
-    /// JSON pointer (within a record) to its id.
-    pub primary_key: String,
-    /// JSON pointer (within a record) to its last-modified time.
-    pub updated_at: Option<String>,
-    pub paginator: Paginator,
-    /// Normalized field → where it comes from in the record.
-    pub normalize: BTreeMap<String, FieldSpec>,
-}
-
-/// How to get from one page to the next.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Paginator {
-    /// A cursor in the response body, sent back as a query parameter; absent on the last page.
-    BodyCursor {
-        /// JSON pointer to the next cursor in the page.
-        cursor: String,
-        /// The query parameter that carries it.
-        param: String,
-        /// Safety net against endless cursors.
-        #[serde(default = "default_max_pages")]
-        max_pages: u64,
-    },
-}
-
-fn default_max_pages() -> u64 {
-    1_000_000
-}
-
-/// The normalized entities of the export contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Entity {
-    Contacts,
-    Companies,
-    Deals,
-}
-
-impl Entity {
-    /// All entities, in export order.
-    pub const ALL: [Self; 3] = [Self::Contacts, Self::Companies, Self::Deals];
-
-    /// The entity's name in the export document.
-    pub fn as_str(self) -> &'static str {
+impl std::fmt::Display for Origin {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Contacts => "contacts",
-            Self::Companies => "companies",
-            Self::Deals => "deals",
+            Self::BuiltIn(file) => write!(formatter, "built-in ({file})"),
+            Self::User(path) => write!(formatter, "{}", path.display()),
         }
     }
 }
 
-/// Where a normalized field comes from: a JSON pointer (a string), or a pointer with a type.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum FieldSpec {
-    Pointer(String),
-    Typed {
-        from: String,
-        #[serde(rename = "type")]
-        kind: FieldType,
-    },
+/// A loaded definition.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Shared, so a fetch can hand it to the thread that writes pages.
+    pub provider: std::sync::Arc<Provider>,
+    pub origin: Origin,
 }
 
-/// Types a normalized field can be converted to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldType {
-    String,
-    Number,
-    Integer,
-    /// A calendar date, `YYYY-MM-DD`.
-    Date,
-    /// An instant, RFC 3339 UTC.
-    Datetime,
-}
-
-/// The providers this build knows.
-#[derive(Debug)]
+/// The providers this inlet knows.
+#[derive(Debug, Clone)]
 pub struct Catalog {
-    providers: Vec<Provider>,
+    entries: Vec<Entry>,
+    /// User files that could not be used, with why; commands show them as warnings.
+    pub warnings: Vec<String>,
+}
+
+/// Parses and validates one definition; every problem comes with its key path.
+pub fn parse(text: &str) -> Result<Provider, Vec<Problem>> {
+    let deserializer =
+        toml::Deserializer::parse(text).map_err(|error| vec![Problem::syntax(&error, text)])?;
+    let provider: Provider = serde_path_to_error::deserialize(deserializer)
+        .map_err(|error| vec![Problem::shape(&error)])?;
+    let problems = validate::validate(&provider);
+    if problems.is_empty() {
+        Ok(provider)
+    } else {
+        Err(problems)
+    }
 }
 
 impl Catalog {
-    /// Loads the built-in definitions.
-    pub fn load() -> anyhow::Result<Self> {
-        let mut providers = Vec::new();
+    /// The built-in definitions only.
+    pub fn built_in() -> anyhow::Result<Self> {
+        let mut entries = Vec::new();
         for (file, text) in BUILT_IN {
-            let provider: Provider = toml::from_str(text).map_err(|error| {
-                anyhow::anyhow!("built-in provider `{file}` is invalid: {error}")
+            let provider = parse(text).map_err(|problems| {
+                anyhow::anyhow!("built-in provider `{file}` is invalid: {}", problems[0])
             })?;
-            validate(&provider)
-                .map_err(|error| anyhow::anyhow!("built-in provider `{file}`: {error}"))?;
-            providers.push(provider);
+            entries.push(Entry {
+                provider: provider.into(),
+                origin: Origin::BuiltIn(file),
+            });
         }
-        providers.sort_by(|left, right| left.id.cmp(&right.id));
-        Ok(Self { providers })
+        entries.sort_by(|left, right| left.provider.id.cmp(&right.provider.id));
+        Ok(Self {
+            entries,
+            warnings: Vec::new(),
+        })
+    }
+
+    /// Built-in definitions, then the user's `CONFIG/providers/*.toml` on top (same id
+    /// replaces). An invalid user file is skipped with a warning rather than breaking every
+    /// command; `inlet providers validate FILE` explains it.
+    pub fn load(config_dir: &Path) -> anyhow::Result<Self> {
+        let mut catalog = Self::built_in()?;
+        let dir = config_dir.join("providers");
+        let Ok(read) = fs_err::read_dir(&dir) else {
+            return Ok(catalog);
+        };
+        let mut files: Vec<PathBuf> = read
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| {
+                path.extension()
+                    .is_some_and(|extension| extension == "toml")
+            })
+            .collect();
+        files.sort();
+        for path in files {
+            let text = match fs_err::read_to_string(&path) {
+                Ok(text) => text,
+                Err(error) => {
+                    catalog
+                        .warnings
+                        .push(format!("skipped `{}`: {error}", path.display()));
+                    continue;
+                }
+            };
+            match parse(&text) {
+                Ok(provider) => {
+                    catalog
+                        .entries
+                        .retain(|entry| entry.provider.id != provider.id);
+                    catalog.entries.push(Entry {
+                        provider: provider.into(),
+                        origin: Origin::User(path),
+                    });
+                }
+                Err(problems) => catalog.warnings.push(format!(
+                    "skipped `{}`: {} problem(s), first: {}; run `inlet providers validate {}`",
+                    path.display(),
+                    problems.len(),
+                    problems[0],
+                    path.display()
+                )),
+            }
+        }
+        catalog
+            .entries
+            .sort_by(|left, right| left.provider.id.cmp(&right.provider.id));
+        Ok(catalog)
     }
 
     /// The provider with this id, or a usage error listing the known ones.
     pub fn get(&self, id: &str) -> Result<&Provider, UserError> {
-        self.providers
+        self.entry(id).map(|entry| &*entry.provider)
+    }
+
+    /// The entry with this id, or a usage error listing the known ones.
+    pub fn entry(&self, id: &str) -> Result<&Entry, UserError> {
+        self.entries
             .iter()
-            .find(|provider| provider.id == id)
+            .find(|entry| entry.provider.id == id)
             .ok_or_else(|| {
-                UserError::usage(format!("unknown provider `{id}`"))
-                    .hint(format!("known providers: {}", self.ids().join(", ")))
+                UserError::usage(format!(
+                    "unknown provider `{}`",
+                    crate::output::sanitize::for_terminal(id)
+                ))
+                .hint(format!("known providers: {}", self.ids().join(", ")))
             })
+    }
+
+    /// Every entry, by id.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
     }
 
     /// Known provider ids, sorted.
     pub fn ids(&self) -> Vec<&str> {
-        self.providers
+        self.entries
             .iter()
-            .map(|provider| provider.id.as_str())
+            .map(|entry| entry.provider.id.as_str())
             .collect()
     }
 }
 
-fn validate(provider: &Provider) -> Result<(), String> {
-    if provider.format != FORMAT {
-        return Err(format!(
-            "format {} is not supported (this inlet reads {FORMAT})",
-            provider.format
-        ));
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    for stream in &provider.streams {
-        if !seen.insert(&stream.name) {
-            return Err(format!("stream `{}` is defined twice", stream.name));
-        }
-        let pointers = [&stream.records, &stream.primary_key]
-            .into_iter()
-            .chain(stream.updated_at.as_ref())
-            .chain(stream.normalize.values().map(FieldSpec::pointer));
-        for pointer in pointers {
-            if !pointer.is_empty() && !pointer.starts_with('/') {
-                return Err(format!(
-                    "stream `{}`: `{pointer}` is not a JSON pointer",
-                    stream.name
-                ));
-            }
-        }
-    }
-    Ok(())
+/// The JSON Schema of the definition format, generated from the model.
+pub fn json_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(Provider);
+    serde_json::to_value(&schema).unwrap_or_default()
 }
 
-impl FieldSpec {
-    /// The JSON pointer the field reads.
-    pub fn pointer(&self) -> &String {
-        match self {
-            Self::Pointer(pointer) | Self::Typed { from: pointer, .. } => pointer,
+impl Provider {
+    /// The stream with this name.
+    pub fn stream(&self, name: &str) -> Option<&Stream> {
+        self.streams.iter().find(|stream| stream.name == name)
+    }
+
+    /// The auth mode with this id, or the default (first) one.
+    pub fn auth_mode(&self, id: Option<&str>) -> Result<&AuthMode, UserError> {
+        match id {
+            None => self.auth.first().ok_or_else(|| {
+                UserError::failure(format!("provider `{}` has no auth mode", self.id))
+            }),
+            Some(id) => self.auth.iter().find(|mode| mode.id == id).ok_or_else(|| {
+                let known: Vec<&str> = self.auth.iter().map(|mode| mode.id.as_str()).collect();
+                UserError::usage(format!("provider `{}` has no auth mode `{id}`", self.id))
+                    .hint(format!("its modes: {}", known.join(", ")))
+            }),
         }
     }
 
-    /// The type it converts to.
-    pub fn kind(&self) -> FieldType {
-        match self {
-            Self::Pointer(_) => FieldType::String,
-            Self::Typed { kind, .. } => *kind,
-        }
+    /// The input with this name.
+    pub fn input(&self, name: &str) -> Option<&Input> {
+        self.inputs.iter().find(|input| input.name == name)
     }
 }
 
@@ -245,7 +213,8 @@ mod tests {
 
     #[test]
     fn built_in_providers_load() -> anyhow::Result<()> {
-        let catalog = Catalog::load()?;
+        let catalog = Catalog::built_in()?;
+        assert_eq!(catalog.ids(), ["hubspot", "stripe"]);
         let hubspot = catalog.get("hubspot")?;
         let names: Vec<_> = hubspot
             .streams
@@ -258,16 +227,42 @@ mod tests {
 
     #[test]
     fn unknown_provider_is_a_usage_error() -> anyhow::Result<()> {
-        let catalog = Catalog::load()?;
+        let catalog = Catalog::built_in()?;
         let error = catalog.get("nope").err().map(|error| error.status);
         assert_eq!(error, Some(crate::error::ExitStatus::Usage));
         Ok(())
     }
 
     #[test]
-    fn unknown_keys_are_errors() {
+    fn unknown_keys_are_errors_with_their_path() {
         let text = include_str!("../../providers/hubspot.toml")
             .replace("[verify]", "[verify]\nsurprise = 1");
-        assert!(toml::from_str::<Provider>(&text).is_err());
+        let problems = parse(&text).err().unwrap_or_default();
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].to_string().contains("verify"),
+            "{}",
+            problems[0]
+        );
+        assert!(
+            problems[0].to_string().contains("surprise"),
+            "{}",
+            problems[0]
+        );
+    }
+
+    #[test]
+    fn user_files_override_built_ins_and_bad_ones_are_skipped() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        fs_err::create_dir_all(dir.path().join("providers"))?;
+        let text = include_str!("../../providers/hubspot.toml")
+            .replace("name = \"HubSpot\"", "name = \"HubSpot EU\"");
+        fs_err::write(dir.path().join("providers/hubspot.toml"), text)?;
+        fs_err::write(dir.path().join("providers/broken.toml"), "format = 1\n")?;
+        let catalog = Catalog::load(dir.path())?;
+        assert_eq!(catalog.get("hubspot")?.name, "HubSpot EU");
+        assert_eq!(catalog.warnings.len(), 1);
+        assert!(catalog.warnings[0].contains("broken.toml"));
+        Ok(())
     }
 }

@@ -21,9 +21,15 @@ pub(super) fn generate(args: &GenerateArgs) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-/// Writes every shell's completions into `ROOT/completions` and one man page per command into
-/// `ROOT/man`.
+/// Writes every shell's completions into `ROOT/completions`, one man page per command into
+/// `ROOT/man`, and the provider definition format's JSON Schema into `ROOT/schemas`.
 pub fn generate_files(root: &Path) -> anyhow::Result<()> {
+    // Start clean, so a removed command leaves no stale page behind.
+    for dir in ["completions", "man", "schemas"] {
+        if root.join(dir).exists() {
+            fs_err::remove_dir_all(root.join(dir))?;
+        }
+    }
     let completions = root.join("completions");
     fs_err::create_dir_all(&completions)?;
     for shell in [
@@ -41,5 +47,9 @@ pub fn generate_files(root: &Path) -> anyhow::Result<()> {
     let mut command = Cli::command();
     command.build();
     clap_mangen::generate_to(command, &man)?;
+    let schemas = root.join("schemas");
+    fs_err::create_dir_all(&schemas)?;
+    let schema = serde_json::to_string_pretty(&crate::catalog::json_schema())?;
+    fs_err::write(schemas.join("provider.schema.json"), format!("{schema}\n"))?;
     Ok(())
 }

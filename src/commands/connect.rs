@@ -1,13 +1,14 @@
 //! `inlet connect`: verify a credential with the provider, keep it in the keychain, record the
 //! connection. Nothing is stored unless every step before it succeeded.
 
+use std::collections::BTreeMap;
 use std::io::Read as _;
 
 use anyhow::Context as _;
 use secrecy::{ExposeSecret as _, SecretString};
 use serde_json::json;
 
-use crate::catalog::{Catalog, Provider};
+use crate::catalog::{AuthMode, Provider};
 use crate::cli::ConnectArgs;
 use crate::context::Context;
 use crate::error::{ExitStatus, UserError};
@@ -25,28 +26,100 @@ pub(super) struct Account {
     pub name: String,
 }
 
+/// What `connect` needs, resolved from the command line (or from the demo).
+pub(super) struct Request<'a> {
+    pub provider: &'a Provider,
+    pub id: ConnectionId,
+    pub base_url: String,
+    pub auth: &'a AuthMode,
+    pub settings: BTreeMap<String, String>,
+    pub schedule: crate::store::Schedule,
+}
+
 pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<ExitStatus> {
-    let catalog = Catalog::load()?;
+    let catalog = ctx.catalog()?;
     let provider = catalog.get(&args.provider)?;
     let id = ConnectionId::new(&args.client, args.name.as_deref().unwrap_or(&provider.id))?;
+    let auth = provider.auth_mode(args.auth.as_deref())?;
+    let settings = settings(provider, &args.settings)?;
     let base_url = args
         .base_url
         .clone()
         .unwrap_or_else(|| provider.base_url.clone());
-    http::check_base_url(&base_url)?;
-    let token = read_token(ctx, args, provider, &id)?;
-    connect(ctx, provider, &id, &base_url, &token).await?;
+    http::check_base_url(&crate::sync::render_base_url(&base_url, &settings))?;
+    let token = read_token(ctx, args, provider, auth, &id)?;
+    let schedule = crate::store::Schedule {
+        every_secs: super::schedule::parse_every(&args.every)?,
+        ..Default::default()
+    };
+    let request = Request {
+        provider,
+        id,
+        base_url,
+        auth,
+        settings,
+        schedule,
+    };
+    connect(ctx, &request, &token).await?;
     Ok(ExitStatus::Success)
+}
+
+/// Parses `--set KEY=VALUE`: known, non-secret inputs only, each matching its pattern; every
+/// non-secret input must be given.
+fn settings(provider: &Provider, pairs: &[String]) -> Result<BTreeMap<String, String>, UserError> {
+    let mut settings = BTreeMap::new();
+    for pair in pairs {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| UserError::usage(format!("`--set {pair}` is not KEY=VALUE")))?;
+        let input = provider.input(key).filter(|input| !input.secret).ok_or_else(|| {
+            let known: Vec<&str> = provider.inputs.iter().filter(|input| !input.secret).map(|input| input.name.as_str()).collect();
+            let hint = if known.is_empty() { format!("`{}` takes no settings", provider.id) } else { format!("its settings: {}", known.join(", ")) };
+            match provider.input(key) {
+                Some(_) => UserError::usage(format!("`{key}` is a secret: it is read from a hidden prompt or `--token-stdin`, never from the command line")),
+                None => UserError::usage(format!("`{}` has no setting `{key}`", provider.id)).hint(hint),
+            }
+        })?;
+        if let Some(pattern) = &input.pattern
+            && !regex_lite::Regex::new(pattern).is_ok_and(|regex| regex.is_match(value))
+        {
+            let example = input
+                .example
+                .as_deref()
+                .map(|example| format!(", e.g. `{example}`"))
+                .unwrap_or_default();
+            return Err(UserError::usage(format!(
+                "`{value}` is not a valid {}{example}",
+                input.label
+            )));
+        }
+        settings.insert(key.to_owned(), value.to_owned());
+    }
+    for input in provider.inputs.iter().filter(|input| !input.secret) {
+        if !settings.contains_key(&input.name) {
+            return Err(UserError::usage(format!(
+                "`{}` needs `--set {}=…` ({})",
+                provider.id, input.name, input.label
+            )));
+        }
+    }
+    Ok(settings)
 }
 
 /// Verifies, stores and records; shared with `inlet demo`.
 pub(super) async fn connect(
     ctx: &Context,
-    provider: &Provider,
-    id: &ConnectionId,
-    base_url: &str,
+    request: &Request<'_>,
     token: &SecretString,
 ) -> anyhow::Result<Account> {
+    let Request {
+        provider,
+        id,
+        base_url,
+        auth,
+        settings,
+        ..
+    } = request;
     // A person is waiting: fail fast rather than back off for long.
     let http = Http::new()?.with_retry(crate::http::RetryPolicy {
         max_attempts: 2,
@@ -57,7 +130,7 @@ pub(super) async fn connect(
         "Verifying the credential with {} …",
         provider.name
     ));
-    let account = verify(&http, provider, base_url, token)
+    let account = verify(&http, provider, auth, base_url, settings, token)
         .await
         .with_context(|| format!("cannot connect `{id}`"))?;
 
@@ -77,8 +150,11 @@ pub(super) async fn connect(
         provider: provider.id.clone(),
         account_id: account.id.clone(),
         account_name: account.name.clone(),
-        base_url: base_url.to_owned(),
+        base_url: base_url.clone(),
         created_at: now(),
+        settings: serde_json::to_string(settings)?,
+        auth_mode: Some(auth.id.clone()),
+        schedule: request.schedule,
     };
     if let Err(error) = store.upsert_connection(&row) {
         // Leave no orphan secret behind.
@@ -92,6 +168,7 @@ pub(super) async fn connect(
             "schema_version": 1,
             "connection": id.to_string(),
             "provider": provider.id,
+            "auth": auth.id,
             "account": { "id": account.id, "name": account.name },
             "base_url": base_url,
             "secret_store": source.kind(),
@@ -113,15 +190,23 @@ pub(super) async fn connect(
 }
 
 /// Calls the provider's verify endpoint and names the account.
-pub(super) async fn verify(
+async fn verify(
     http: &Http,
     provider: &Provider,
+    auth: &AuthMode,
     base_url: &str,
+    settings: &BTreeMap<String, String>,
     token: &SecretString,
 ) -> anyhow::Result<Account> {
-    let response = http
-        .get_json(base_url, &provider.verify.path, &[], token)
-        .await?;
+    let response = crate::sync::call_once(
+        http,
+        &auth.scheme(),
+        base_url,
+        settings,
+        token,
+        &provider.verify.request(),
+    )
+    .await?;
     let body = response.body;
     let id = pointer_text(&body, &provider.verify.account_id).ok_or_else(|| {
         UserError::failure(format!(
@@ -159,8 +244,11 @@ fn read_token(
     ctx: &Context,
     args: &ConnectArgs,
     provider: &Provider,
+    auth: &AuthMode,
     id: &ConnectionId,
 ) -> anyhow::Result<SecretString> {
+    let input = provider.input(&auth.secret);
+    let label = input.map_or("token", |input| input.label.as_str());
     let raw = if args.token_stdin {
         let mut text = String::new();
         std::io::stdin()
@@ -169,8 +257,8 @@ fn read_token(
         text
     } else if ctx.interactive {
         rpassword::prompt_password(format!(
-            "Paste the {} {} for `{id}` (input is hidden): ",
-            provider.name, provider.auth.label
+            "Paste the {} {label} for `{id}` (input is hidden): ",
+            provider.name
         ))
         .context("cannot read the token from the terminal")?
     } else {
@@ -192,6 +280,20 @@ fn read_token(
             "the token for `{id}` contains whitespace; paste only the token"
         ))
         .into());
+    }
+    // A shape mismatch is only a warning: providers change their token formats (HubSpot's
+    // service keys), and the verify call is the real test.
+    if let Some(pattern) = input.and_then(|input| input.pattern.as_deref())
+        && !regex_lite::Regex::new(pattern).is_ok_and(|regex| regex.is_match(token.expose_secret()))
+    {
+        let example = input
+            .and_then(|input| input.example.as_deref())
+            .map(|example| format!(" (like `{example}`)"))
+            .unwrap_or_default();
+        ctx.printer.warn(&format!(
+            "this does not look like a {} {label}{example}; verifying anyway",
+            provider.name
+        ));
     }
     Ok(token)
 }

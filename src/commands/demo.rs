@@ -34,6 +34,7 @@ pub(super) async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<ExitSt
         seed: SEED,
         records: args.records,
         latency: Duration::from_millis(args.latency),
+        ..SandboxConfig::default()
     };
     let sandbox = Sandbox::bind(config).await?;
     let endpoint = sandbox
@@ -79,7 +80,7 @@ pub(super) async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<ExitSt
 
 async fn pipeline(demo: &Context, endpoint: &sandbox::ProviderEndpoint) -> anyhow::Result<()> {
     let printer = demo.printer;
-    let catalog = Catalog::load()?;
+    let catalog = Catalog::built_in()?;
     let provider = catalog.get("hubspot")?;
     let id = ConnectionId::new("demo", "hubspot")?;
     let token = secrecy::SecretString::from(endpoint.credential.clone());
@@ -88,10 +89,29 @@ async fn pipeline(demo: &Context, endpoint: &sandbox::ProviderEndpoint) -> anyho
         "\n2. Connect: `inlet connect hubspot --client demo --base-url {}`",
         endpoint.base_url
     ));
-    super::connect::connect(demo, provider, &id, &endpoint.base_url, &token).await?;
+    let request = super::connect::Request {
+        provider,
+        id: id.clone(),
+        base_url: endpoint.base_url.clone(),
+        auth: provider.auth_mode(None)?,
+        settings: std::collections::BTreeMap::new(),
+        schedule: crate::store::Schedule::default(),
+    };
+    super::connect::connect(demo, &request, &token).await?;
 
     printer.status("\n3. Fetch: `inlet fetch demo/hubspot`");
-    let reports = super::fetch::fetch(demo, &[id.to_string()], None).await?;
+    let options = crate::sync::FetchOptions {
+        stream_jobs: 3,
+        ..Default::default()
+    };
+    let named = [id.to_string()];
+    let selection = super::fetch::Selection {
+        named: &named,
+        client: None,
+        due: false,
+        wait: Duration::ZERO,
+    };
+    let reports = super::fetch::fetch(demo, &selection, &options, 1).await?;
     let mut table =
         crate::output::table(&["STREAM", "OUTCOME", "NEW", "UPDATED", "PAGES", "REQUESTS"]);
     for report in &reports {
@@ -120,10 +140,7 @@ async fn pipeline(demo: &Context, endpoint: &sandbox::ProviderEndpoint) -> anyho
     let shown = path
         .map(|path| path.display().to_string())
         .unwrap_or_default();
-    printer.done(&format!(
-        "Exported {} contacts, {} companies and {} deals to `{shown}`",
-        summary.contacts, summary.companies, summary.deals
-    ));
+    printer.done(&format!("Exported {} to `{shown}`", summary.describe()));
 
     printer.status(
         "\n6. Disconnect: `inlet disconnect demo/hubspot --yes` (cached data and the export stay)",

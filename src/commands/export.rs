@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use serde_json::json;
 
-use crate::catalog::Catalog;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::context::Context;
 use crate::error::ExitStatus;
@@ -27,11 +26,9 @@ pub(super) fn run(ctx: &Context, args: &ExportArgs) -> anyhow::Result<ExitStatus
                 .json_data(&json!({ "schema_version": 1, "path": path, "export": summary }))?;
         }
         ctx.printer.done(&format!(
-            "Exported `{}`: {} contacts, {} companies, {} deals from {} connection(s) to `{}`",
+            "Exported `{}`: {} from {} connection(s) to `{}`",
             summary.client,
-            summary.contacts,
-            summary.companies,
-            summary.deals,
+            summary.describe(),
             summary.connections,
             path.display()
         ));
@@ -53,7 +50,7 @@ pub(super) fn export_client(
     if !store.client_known(client)? {
         return Err(unknown_client(client).into());
     }
-    let catalog = Catalog::load()?;
+    let catalog = ctx.catalog()?;
     if out.is_some_and(|path| path.as_os_str() == "-") {
         let mut stdout = ctx.printer.data();
         let summary = export::write(&store, &catalog, client, format, &mut stdout)?;

@@ -1,9 +1,12 @@
-//! `inlet fetch`: pull new data for the selected connections into the cache, with progress on a
-//! terminal and a summary as a table or `--json`.
+//! `inlet fetch`: pull new data for the selected connections into the cache, concurrently, with
+//! a progress bar per connection on a terminal and a summary as a table or `--json`.
 
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use futures_util::StreamExt as _;
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use crate::catalog::Catalog;
@@ -12,14 +15,51 @@ use crate::context::Context;
 use crate::error::{ExitStatus, UserError};
 use crate::http::Http;
 use crate::ids::{self, ConnectionId};
+use crate::schedule::{Holder, RunLock};
 use crate::secrets::{self, SecretKey};
 use crate::store::{ConnectionRow, Store};
-use crate::sync::{self, ConnectionReport, Outcome, Progress};
+use crate::sync::{self, ConnectionReport, FetchOptions, Outcome, Progress};
+
+/// Set by Ctrl-C: every stream stops at its next page boundary, with nothing lost.
+static STOP: AtomicBool = AtomicBool::new(false);
 
 pub(super) async fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitStatus> {
-    let reports = fetch(ctx, &args.connections, args.client.as_deref()).await?;
+    let since = args.since.as_deref().map(parse_since).transpose()?;
+    if args.jobs == 0 {
+        return Err(UserError::usage("`--jobs` must be at least 1").into());
+    }
+    let wait = humantime::parse_duration(&args.wait).map_err(|_| {
+        UserError::usage(format!(
+            "`--wait {}` is not a duration (e.g. `30s`, `10m`)",
+            args.wait
+        ))
+    })?;
+    let options = FetchOptions {
+        streams: args.streams.clone(),
+        since,
+        full_refresh: args.full_refresh,
+        stream_jobs: 3,
+        stop: Some(&STOP),
+        deadline: None,
+    };
+    tokio::spawn(async {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            STOP.store(true, Ordering::Relaxed);
+        }
+    });
+    let selection = Selection {
+        named: &args.connections,
+        client: args.client.as_deref(),
+        due: args.due,
+        wait,
+    };
+    let reports = fetch(ctx, &selection, &options, args.jobs).await?;
     if reports.is_empty() {
-        ctx.printer.status("Nothing to fetch: no connections yet. Connect one with `inlet connect PROVIDER --client CLIENT`.");
+        if args.due {
+            ctx.printer.status("Nothing is due.");
+        } else {
+            ctx.printer.status("Nothing to fetch: no connections yet. Connect one with `inlet connect PROVIDER --client CLIENT`.");
+        }
         if ctx.printer.json() {
             ctx.printer
                 .json_data(&json!({ "schema_version": 1, "runs": [] }))?;
@@ -30,12 +70,45 @@ pub(super) async fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitS
     Ok(exit_status(&reports))
 }
 
-/// Selects connections and fetches each; shared with `inlet demo`.
+/// `--since`: RFC 3339, a date (midnight UTC), or an age such as `7d` or `12h`.
+fn parse_since(text: &str) -> Result<jiff::Timestamp, UserError> {
+    if let Ok(instant) = text.parse::<jiff::Timestamp>() {
+        return Ok(instant);
+    }
+    if let Ok(date) = text.parse::<jiff::civil::Date>()
+        && let Ok(zoned) = date.to_zoned(jiff::tz::TimeZone::UTC)
+    {
+        return Ok(zoned.timestamp());
+    }
+    let age = text.replace('d', "days");
+    if let Ok(age) = humantime::parse_duration(text).or_else(|_| humantime::parse_duration(&age))
+        && let Ok(instant) = jiff::Timestamp::now().checked_sub(age)
+    {
+        return Ok(instant);
+    }
+    Err(UserError::usage(format!("`{text}` is not a time")).hint(
+        "use RFC 3339 (`2026-03-01T00:00:00Z`), a date (`2026-03-01`) or an age (`7d`, `12h`)",
+    ))
+}
+
+/// Which connections a fetch takes.
+pub(super) struct Selection<'a> {
+    pub named: &'a [String],
+    pub client: Option<&'a str>,
+    /// Only those whose next run is due.
+    pub due: bool,
+    /// How long to wait for a connection another run holds.
+    pub wait: Duration,
+}
+
+/// Selects connections and fetches them, `jobs` at a time; shared with `inlet demo`.
 pub(super) async fn fetch(
     ctx: &Context,
-    named: &[String],
-    client: Option<&str>,
+    selection: &Selection<'_>,
+    options: &FetchOptions,
+    jobs: usize,
 ) -> anyhow::Result<Vec<ConnectionReport>> {
+    let (named, client) = (selection.named, selection.client);
     let ids = named
         .iter()
         .map(|text| ConnectionId::parse(text))
@@ -43,22 +116,52 @@ pub(super) async fn fetch(
     if let Some(client) = client {
         ids::check_client(client)?;
     }
-    let Some(mut store) = ctx.existing_store()? else {
+    let Some(store) = ctx.existing_store()? else {
         return match (ids.first(), client) {
             (Some(id), _) => Err(missing_connection(&id.to_string()).into()),
             (None, Some(client)) => Err(unknown_client(client).into()),
             (None, None) => Ok(Vec::new()),
         };
     };
-    let connections = select(&store, &ids, client)?;
-    let catalog = Catalog::load()?;
+    let mut connections = select(&store, &ids, client)?;
+    if selection.due {
+        let now = jiff::Timestamp::now();
+        let mut due = Vec::new();
+        for connection in connections {
+            let last = store.last_run(&connection.id)?;
+            let failures = store.consecutive_failures(&connection.id)?;
+            if crate::schedule::next_due(&connection, last.as_ref(), failures) <= now {
+                due.push(connection);
+            }
+        }
+        connections = due;
+    }
+    let catalog = ctx.catalog()?;
+    check_streams(&catalog, &connections, &options.streams)?;
     let http = Http::new()?;
     let profile = store.profile_id()?;
-    let mut reports = Vec::new();
-    for connection in connections {
-        let report = fetch_one(ctx, &mut store, &http, &catalog, &profile, &connection).await?;
-        reports.push(report);
-    }
+    drop(store);
+    let bars = MultiProgress::with_draw_target(ctx.printer.progress_target());
+    let db = ctx.paths.database();
+    let reports = futures_util::stream::iter(&connections)
+        .map(|connection| {
+            fetch_one(
+                ctx,
+                &db,
+                &http,
+                &catalog,
+                &profile,
+                connection,
+                options,
+                &bars,
+                selection.wait,
+            )
+        })
+        .buffer_unordered(jobs.max(1))
+        .collect::<Vec<_>>()
+        .await;
+    let mut reports = reports.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
+    reports.sort_by(|left, right| left.connection.cmp(&right.connection));
     Ok(reports)
 }
 
@@ -89,6 +192,31 @@ fn select(
     Ok(selected)
 }
 
+/// Every `--stream` must name a stream of at least one selected connection's provider.
+fn check_streams(
+    catalog: &Catalog,
+    connections: &[ConnectionRow],
+    streams: &[String],
+) -> Result<(), UserError> {
+    let known: BTreeSet<&str> = connections
+        .iter()
+        .filter_map(|connection| catalog.get(&connection.provider).ok())
+        .flat_map(|provider| provider.streams.iter().map(|stream| stream.name.as_str()))
+        .collect();
+    for stream in streams {
+        if !known.contains(stream.as_str()) {
+            return Err(UserError::usage(format!(
+                "no selected connection has a stream `{stream}`"
+            ))
+            .hint(format!(
+                "streams: {}",
+                known.into_iter().collect::<Vec<_>>().join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn missing_connection(id: &str) -> UserError {
     UserError::usage(format!("no connection `{id}`")).hint("`inlet status` lists the connections")
 }
@@ -100,13 +228,37 @@ pub(super) fn unknown_client(client: &str) -> UserError {
     .hint("`inlet status` lists the connections")
 }
 
+/// Takes a connection's run lock, waiting up to `wait` for another run to let go.
+async fn lock(
+    ctx: &Context,
+    connection: &str,
+    wait: Duration,
+) -> anyhow::Result<Result<RunLock, Holder>> {
+    let dir = ctx.paths.data_dir.join("locks");
+    let started = tokio::time::Instant::now();
+    loop {
+        match RunLock::try_acquire(&dir, connection)? {
+            Ok(lock) => return Ok(Ok(lock)),
+            Err(holder) if started.elapsed() >= wait => return Ok(Err(holder)),
+            Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+        }
+    }
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one caller; the inputs are distinct"
+)]
 async fn fetch_one(
     ctx: &Context,
-    store: &mut Store,
+    db: &std::path::Path,
     http: &Http,
     catalog: &Catalog,
     profile: &str,
     connection: &ConnectionRow,
+    options: &FetchOptions,
+    bars: &MultiProgress,
+    wait: Duration,
 ) -> anyhow::Result<ConnectionReport> {
     let failed = |error: String, credentials_problem: bool| ConnectionReport {
         connection: connection.id.clone(),
@@ -118,14 +270,27 @@ async fn fetch_one(
         records_new: 0,
         records_updated: 0,
         duration_ms: 0,
+        budget_wait_ms: 0,
+        budget_remaining: None,
         credentials_problem,
         error: Some(error),
         streams: Vec::new(),
     };
-    let provider = match catalog.get(&connection.provider) {
-        Ok(provider) => provider,
+    let provider = match catalog.entry(&connection.provider) {
+        Ok(entry) => &entry.provider,
         Err(error) => return Ok(failed(error.message, false)),
     };
+    if !options.streams.is_empty()
+        && !provider
+            .streams
+            .iter()
+            .any(|stream| options.streams.contains(&stream.name))
+    {
+        return Ok(failed(
+            format!("`{}` has none of the streams asked for", provider.id),
+            false,
+        ));
+    }
     let key = SecretKey {
         profile: profile.to_owned(),
         connection: connection.id.clone(),
@@ -137,39 +302,62 @@ async fn fetch_one(
             return Ok(failed(error.to_string(), credentials));
         }
     };
+    // Held for the whole fetch of this connection; the OS frees it if this process dies.
+    let _lock = match lock(ctx, &connection.id, wait).await? {
+        Ok(lock) => lock,
+        Err(holder) => {
+            let mut report = failed(format!("another run holds it ({holder})"), false);
+            report.outcome = Outcome::Locked;
+            return Ok(report);
+        }
+    };
+    let timeout = Duration::from_secs(connection.schedule.timeout_secs);
+    let options = FetchOptions {
+        deadline: Some((tokio::time::Instant::now() + timeout, timeout)),
+        ..options.clone()
+    };
+    let options = &options;
     tracing::info!(connection = %connection.id, source = source.kind(), "fetching");
-    let bar = ProgressBar::with_draw_target(None, ctx.printer.progress_target());
+    let bar = bars.add(ProgressBar::no_length());
     bar.set_style(
         ProgressStyle::with_template("{spinner} {prefix:.bold} {msg} ({elapsed})")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     bar.set_prefix(connection.id.clone());
     bar.enable_steady_tick(Duration::from_millis(120));
-    let report =
-        sync::fetch_connection(
-            store,
-            http,
-            provider,
-            connection,
-            &token,
-            |event| match event {
-                Progress::StreamStarted { stream, resumed } => {
-                    bar.set_message(format!(
-                        "{stream}{}",
-                        if resumed { " (resuming)" } else { "" }
+    let counts = std::cell::RefCell::new(std::collections::BTreeMap::<String, u64>::new());
+    let progress = |event: Progress<'_>| {
+        let mut counts = counts.borrow_mut();
+        match event {
+            Progress::StreamStarted {
+                stream,
+                resumed,
+                incremental,
+            } => {
+                counts.insert(stream.to_owned(), 0);
+                if resumed {
+                    bar.println(format!(
+                        "  {}: resuming `{stream}` where the last fetch stopped",
+                        connection.id
                     ));
                 }
-                Progress::Page {
-                    stream,
-                    pages,
-                    records,
-                } => {
-                    bar.set_message(format!("{stream}: {records} records, {pages} pages"));
-                }
-                Progress::StreamFinished { .. } => {}
-            },
-        )
-        .await?;
+                let _ = incremental;
+            }
+            Progress::Page {
+                stream, records, ..
+            } => {
+                counts.insert(stream.to_owned(), records);
+            }
+            Progress::StreamFinished { .. } => {}
+        }
+        let message: Vec<String> = counts
+            .iter()
+            .map(|(stream, records)| format!("{stream} {records}"))
+            .collect();
+        bar.set_message(message.join(" · "));
+    };
+    let report =
+        sync::fetch_connection(db, http, provider, connection, &token, options, &progress).await?;
     bar.finish_and_clear();
     Ok(report)
 }
@@ -182,6 +370,8 @@ fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {
     }
     let mut table = crate::output::table(&[
         "CONNECTION",
+        "STREAM",
+        "MODE",
         "OUTCOME",
         "NEW",
         "UPDATED",
@@ -190,8 +380,27 @@ fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {
         "TIME",
     ]);
     for report in reports {
+        for stream in &report.streams {
+            table.add_row(vec![
+                report.connection.clone(),
+                stream.stream.clone(),
+                format!(
+                    "{}{}",
+                    stream.mode,
+                    if stream.resumed { " (resumed)" } else { "" }
+                ),
+                stream.outcome.as_str().to_owned(),
+                stream.records_new.to_string(),
+                stream.records_updated.to_string(),
+                stream.pages.to_string(),
+                stream.requests.to_string(),
+                String::new(),
+            ]);
+        }
         table.add_row(vec![
             report.connection.clone(),
+            "(all)".to_owned(),
+            String::new(),
             report.outcome.as_str().to_owned(),
             report.records_new.to_string(),
             report.records_updated.to_string(),
@@ -217,12 +426,35 @@ fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {
                 ));
             }
         }
+        if report.outcome == Outcome::Interrupted {
+            ctx.printer.warn(&format!(
+                "`{}` was interrupted; the next fetch resumes where it stopped",
+                report.connection
+            ));
+        }
+        if report.outcome == Outcome::Locked {
+            ctx.printer
+                .hint("wait for that run, or pass `--wait DURATION` to wait for it");
+        }
     }
     Ok(())
 }
 
-/// 0 all ok; 3 some failed; 4 all failed and a credential is among the causes; 1 all failed.
+/// 130 interrupted; 75 a connection was locked by another run; 0 all ok; 3 some failed; 4 all
+/// failed and a credential is among the causes; 1 all failed.
 fn exit_status(reports: &[ConnectionReport]) -> ExitStatus {
+    if reports
+        .iter()
+        .any(|report| report.outcome == Outcome::Interrupted)
+    {
+        return ExitStatus::Interrupted;
+    }
+    if reports
+        .iter()
+        .any(|report| report.outcome == Outcome::Locked)
+    {
+        return ExitStatus::Locked;
+    }
     let failed = reports
         .iter()
         .filter(|report| report.outcome == Outcome::Failed)
@@ -235,5 +467,22 @@ fn exit_status(reports: &[ConnectionReport]) -> ExitStatus {
         ExitStatus::Credentials
     } else {
         ExitStatus::Failure
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_accepts_instants_dates_and_ages() {
+        assert!(parse_since("2026-03-01T00:00:00Z").is_ok());
+        assert_eq!(
+            parse_since("2026-03-01").ok().map(|t| t.to_string()),
+            Some("2026-03-01T00:00:00Z".to_owned())
+        );
+        assert!(parse_since("7d").is_ok());
+        assert!(parse_since("12h").is_ok());
+        assert!(parse_since("yesterday-ish").is_err());
     }
 }

@@ -6,7 +6,9 @@ mod demo;
 mod disconnect;
 mod export;
 mod fetch;
+mod providers;
 mod sandbox;
+mod schedule;
 mod status;
 
 use crate::cli::{Cli, Command};
@@ -33,6 +35,8 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
         Command::Status(args) => status::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),
         Command::Disconnect(args) => disconnect::run(&ctx, &args),
+        Command::Providers(args) => providers::run(&ctx, &args),
+        Command::Schedule(args) => schedule::run(&ctx, &args),
         Command::Demo(args) => demo::run(&ctx, &args).await,
         Command::Completions(_) | Command::Generate(_) | Command::Sandbox(_) => {
             Ok(ExitStatus::Success)

@@ -22,6 +22,11 @@ pub(super) async fn run(printer: Printer, args: &SandboxArgs) -> anyhow::Result<
         seed: args.seed,
         records: args.records,
         latency: Duration::from_millis(args.latency),
+        faults: args.faults.unwrap_or_default(),
+        rate_limit: args.rate_limit,
+        rate_window: args.rate_window,
+        churn: args.churn,
+        churn_every: args.churn_every,
     };
     let sandbox = Sandbox::bind(config).await?;
     let endpoints = sandbox.endpoints();

@@ -1,15 +1,18 @@
-//! `inlet status`: connections, where their secrets come from, their last runs and records.
+//! `inlet status`: per connection, credential health and source, last run, next due time,
+//! staleness, the provider's budget, and for each problem the command that fixes it.
 
 use std::collections::BTreeMap;
 
+use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
 use crate::cli::StatusArgs;
 use crate::context::Context;
 use crate::error::ExitStatus;
 use crate::ids::{self, ConnectionId};
+use crate::schedule;
 use crate::secrets::{self, SecretError, SecretKey};
-use crate::store::{RunRow, Store};
+use crate::store::{ConnectionRow, RunRow, Schedule, Store, StreamStatus};
 
 use super::fetch::{missing_connection, unknown_client};
 
@@ -21,9 +24,22 @@ pub(super) struct StatusRow {
     pub provider: String,
     pub account: Account,
     pub base_url: String,
-    pub secret: SecretState,
+    pub credential: Credential,
     pub last_run: Option<RunView>,
+    pub last_success: Option<String>,
+    pub schedule: Schedule,
+    pub next_due: String,
+    pub due: bool,
+    pub stale: bool,
     pub records: BTreeMap<String, u64>,
+    /// What needs attention, each with the command that fixes it.
+    pub problems: Vec<ProblemView>,
+    /// Streams with their watermarks (only when connections are named).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub streams: Option<Vec<StreamStatus>>,
+    /// Recent runs, newest first (only when connections are named).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runs: Option<Vec<RunView>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -32,14 +48,24 @@ pub(super) struct Account {
     pub name: String,
 }
 
-/// Where the secret comes from and whether it is there.
+/// Where the secret comes from and whether it works.
 #[derive(Debug, Serialize)]
-pub(super) struct SecretState {
+pub(super) struct Credential {
     /// `environment`, `keychain`, `file`, `missing`, or `unavailable` (no keychain to ask).
     pub source: String,
     /// The variable name when the source is the environment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variable: Option<String>,
+    /// `ok` or `attention`.
+    pub health: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct ProblemView {
+    /// `credentials`, `stale` or `failed`.
+    pub kind: &'static str,
+    pub message: String,
+    pub fix: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -52,6 +78,7 @@ pub(super) struct RunView {
     pub requests: u64,
     pub records_new: u64,
     pub records_updated: u64,
+    pub budget_remaining: Option<u64>,
     pub error: Option<String>,
 }
 
@@ -66,6 +93,7 @@ impl From<RunRow> for RunView {
             requests: run.requests,
             records_new: run.records_new,
             records_updated: run.records_updated,
+            budget_remaining: run.budget_remaining,
             error: run.error,
         }
     }
@@ -74,10 +102,33 @@ impl From<RunRow> for RunView {
 pub(super) fn run(ctx: &Context, args: &StatusArgs) -> anyhow::Result<ExitStatus> {
     let rows = collect(ctx, &args.connections, args.client.as_deref())?;
     render(ctx, &rows)?;
-    Ok(ExitStatus::Success)
+    if !args.check {
+        return Ok(ExitStatus::Success);
+    }
+    let credentials = rows.iter().any(|row| {
+        row.problems
+            .iter()
+            .any(|problem| problem.kind == "credentials")
+    });
+    let stale = rows.iter().any(|row| row.stale);
+    if credentials || stale {
+        for row in &rows {
+            for problem in &row.problems {
+                ctx.printer
+                    .warn(&format!("`{}`: {}", row.connection, problem.message));
+            }
+        }
+    }
+    Ok(if credentials {
+        ExitStatus::Credentials
+    } else if stale {
+        ExitStatus::Stale
+    } else {
+        ExitStatus::Success
+    })
 }
 
-/// Gathers the status rows; shared with `inlet demo`.
+/// Gathers the status rows; shared with `inlet demo` and `inlet schedule show`.
 pub(super) fn collect(
     ctx: &Context,
     named: &[String],
@@ -120,58 +171,142 @@ pub(super) fn collect(
     let profile = store.profile_id()?;
     // One failed keychain call says the keychain is gone; don't wait out a deadline per row.
     let mut keychain_down = false;
+    let detail = !ids.is_empty();
     let mut rows = Vec::new();
     for connection in connections {
-        let secret = secret_state(ctx, &profile, &connection.id, &mut keychain_down);
-        rows.push(row(&store, connection, secret)?);
+        let credential = credential(ctx, &profile, &connection.id, &mut keychain_down);
+        rows.push(row(&store, connection, credential, detail)?);
     }
     Ok(rows)
 }
 
-fn secret_state(
+fn credential(
     ctx: &Context,
     profile: &str,
     connection: &str,
     keychain_down: &mut bool,
-) -> SecretState {
+) -> Credential {
     if let Some((_, variable)) = secrets::from_env(connection) {
-        return SecretState {
+        return Credential {
             source: "environment".to_owned(),
             variable: Some(variable),
+            health: "ok".to_owned(),
         };
     }
-    if *keychain_down {
-        return SecretState {
-            source: "unavailable".to_owned(),
-            variable: None,
+    let source = if *keychain_down {
+        "unavailable".to_owned()
+    } else {
+        let key = SecretKey {
+            profile: profile.to_owned(),
+            connection: connection.to_owned(),
         };
-    }
-    let key = SecretKey {
-        profile: profile.to_owned(),
-        connection: connection.to_owned(),
-    };
-    let source = match secrets::load(&ctx.secrets, &key) {
-        Ok(Some(_)) => secrets::source_of(&ctx.secrets).kind().to_owned(),
-        Ok(None) => "missing".to_owned(),
-        Err(SecretError::Unavailable { .. } | SecretError::Timeout { .. }) => {
-            *keychain_down = true;
-            "unavailable".to_owned()
+        match secrets::load(&ctx.secrets, &key) {
+            Ok(Some(_)) => secrets::source_of(&ctx.secrets).kind().to_owned(),
+            Ok(None) => "missing".to_owned(),
+            Err(SecretError::Unavailable { .. } | SecretError::Timeout { .. }) => {
+                *keychain_down = true;
+                "unavailable".to_owned()
+            }
+            Err(_) => "unavailable".to_owned(),
         }
-        Err(_) => "unavailable".to_owned(),
     };
-    SecretState {
+    let health = if source == "missing" || source == "unavailable" {
+        "attention"
+    } else {
+        "ok"
+    };
+    Credential {
         source,
         variable: None,
+        health: health.to_owned(),
     }
 }
 
 fn row(
     store: &Store,
-    connection: crate::store::ConnectionRow,
-    secret: SecretState,
+    connection: ConnectionRow,
+    mut credential: Credential,
+    detail: bool,
 ) -> anyhow::Result<StatusRow> {
     let records = store.stream_counts(&connection.id)?.into_iter().collect();
-    let last_run = store.last_run(&connection.id)?.map(RunView::from);
+    let last_run = store.last_run(&connection.id)?;
+    let last_ok = store.last_ok_run(&connection.id)?;
+    let failures = store.consecutive_failures(&connection.id)?;
+    let now = jiff::Timestamp::now();
+    let next_due = schedule::next_due(&connection, last_run.as_ref(), failures);
+    let stale = schedule::is_stale(&connection, last_ok.as_ref(), now);
+    let env_var = secrets::env_var_name(&connection.id);
+    let reconnect = format!(
+        "inlet connect {} --client {} --name {}",
+        connection.provider, connection.client, connection.name
+    );
+
+    let mut problems = Vec::new();
+    match credential.source.as_str() {
+        "missing" => problems.push(ProblemView {
+            kind: "credentials",
+            message: "no secret in the keychain or the environment".to_owned(),
+            fix: format!("{reconnect}   (or set {env_var})"),
+        }),
+        "unavailable" => problems.push(ProblemView {
+            kind: "credentials",
+            message: "the keychain cannot be reached".to_owned(),
+            fix: format!("unlock your keychain, or set {env_var}"),
+        }),
+        _ => {}
+    }
+    if let Some(run) = last_run.as_ref().filter(|run| run.credentials_problem) {
+        credential.health = "attention".to_owned();
+        problems.push(ProblemView {
+            kind: "credentials",
+            message: format!(
+                "the provider refused the credential at the last run: {}",
+                run.error.as_deref().unwrap_or("")
+            ),
+            fix: if credential.source == "environment" {
+                format!("update {env_var}")
+            } else {
+                reconnect.clone()
+            },
+        });
+    } else if let Some(run) = last_run.as_ref().filter(|run| run.outcome == "failed") {
+        problems.push(ProblemView {
+            kind: "failed",
+            message: format!(
+                "the last run failed: {}",
+                run.error.as_deref().unwrap_or("unknown error")
+            ),
+            fix: format!("inlet fetch {} -v", connection.id),
+        });
+    }
+    if stale {
+        let since = last_ok
+            .as_ref()
+            .and_then(|run| run.finished_at.clone())
+            .unwrap_or_else(|| "never".to_owned());
+        problems.push(ProblemView {
+            kind: "stale",
+            message: format!(
+                "data is stale: last good fetch {since}, schedule every {}",
+                schedule::format_secs(connection.schedule.every_secs)
+            ),
+            fix: format!("inlet fetch {}", connection.id),
+        });
+    }
+    let (streams, runs) = if detail {
+        (
+            Some(store.stream_statuses(&connection.id)?),
+            Some(
+                store
+                    .recent_runs(&connection.id, 10)?
+                    .into_iter()
+                    .map(RunView::from)
+                    .collect(),
+            ),
+        )
+    } else {
+        (None, None)
+    };
     Ok(StatusRow {
         connection: connection.id,
         client: connection.client,
@@ -181,13 +316,33 @@ fn row(
             name: connection.account_name,
         },
         base_url: connection.base_url,
-        secret,
-        last_run,
+        credential,
+        last_run: last_run.map(RunView::from),
+        last_success: last_ok.and_then(|run| run.finished_at),
+        schedule: connection.schedule,
+        next_due: crate::normalize::rfc3339(next_due),
+        due: next_due <= now,
+        stale,
         records,
+        problems,
+        streams,
+        runs,
     })
 }
 
-/// Prints the rows as `--json` or a table.
+const BAD: Style = AnsiColor::Red.on_default().bold();
+const WARN: Style = AnsiColor::Yellow.on_default();
+const GOOD: Style = AnsiColor::Green.on_default();
+
+fn paint(color: bool, style: Style, text: &str) -> String {
+    if color {
+        format!("{style}{text}{style:#}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Prints the rows as `--json` or tables.
 pub(super) fn render(ctx: &Context, rows: &[StatusRow]) -> anyhow::Result<()> {
     if ctx.printer.json() {
         return ctx
@@ -198,31 +353,51 @@ pub(super) fn render(ctx: &Context, rows: &[StatusRow]) -> anyhow::Result<()> {
         ctx.printer.status("No connections yet. Connect one with `inlet connect PROVIDER --client CLIENT`, or try `inlet demo`.");
         return Ok(());
     }
+    let color = ctx.printer.stdout_color();
     let mut table = crate::output::table(&[
         "CONNECTION",
-        "PROVIDER",
         "ACCOUNT",
-        "SECRET",
+        "CREDENTIAL",
         "LAST RUN",
-        "OUTCOME",
+        "NEXT DUE",
         "RECORDS",
     ]);
     for row in rows {
-        let secret = match &row.secret.variable {
+        let credential = match &row.credential.variable {
             Some(variable) => format!("environment ({variable})"),
-            None => row.secret.source.clone(),
+            None => row.credential.source.clone(),
         };
-        let (when, outcome) =
-            row.last_run
-                .as_ref()
-                .map_or(("never".to_owned(), "-".to_owned()), |run| {
-                    (
-                        run.finished_at
-                            .clone()
-                            .unwrap_or_else(|| run.started_at.clone()),
-                        run.outcome.clone(),
-                    )
-                });
+        let credential = if row.credential.health == "ok" {
+            paint(color, GOOD, &format!("✓ {credential}"))
+        } else {
+            paint(color, BAD, &format!("✗ {credential}"))
+        };
+        let last = row.last_run.as_ref().map_or("never".to_owned(), |run| {
+            let when = run
+                .finished_at
+                .clone()
+                .unwrap_or_else(|| run.started_at.clone());
+            let budget = run
+                .budget_remaining
+                .map(|left| format!("\nbudget left {left}"))
+                .unwrap_or_default();
+            let outcome = match run.outcome.as_str() {
+                "ok" => paint(color, GOOD, "ok"),
+                "failed" => paint(color, BAD, "failed"),
+                other => paint(color, WARN, other),
+            };
+            format!(
+                "{when}\n{outcome}, +{} ~{}{budget}",
+                run.records_new, run.records_updated
+            )
+        });
+        let mut next = row.next_due.clone();
+        if row.due {
+            next.push_str("\n(due now)");
+        }
+        if row.stale {
+            next.push_str(&format!("\n{}", paint(color, WARN, "stale")));
+        }
         let records = if row.records.is_empty() {
             "-".to_owned()
         } else {
@@ -233,24 +408,67 @@ pub(super) fn render(ctx: &Context, rows: &[StatusRow]) -> anyhow::Result<()> {
                 .join("\n")
         };
         table.add_row(vec![
-            row.connection.clone(),
-            row.provider.clone(),
+            format!("{}\n{}", row.connection, row.provider),
             row.account.name.clone(),
-            secret,
-            when,
-            outcome,
+            credential,
+            last,
+            next,
             records,
         ]);
     }
-    ctx.printer.text_data(&table.to_string())?;
+    let mut text = table.to_string();
     for row in rows {
-        if row.secret.source == "missing" {
+        if let Some(streams) = &row.streams {
+            let mut detail = crate::output::table(&[
+                "STREAM",
+                "RECORDS",
+                "WATERMARK",
+                "LAST COMPLETE",
+                "RESUMES",
+            ]);
+            for stream in streams {
+                detail.add_row(vec![
+                    stream.stream.clone(),
+                    stream.records.to_string(),
+                    stream.watermark.clone().unwrap_or_else(|| "-".to_owned()),
+                    stream
+                        .completed_at
+                        .clone()
+                        .unwrap_or_else(|| "-".to_owned()),
+                    if stream.resumable {
+                        "yes".to_owned()
+                    } else {
+                        "-".to_owned()
+                    },
+                ]);
+            }
+            text.push_str(&format!("\n\n{} streams\n{detail}", row.connection));
+        }
+        if let Some(runs) = &row.runs {
+            let mut history = crate::output::table(&[
+                "RUN", "STARTED", "OUTCOME", "NEW", "UPDATED", "PAGES", "REQUESTS", "ERROR",
+            ]);
+            for run in runs {
+                history.add_row(vec![
+                    run.id.to_string(),
+                    run.started_at.clone(),
+                    run.outcome.clone(),
+                    run.records_new.to_string(),
+                    run.records_updated.to_string(),
+                    run.pages.to_string(),
+                    run.requests.to_string(),
+                    run.error.clone().unwrap_or_default(),
+                ]);
+            }
+            text.push_str(&format!("\n\n{} recent runs\n{history}", row.connection));
+        }
+    }
+    ctx.printer.text_data(&text)?;
+    for row in rows {
+        for problem in &row.problems {
             ctx.printer.hint(&format!(
-                "`{}` has no secret: reconnect with `inlet connect {} --client {}`, or set `{}`",
-                row.connection,
-                row.provider,
-                row.client,
-                secrets::env_var_name(&row.connection)
+                "`{}`: {}; fix: `{}`",
+                row.connection, problem.message, problem.fix
             ));
         }
     }

@@ -29,9 +29,25 @@ pub enum Format {
 pub struct Summary {
     pub client: String,
     pub connections: usize,
-    pub contacts: u64,
-    pub companies: u64,
-    pub deals: u64,
+    /// Rows per entity, every entity present (zero when empty).
+    pub counts: serde_json::Map<String, Value>,
+}
+
+impl Summary {
+    /// `250 contacts, 25 companies, 62 deals`: the non-empty entities.
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = self
+            .counts
+            .iter()
+            .filter(|(_, count)| count.as_u64().unwrap_or(0) > 0)
+            .map(|(entity, count)| format!("{count} {entity}"))
+            .collect();
+        if parts.is_empty() {
+            "no records".to_owned()
+        } else {
+            parts.join(", ")
+        }
+    }
 }
 
 /// Builds the manifest: per connection (including disconnected ones whose records were kept),
@@ -102,9 +118,10 @@ pub fn write(
     let summary = Summary {
         client: client.to_owned(),
         connections: connections.len(),
-        contacts: count_of(Entity::Contacts),
-        companies: count_of(Entity::Companies),
-        deals: count_of(Entity::Deals),
+        counts: Entity::ALL
+            .iter()
+            .map(|entity| (entity.as_str().to_owned(), Value::from(count_of(*entity))))
+            .collect(),
     };
     let header = json!({
         "schema_version": SCHEMA_VERSION,
@@ -113,7 +130,7 @@ pub fn write(
         "client": client,
         "manifest": {
             "connections": connections,
-            "counts": { "contacts": summary.contacts, "companies": summary.companies, "deals": summary.deals },
+            "counts": summary.counts,
         },
     });
     match format {

@@ -1,6 +1,10 @@
 //! The one HTTP client: timeouts, retries with backoff and `Retry-After`, error classification,
 //! and redaction. The only place a secret is exposed: when the `Authorization` header is built.
 
+mod limiter;
+
+pub use limiter::Limiter;
+
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -63,6 +67,8 @@ impl Classify for HttpError {
 #[derive(Debug)]
 pub struct Response {
     pub body: Value,
+    /// Response headers, for paginators (`Link`) and budgets.
+    pub headers: reqwest::header::HeaderMap,
     /// Requests sent, retries included.
     pub requests: u32,
 }
@@ -78,11 +84,59 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
-            max_attempts: 6,
-            base_delay: Duration::from_millis(250),
+            max_attempts: 8,
+            base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(30),
         }
     }
+}
+
+/// How a secret is presented.
+#[derive(Debug, Clone, Copy)]
+pub enum Credential<'a> {
+    Bearer(&'a SecretString),
+    /// HTTP Basic, the secret as user name and an empty password.
+    Basic(&'a SecretString),
+    Header(&'a str, &'a SecretString),
+}
+
+impl Credential<'_> {
+    fn secret(&self) -> &SecretString {
+        match self {
+            Self::Bearer(secret) | Self::Basic(secret) | Self::Header(_, secret) => secret,
+        }
+    }
+}
+
+/// One request, ready to send.
+#[derive(Debug, Clone)]
+pub struct Call<'a> {
+    pub post: bool,
+    pub url: url::Url,
+    pub body: Option<Value>,
+    pub headers: Vec<(String, String)>,
+    pub credential: Credential<'a>,
+}
+
+/// A provider's own "slow down" signal.
+#[derive(Debug, Clone)]
+pub struct ThrottleRule {
+    pub status: u16,
+    pub body_contains: Option<String>,
+    pub wait: Option<Duration>,
+}
+
+/// What a call may lean on: the connection's budget and the provider's throttle signals.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Budget<'a> {
+    pub limiter: Option<&'a Limiter>,
+    pub throttle: &'a [ThrottleRule],
+    /// Header with the requests left in the provider's window.
+    pub remaining_header: Option<&'a str>,
+    /// Header with the window length in milliseconds.
+    pub interval_ms_header: Option<&'a str>,
+    /// Header with the number of requests the window allows.
+    pub limit_header: Option<&'a str>,
 }
 
 /// The HTTP client, one per process.
@@ -110,14 +164,14 @@ impl Http {
         })
     }
 
-    /// Replaces the retry policy (tests and the demo use shorter waits).
+    /// Replaces the retry policy.
     #[must_use]
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
     }
 
-    /// `GET base+path?query` with a bearer token, retrying transient failures.
+    /// `GET base+path?query` with a bearer token and no budget (connect's verify call).
     pub async fn get_json(
         &self,
         base_url: &str,
@@ -125,29 +179,34 @@ impl Http {
         query: &[(&str, &str)],
         token: &SecretString,
     ) -> Result<Response, HttpError> {
-        let url = join(base_url, path)?;
-        let shown = redact(&url);
+        let mut url = join(base_url, path)?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let call = Call {
+            post: false,
+            url,
+            body: None,
+            headers: Vec::new(),
+            credential: Credential::Bearer(token),
+        };
+        self.call(&call, Budget::default()).await
+    }
+
+    /// Sends a call, waiting for budget, retrying throttles, 5xx, timeouts, resets and
+    /// malformed bodies with backoff, up to the retry policy's bound.
+    pub async fn call(&self, call: &Call<'_>, budget: Budget<'_>) -> Result<Response, HttpError> {
+        let shown = redact(&call.url);
+        let secret = call.credential.secret();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            tracing::debug!(url = %shown, attempt, "GET");
-            let mut header =
-                reqwest::header::HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
-                    .map_err(|_| HttpError::Unauthorized {
-                        status: 0,
-                        message: "the credential holds characters that cannot be sent in a header"
-                            .to_owned(),
-                    })?;
-            header.set_sensitive(true);
-            let sent = self
-                .client
-                .get(url.clone())
-                .query(query)
-                .header(reqwest::header::AUTHORIZATION, header)
-                .header(reqwest::header::ACCEPT, "application/json")
-                .send()
-                .await;
-            let response = match sent {
+            if let Some(limiter) = budget.limiter {
+                limiter.acquire().await;
+            }
+            tracing::debug!(url = %shown, attempt, post = call.post, "request");
+            let request = self.build(call)?;
+            let response = match request.send().await {
                 Ok(response) => response,
                 Err(error) => {
                     let reason = transport_reason(&error);
@@ -160,7 +219,20 @@ impl Http {
                 }
             };
             let status = response.status();
-            let retry_after = retry_after(response.headers());
+            let headers = response.headers().clone();
+            if let (Some(limiter), Some(name)) = (budget.limiter, budget.remaining_header)
+                && let Some(remaining) = header_number(&headers, name)
+            {
+                let window = budget
+                    .interval_ms_header
+                    .and_then(|name| header_number(&headers, name))
+                    .map(Duration::from_millis);
+                let limit = budget
+                    .limit_header
+                    .and_then(|name| header_number(&headers, name));
+                limiter.observe_remaining(remaining, limit, window);
+            }
+            let retry_after = retry_after(&headers);
             let text = match response.text().await {
                 Ok(text) => text,
                 Err(error) if attempt < self.retry.max_attempts => {
@@ -180,6 +252,7 @@ impl Http {
                 return match serde_json::from_str(&text) {
                     Ok(body) => Ok(Response {
                         body,
+                        headers,
                         requests: attempt,
                     }),
                     Err(_) if attempt < self.retry.max_attempts => {
@@ -193,26 +266,39 @@ impl Http {
                     }),
                 };
             }
-            let message = provider_message(&text, token);
+            let message = provider_message(&text, secret);
+            let throttle = budget.throttle.iter().find(|rule| {
+                rule.status == status.as_u16()
+                    && rule
+                        .body_contains
+                        .as_deref()
+                        .is_none_or(|needle| text.contains(needle))
+            });
+            if throttle.is_some() || status == StatusCode::TOO_MANY_REQUESTS {
+                if attempt >= self.retry.max_attempts {
+                    return Err(HttpError::RateLimited {
+                        attempts: attempt,
+                        message,
+                    });
+                }
+                let wait = retry_after
+                    .or_else(|| throttle.and_then(|rule| rule.wait))
+                    .unwrap_or_else(|| self.backoff(attempt))
+                    .min(self.retry.max_delay);
+                tracing::info!(url = %shown, wait = ?wait, "throttled by the provider, waiting");
+                match budget.limiter {
+                    // Pausing the shared budget also holds back the connection's other streams.
+                    Some(limiter) => limiter.pause(wait),
+                    None => tokio::time::sleep(wait).await,
+                }
+                continue;
+            }
             match status {
                 StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
                     return Err(HttpError::Unauthorized {
                         status: status.as_u16(),
                         message,
                     });
-                }
-                StatusCode::TOO_MANY_REQUESTS => {
-                    if attempt >= self.retry.max_attempts {
-                        return Err(HttpError::RateLimited {
-                            attempts: attempt,
-                            message,
-                        });
-                    }
-                    let wait = retry_after
-                        .unwrap_or_else(|| self.backoff(attempt))
-                        .min(self.retry.max_delay);
-                    tracing::info!(url = %shown, wait = ?wait, "rate limited, waiting");
-                    tokio::time::sleep(wait).await;
                 }
                 status if status.is_server_error() => {
                     if attempt >= self.retry.max_attempts {
@@ -222,7 +308,12 @@ impl Http {
                             message,
                         });
                     }
-                    tokio::time::sleep(retry_after.unwrap_or_else(|| self.backoff(attempt))).await;
+                    tokio::time::sleep(
+                        retry_after
+                            .unwrap_or_else(|| self.backoff(attempt))
+                            .min(self.retry.max_delay),
+                    )
+                    .await;
                 }
                 status => {
                     return Err(HttpError::Client {
@@ -234,6 +325,46 @@ impl Http {
         }
     }
 
+    fn build(&self, call: &Call<'_>) -> Result<reqwest::RequestBuilder, HttpError> {
+        let mut request = if call.post {
+            self.client.post(call.url.clone())
+        } else {
+            self.client.get(call.url.clone())
+        };
+        request = request.header(reqwest::header::ACCEPT, "application/json");
+        for (name, value) in &call.headers {
+            request = request.header(name, value);
+        }
+        if let Some(body) = &call.body {
+            request = request.json(body);
+        }
+        let bad = || HttpError::Unauthorized {
+            status: 0,
+            message: "the credential holds characters that cannot be sent in a header".to_owned(),
+        };
+        let (name, value) = match call.credential {
+            Credential::Bearer(secret) => (
+                reqwest::header::AUTHORIZATION.to_string(),
+                format!("Bearer {}", secret.expose_secret()),
+            ),
+            Credential::Basic(secret) => {
+                let encoded = base64_encode(format!("{}:", secret.expose_secret()).as_bytes());
+                (
+                    reqwest::header::AUTHORIZATION.to_string(),
+                    format!("Basic {encoded}"),
+                )
+            }
+            Credential::Header(name, secret) => {
+                (name.to_owned(), secret.expose_secret().to_owned())
+            }
+        };
+        let mut value = reqwest::header::HeaderValue::try_from(value).map_err(|_| bad())?;
+        // Sensitive values are never printed by the HTTP stack's debug output.
+        value.set_sensitive(true);
+        let name = reqwest::header::HeaderName::try_from(name).map_err(|_| bad())?;
+        Ok(request.header(name, value))
+    }
+
     /// Exponential backoff with full jitter, bounded.
     fn backoff(&self, attempt: u32) -> Duration {
         let exponential = self.retry.base_delay.saturating_mul(1 << attempt.min(16));
@@ -241,6 +372,34 @@ impl Http {
         let jitter = jitter_fraction();
         capped.mul_f64(0.5 + jitter / 2.0)
     }
+}
+
+fn header_number(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u64> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// Standard base64 (for HTTP Basic), without a dependency for twenty lines.
+fn base64_encode(bytes: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let block = match *chunk {
+            [a, b, c] => (u32::from(a) << 16) | (u32::from(b) << 8) | u32::from(c),
+            [a, b] => (u32::from(a) << 16) | (u32::from(b) << 8),
+            [a] => u32::from(a) << 16,
+            _ => 0,
+        };
+        for index in 0..4 {
+            if index <= chunk.len() {
+                out.push(char::from(
+                    TABLE[((block >> (18 - 6 * index)) & 63) as usize],
+                ));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// A number in [0, 1) from the clock's low bits: enough to spread retries apart.
@@ -318,6 +477,11 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 /// The provider's own message from an error body (`message`, `error.message`,
 /// `error_description`, …), sanitized, with the credential masked should it be echoed.
 fn provider_message(text: &str, token: &SecretString) -> String {
+    // Only a bounded prefix is examined: an error page can be large.
+    let text = text
+        .char_indices()
+        .nth(64 * 1024)
+        .map_or(text, |(end, _)| &text[..end]);
     let parsed: Option<Value> = serde_json::from_str(text).ok();
     let message = parsed
         .as_ref()
@@ -359,6 +523,13 @@ mod tests {
         assert!(check_base_url("not a url").is_err());
         assert!(check_base_url("ftp://example.com").is_err());
         assert!(check_base_url("http://127.0.0.1:9/hubspot").is_ok());
+    }
+
+    #[test]
+    fn basic_auth_is_base64() {
+        assert_eq!(base64_encode(b"sk_test_abc:"), "c2tfdGVzdF9hYmM6");
+        assert_eq!(base64_encode(b"a"), "YQ==");
+        assert_eq!(base64_encode(b"ab"), "YWI=");
     }
 
     #[test]

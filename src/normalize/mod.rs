@@ -4,9 +4,9 @@
 //! values that cannot be converted become `null` rather than failing the page, since one odd
 //! record must not stop a client's sync.
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
-use crate::catalog::{FieldType, Provider, Stream};
+use crate::catalog::{FieldSpec, FieldType, Provider, Stream};
 
 /// Reads a JSON pointer as a string: strings as they are, numbers and booleans printed.
 pub fn pointer_text(value: &Value, pointer: &str) -> Option<String> {
@@ -18,7 +18,9 @@ pub fn pointer_text(value: &Value, pointer: &str) -> Option<String> {
     }
 }
 
-/// The normalized row for one record, as compact JSON with sorted keys.
+/// The normalized row for one record, as compact JSON: `id`, the mapped fields (in name
+/// order), `source`, `updated_at`. Written straight into one buffer: this runs for every
+/// record of every fetch.
 pub fn normalize(
     provider: &Provider,
     connection_id: &str,
@@ -27,98 +29,214 @@ pub fn normalize(
     updated_at: Option<&str>,
     record: &Value,
 ) -> String {
-    let mut row = Map::new();
+    let mut out = Vec::with_capacity(512);
+    let id = format!("{connection_id}:{}:{record_id}", stream.name);
+    out.extend_from_slice(b"{\"id\":");
+    write_json(&mut out, &id);
     for (field, spec) in &stream.normalize {
-        let value = record
-            .pointer(spec.pointer())
-            .map_or(Value::Null, |value| convert(value, spec.kind()));
-        row.insert(field.clone(), value);
+        out.push(b',');
+        write_json(&mut out, field);
+        out.push(b':');
+        match spec {
+            // The common case, a plain string, is written without an intermediate value.
+            FieldSpec::Pointer(pointer) => match record.pointer(pointer) {
+                Some(Value::String(text)) if !text.trim().is_empty() => {
+                    write_json(&mut out, text.trim())
+                }
+                Some(Value::String(_) | Value::Null) | None => out.extend_from_slice(b"null"),
+                Some(other) => write_json(&mut out, &convert(other, FieldType::String, None)),
+            },
+            _ => write_json(&mut out, &field_value(spec, record)),
+        }
     }
-    row.insert(
-        "id".to_owned(),
-        json!(format!("{connection_id}:{}:{record_id}", stream.name)),
-    );
-    row.insert(
-        "source".to_owned(),
-        json!({
-            "connection": connection_id,
-            "provider": provider.id,
-            "stream": stream.name,
-            "record_id": record_id,
-        }),
-    );
-    row.insert(
-        "updated_at".to_owned(),
-        updated_at.map_or(Value::Null, datetime),
-    );
-    Value::Object(row).to_string()
+    out.extend_from_slice(b",\"source\":{\"connection\":");
+    write_json(&mut out, connection_id);
+    out.extend_from_slice(b",\"provider\":");
+    write_json(&mut out, &provider.id);
+    out.extend_from_slice(b",\"stream\":");
+    write_json(&mut out, &stream.name);
+    out.extend_from_slice(b",\"record_id\":");
+    write_json(&mut out, record_id);
+    out.extend_from_slice(b"},\"updated_at\":");
+    write_json(&mut out, &updated_at);
+    out.push(b'}');
+    // serde_json writes valid UTF-8, and so does every literal above.
+    String::from_utf8(out).unwrap_or_default()
 }
 
-fn convert(value: &Value, kind: FieldType) -> Value {
+fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    // Writing to a Vec cannot fail, and these values always serialize.
+    let _ = serde_json::to_writer(out, value);
+}
+
+fn field_value(spec: &FieldSpec, record: &Value) -> Value {
+    match spec {
+        FieldSpec::Constant { constant } => constant.clone(),
+        FieldSpec::Pointer(pointer) => record
+            .pointer(pointer)
+            .map_or(Value::Null, |value| convert(value, FieldType::String, None)),
+        FieldSpec::Typed { from, kind, scale } => record
+            .pointer(from)
+            .map_or(Value::Null, |value| convert(value, *kind, *scale)),
+    }
+}
+
+fn convert(value: &Value, kind: FieldType, scale: Option<f64>) -> Value {
     let text = match value {
         Value::Null => return Value::Null,
         Value::String(text) if text.trim().is_empty() => return Value::Null,
         Value::String(text) => text.trim().to_owned(),
+        Value::Bool(flag) if kind == FieldType::Boolean => return Value::Bool(*flag),
+        Value::Array(_) | Value::Object(_) if kind == FieldType::String => return value.clone(),
         other => other.to_string(),
     };
     match kind {
         FieldType::String => Value::String(text),
-        FieldType::Number => text
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map_or(Value::Null, Value::Number),
+        FieldType::Number => number(&text, 1.0),
+        FieldType::Money => number(&text, scale.unwrap_or(1.0)),
         FieldType::Integer => text.parse::<i64>().map_or(Value::Null, Value::from),
+        FieldType::Boolean => match text.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Value::Bool(true),
+            "false" | "0" | "no" => Value::Bool(false),
+            _ => Value::Null,
+        },
         FieldType::Date => date(&text),
-        FieldType::Datetime => datetime(&text),
+        FieldType::Datetime => canonical_instant(&text).map_or(Value::Null, Value::String),
+        FieldType::Currency => Value::String(text.to_ascii_uppercase()),
     }
 }
 
-/// An instant as RFC 3339 UTC with milliseconds; accepts RFC 3339 and epoch milliseconds.
-fn datetime(text: &str) -> Value {
-    parse_instant(text).map_or(Value::Null, |instant| {
-        Value::String(format!("{instant:.3}"))
-    })
+fn number(text: &str, scale: f64) -> Value {
+    text.parse::<f64>()
+        .ok()
+        .filter(|value| value.is_finite() && scale != 0.0)
+        .and_then(|value| serde_json::Number::from_f64(value / scale))
+        .map_or(Value::Null, Value::Number)
+}
+
+/// An instant as RFC 3339 UTC with milliseconds: the one time format inlet writes.
+pub fn rfc3339(instant: jiff::Timestamp) -> String {
+    format!(
+        "{:.3}",
+        instant.round(jiff::Unit::Millisecond).unwrap_or(instant)
+    )
 }
 
 fn date(text: &str) -> Value {
     if let Ok(date) = text.parse::<jiff::civil::Date>() {
         return Value::String(date.to_string());
     }
-    parse_instant(text).map_or(Value::Null, |instant| {
+    instant(text).map_or(Value::Null, |instant| {
         Value::String(instant.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
     })
 }
 
-fn parse_instant(text: &str) -> Option<jiff::Timestamp> {
+/// True for inlet's own instant format, `YYYY-MM-DDTHH:MM:SS.mmmZ`, which providers such as
+/// HubSpot already send: such text needs no parsing, and sorts as its instants do.
+fn is_canonical(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 24
+        && bytes.iter().enumerate().all(|(index, byte)| match index {
+            4 | 7 => *byte == b'-',
+            10 => *byte == b'T',
+            13 | 16 => *byte == b':',
+            19 => *byte == b'.',
+            23 => *byte == b'Z',
+            _ => byte.is_ascii_digit(),
+        });
+    let field =
+        |start: usize| u32::from(bytes[start] - b'0') * 10 + u32::from(bytes[start + 1] - b'0');
+    // Days past a month's end (Feb 30) still go through the full parse, which rejects them.
+    shaped
+        && (1..=12).contains(&field(5))
+        && (1..=28).contains(&field(8))
+        && field(11) < 24
+        && field(14) < 60
+        && field(17) < 60
+}
+
+/// Any instant text (RFC 3339, Unix seconds or milliseconds) in inlet's format; text already
+/// in it is taken as it is, without a parse.
+pub fn canonical_instant(text: &str) -> Option<String> {
+    if is_canonical(text) {
+        return Some(text.to_owned());
+    }
+    instant(text).map(rfc3339)
+}
+
+/// Parses RFC 3339, or a Unix time: milliseconds when it is that large, seconds otherwise
+/// (HubSpot writes milliseconds, Stripe seconds).
+pub fn instant(text: &str) -> Option<jiff::Timestamp> {
     if let Ok(instant) = text.parse::<jiff::Timestamp>() {
         return Some(instant);
     }
-    text.parse::<i64>()
-        .ok()
-        .and_then(|millis| jiff::Timestamp::from_millisecond(millis).ok())
+    let number = text.parse::<i64>().ok()?;
+    if number.abs() >= 100_000_000_000 {
+        jiff::Timestamp::from_millisecond(number).ok()
+    } else {
+        jiff::Timestamp::from_second(number).ok()
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
-    fn conversions() {
-        assert_eq!(convert(&json!("1250.50"), FieldType::Number), json!(1250.5));
-        assert_eq!(convert(&json!(""), FieldType::String), Value::Null);
-        assert_eq!(convert(&json!("12"), FieldType::Integer), json!(12));
-        assert_eq!(convert(&json!("abc"), FieldType::Number), Value::Null);
+    fn canonical_instants_pass_through_and_others_are_rewritten() {
         assert_eq!(
-            convert(&json!("2024-03-05T10:00:00Z"), FieldType::Date),
+            canonical_instant("2024-01-03T20:20:34.557Z").as_deref(),
+            Some("2024-01-03T20:20:34.557Z")
+        );
+        assert_eq!(
+            canonical_instant("2024-01-03T20:20:34Z").as_deref(),
+            Some("2024-01-03T20:20:34.000Z")
+        );
+        assert_eq!(
+            canonical_instant("2024-01-03T21:20:34.557+01:00").as_deref(),
+            Some("2024-01-03T20:20:34.557Z")
+        );
+        assert_eq!(
+            canonical_instant("1704067200").as_deref(),
+            Some("2024-01-01T00:00:00.000Z")
+        );
+        assert_eq!(canonical_instant("2024-13-03T20:20:34.557Z"), None);
+    }
+
+    #[test]
+    fn conversions() {
+        assert_eq!(
+            convert(&json!("1250.50"), FieldType::Number, None),
+            json!(1250.5)
+        );
+        assert_eq!(
+            convert(&json!(125_050), FieldType::Money, Some(100.0)),
+            json!(1250.5)
+        );
+        assert_eq!(convert(&json!(""), FieldType::String, None), Value::Null);
+        assert_eq!(convert(&json!("12"), FieldType::Integer, None), json!(12));
+        assert_eq!(convert(&json!("abc"), FieldType::Number, None), Value::Null);
+        assert_eq!(convert(&json!(true), FieldType::Boolean, None), json!(true));
+        assert_eq!(
+            convert(&json!("usd"), FieldType::Currency, None),
+            json!("USD")
+        );
+        assert_eq!(
+            convert(&json!("2024-03-05T10:00:00Z"), FieldType::Date, None),
             json!("2024-03-05")
         );
         assert_eq!(
-            convert(&json!("2024-03-05T10:00:00Z"), FieldType::Datetime),
+            convert(&json!("2024-03-05T10:00:00Z"), FieldType::Datetime, None),
             json!("2024-03-05T10:00:00.000Z")
         );
         assert_eq!(
-            convert(&json!("1704067200000"), FieldType::Datetime),
+            convert(&json!("1704067200000"), FieldType::Datetime, None),
+            json!("2024-01-01T00:00:00.000Z")
+        );
+        assert_eq!(
+            convert(&json!(1_704_067_200), FieldType::Datetime, None),
             json!("2024-01-01T00:00:00.000Z")
         );
     }

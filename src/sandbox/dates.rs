@@ -1,5 +1,5 @@
-//! Formats epoch milliseconds the way HubSpot writes timestamps (`2024-05-17T14:32:10.123Z`),
-//! without pulling a date library into the sandbox.
+//! Converts between epoch milliseconds and the ISO-8601 text providers write and accept
+//! (`2024-05-17T14:32:10.123Z`), without pulling a date library into the sandbox.
 
 pub(crate) const SECOND_MS: u64 = 1_000;
 pub(crate) const DAY_MS: u64 = 86_400 * SECOND_MS;
@@ -19,6 +19,83 @@ pub(crate) fn iso_millis(epoch_ms: u64) -> String {
 /// Epoch milliseconds of midnight UTC on a calendar date (for readable constants and tests).
 pub(crate) const fn epoch_ms(year: u64, month: u64, day: u64) -> u64 {
     days_from_civil(year, month, day) * DAY_MS
+}
+
+/// Epoch milliseconds for ISO-8601 text as clients send it in filters: a date (`2024-01-31`,
+/// meaning its midnight UTC) or a date-time with `Z` or a `±HH:MM` offset and an optional
+/// fraction (`2024-01-31T12:00:00Z`, `2024-01-31T12:00:00.5+02:00`). `None` for anything else,
+/// including instants before 1970.
+pub(crate) fn parse_iso_millis(text: &str) -> Option<u64> {
+    let bytes = text.as_bytes();
+    if bytes.len() < 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let year = digits(&text[..4])?;
+    let month = digits(&text[5..7])?;
+    let day = digits(&text[8..10])?;
+    if year < 1970 || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let midnight = epoch_ms(year, month, day);
+    let rest = &text[10..];
+    if rest.is_empty() {
+        return Some(midnight);
+    }
+    let rest = rest.strip_prefix('T').or_else(|| rest.strip_prefix('t'))?;
+    if rest.len() < 8 || rest.as_bytes()[2] != b':' || rest.as_bytes()[5] != b':' {
+        return None;
+    }
+    let hours = digits(&rest[..2])?;
+    let minutes = digits(&rest[3..5])?;
+    let seconds = digits(&rest[6..8])?;
+    if hours > 23 || minutes > 59 || seconds > 59 {
+        return None;
+    }
+    let mut rest = &rest[8..];
+    let mut millis = 0;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let len = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if len == 0 {
+            return None;
+        }
+        // Only milliseconds matter; finer digits are dropped, as HubSpot stores milliseconds.
+        let kept = &fraction[..len.min(3)];
+        millis = digits(kept)? * 10_u64.pow(3 - u32::try_from(kept.len()).ok()?);
+        rest = &fraction[len..];
+    }
+    let local = midnight + hours * 3_600_000 + minutes * 60_000 + seconds * SECOND_MS + millis;
+    match rest {
+        "Z" | "z" => Some(local),
+        offset if offset.len() == 6 && offset.as_bytes()[3] == b':' => {
+            let shift = digits(&offset[1..3])? * 3_600_000 + digits(&offset[4..6])? * 60_000;
+            match offset.as_bytes()[0] {
+                // `+02:00` is two hours ahead of UTC, so UTC is two hours earlier.
+                b'+' => local.checked_sub(shift),
+                b'-' => Some(local + shift),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A run of ASCII digits as a number.
+fn digits(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+fn days_in_month(year: u64, month: u64) -> u64 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Howard Hinnant's `civil_from_days`, restricted to dates on or after 1970-01-01.
@@ -63,6 +140,38 @@ mod tests {
             iso_millis(epoch_ms(2026, 4, 1) - 1),
             "2026-03-31T23:59:59.999Z"
         );
+    }
+
+    #[test]
+    fn parses_what_clients_send() {
+        let noon = epoch_ms(2024, 1, 31) + 12 * 3_600_000;
+        assert_eq!(parse_iso_millis("2024-01-31"), Some(epoch_ms(2024, 1, 31)));
+        assert_eq!(parse_iso_millis("2024-01-31T12:00:00Z"), Some(noon));
+        assert_eq!(parse_iso_millis("2024-01-31T12:00:00.5Z"), Some(noon + 500));
+        assert_eq!(
+            parse_iso_millis("2024-01-31T12:00:00.123456Z"),
+            Some(noon + 123)
+        );
+        assert_eq!(parse_iso_millis("2024-01-31T14:00:00+02:00"), Some(noon));
+        assert_eq!(parse_iso_millis("2024-01-31T10:30:00-01:30"), Some(noon));
+        assert_eq!(
+            parse_iso_millis(&iso_millis(1_645_125_222_762)),
+            Some(1_645_125_222_762)
+        );
+        for bad in [
+            "",
+            "2024",
+            "2024-02-30",
+            "2023-02-29",
+            "1969-12-31",
+            "2024-01-31T25:00:00Z",
+            "2024-01-31T12:00:00",
+            "2024-01-31T12:00:00.Z",
+            "2024-01-31 12:00:00Z",
+            "1704067200000",
+        ] {
+            assert_eq!(parse_iso_millis(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -1,26 +1,30 @@
 //! The HubSpot CRM emulation's HTTP surface: bearer-token auth, HubSpot's error bodies and
-//! rate-limit headers, account info, and cursor-paginated object listing.
+//! rate-limit headers and limits, account info, cursor-paginated object listing and search.
 
 mod data;
+mod search;
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Extension, Path, RawQuery, Request, State};
-use axum::http::header::{ALLOW, AUTHORIZATION, CONTENT_TYPE};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::header::{ALLOW, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use super::StreamCount;
 use super::dates::iso_millis;
+use super::faults::{self, Fault};
+use super::limits::{Admission, RollingWindow, retry_after_secs};
 use super::rng::{SplitMix64, uuid_like};
+use super::{Shared, StreamCount};
 use data::{Counts, Object, Record};
 
 /// Where the HubSpot emulation is mounted in the sandbox's router.
@@ -30,11 +34,27 @@ pub(crate) const PREFIX: &str = "/hubspot";
 const MAX_LIMIT: u64 = 100;
 const DEFAULT_LIMIT: u64 = 10;
 
-/// Limits HubSpot advertises to a private app on a Professional portal (recorded headers).
+/// Limits of a privately distributed app on a Free/Starter portal (PROVIDERS.md §1.6, and the
+/// recorded headers): 100 requests per rolling 10 seconds, 250,000 a day. The secondly figure is
+/// only reported, as HubSpot's headers do; the burst limit is what `rate_limit` enforces.
 const DAILY_LIMIT: u64 = 250_000;
 const INTERVAL_LIMIT: u64 = 100;
-const INTERVAL_MS: u64 = 10_000;
+const INTERVAL: Duration = Duration::from_secs(10);
 const SECONDLY_LIMIT: u64 = 10;
+/// Search endpoints: 5 requests per second per account, counted apart from the burst limit
+/// (PROVIDERS.md §1.6; older docs say 4).
+const SEARCH_LIMIT: u64 = 5;
+const SECOND: Duration = Duration::from_secs(1);
+
+/// The 10-second 429 (PROVIDERS.md §1.6, documented shape).
+const BURST_MESSAGE: &str = "You have reached your ten_secondly_rolling limit.";
+/// The search 429, as recorded from real traffic: no `Retry-After`, no policy name.
+const SEARCH_LIMIT_MESSAGE: &str = "You have reached your secondly limit.";
+/// `Retry-After` of an injected 429: the window is not really full, so the shortest wait.
+const FAULT_RETRY_AFTER_SECS: u64 = 1;
+/// The body of an injected 5xx. [UNVERIFIED] HubSpot's exact wording.
+const SERVER_ERROR_MESSAGE: &str = "internal error";
+const SERVER_ERROR_CATEGORY: &str = "INTERNAL_ERROR";
 
 const AUTH_MESSAGE: &str = "Authentication credentials not found. This API supports OAuth 2.0 \
                             authentication and you can find more details at \
@@ -62,6 +82,22 @@ pub fn hubspot_token(seed: u64) -> String {
     format!("pat-sbx1-{:016x}{:016x}", rng.next_u64(), rng.next_u64())
 }
 
+/// Record counts per stream, in the order of the sandbox-wide churn streams for HubSpot.
+pub(crate) fn churn_counts(records: u64) -> [u64; 3] {
+    let counts = Counts::new(records);
+    Object::ALL.map(|object| counts.of(object))
+}
+
+/// The ids of changed records, as the tick report lists them.
+pub(crate) fn ids_of(seed: u64, stream: usize, indexes: &[u64]) -> (&'static str, Vec<String>) {
+    let object = Object::ALL[stream.min(2)];
+    let ids = indexes
+        .iter()
+        .map(|index| data::id_at(seed, object, *index).to_string())
+        .collect();
+    (object.name(), ids)
+}
+
 /// How many records each HubSpot stream holds for a `records` setting: contacts = records,
 /// companies = records/10 and deals = records/4 (at least 1 each unless records is 0), with
 /// records clamped to 2^40 so generated ids cannot overflow.
@@ -78,60 +114,54 @@ pub fn hubspot_counts(records: u64) -> Vec<StreamCount> {
 
 /// Everything the HubSpot routes share.
 pub(crate) struct HubSpot {
-    seed: u64,
+    shared: Arc<Shared>,
     token: String,
     counts: Counts,
     /// Absolute URL of the HubSpot mount (`http://ADDR/hubspot`), for `paging.next.link`.
     base_url: String,
     served: AtomicU64,
-    window: Mutex<RateWindow>,
+    /// The 10-second burst window of list and account calls (enforced when `rate_limit`).
+    burst: RollingWindow,
+    /// The per-second figure HubSpot reports beside the burst (never enforced).
+    secondly: RollingWindow,
+    /// Search's own per-second window (enforced when `rate_limit`).
+    searches: RollingWindow,
+    /// Per object, indexes ordered by generated modification time: built by the first search
+    /// that filters on it, since most runs never search.
+    by_modified: [OnceLock<Option<Vec<u32>>>; 3],
 }
 
 impl HubSpot {
-    pub(crate) fn new(seed: u64, records: u64, base_url: String) -> HubSpot {
+    pub(crate) fn new(shared: Arc<Shared>, records: u64, base_url: String) -> HubSpot {
+        let seed = shared.seed;
+        let burst = RollingWindow::new(INTERVAL_LIMIT, shared.window(INTERVAL));
+        let searches = RollingWindow::new(SEARCH_LIMIT, shared.window(SECOND));
         HubSpot {
-            seed,
+            shared,
             token: hubspot_token(seed),
             counts: Counts::new(records),
             base_url,
             served: AtomicU64::new(0),
-            window: Mutex::new(RateWindow::new()),
-        }
-    }
-}
-
-/// Request counts in one-second buckets over the last ten seconds, enough to report HubSpot's
-/// rolling-window headers with constant memory however fast a benchmark runs.
-struct RateWindow {
-    started: Instant,
-    /// (second since `started`, requests in that second), indexed by second modulo 10.
-    buckets: [(u64, u64); 10],
-}
-
-impl RateWindow {
-    fn new() -> RateWindow {
-        RateWindow {
-            started: Instant::now(),
-            buckets: [(u64::MAX, 0); 10],
+            burst,
+            secondly: RollingWindow::new(SECONDLY_LIMIT, SECOND),
+            searches,
+            by_modified: Default::default(),
         }
     }
 
-    /// Counts one request; returns (requests in the last 10 s, requests in this second).
-    fn record(&mut self) -> (u64, u64) {
-        let now = self.started.elapsed().as_secs();
-        let slot = &mut self.buckets[usize::try_from(now % 10).unwrap_or(0)];
-        if slot.0 != now {
-            *slot = (now, 0);
-        }
-        slot.1 += 1;
-        let this_second = slot.1;
-        let interval = self
-            .buckets
-            .iter()
-            .filter(|(second, _)| *second != u64::MAX && now.saturating_sub(*second) < 10)
-            .map(|(_, count)| count)
-            .sum();
-        (interval, this_second)
+    fn seed(&self) -> u64 {
+        self.shared.seed
+    }
+
+    fn by_modified(&self, object: Object) -> Option<&[u32]> {
+        let slot = match object {
+            Object::Contacts => 0,
+            Object::Companies => 1,
+            Object::Deals => 2,
+        };
+        self.by_modified[slot]
+            .get_or_init(|| search::modified_order(self.seed(), self.counts, object))
+            .as_deref()
     }
 }
 
@@ -144,27 +174,44 @@ pub(crate) fn router(state: Arc<HubSpot>) -> Router {
         .route("/account-info/{version}/details", get(account_info))
         .route("/crm/v3/objects/{object}", get(list_v3))
         .route("/crm/objects/{version}/{object}", get(list_dated))
+        .route("/crm/v3/objects/{object}/search", post(search_v3))
+        .route("/crm/objects/{version}/{object}/search", post(search_dated))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), gateway))
         .with_state(state)
 }
 
-/// Runs around every HubSpot request: authenticates it, then stamps the headers HubSpot puts on
-/// every response. Authentication comes before routing, as at HubSpot's edge.
+/// Searches have their own rate limit and report only the daily headers.
+fn is_search(path: &str) -> bool {
+    path.ends_with("/search")
+}
+
+/// Runs around every HubSpot request: authenticates it, applies the rate limits and faults, then
+/// stamps the headers HubSpot puts on every response. Authentication comes before routing, as
+/// at HubSpot's edge.
 async fn gateway(
     State(hubspot): State<Arc<HubSpot>>,
     mut request: Request,
     next: Next,
 ) -> Response {
     let served = hubspot.served.fetch_add(1, Ordering::Relaxed) + 1;
-    let correlation = uuid_like(hubspot.seed, served);
-    let mut response = if presented_token(request.headers()) == Some(hubspot.token.as_str()) {
-        request
-            .extensions_mut()
-            .insert(Correlation(correlation.clone()));
-        next.run(request).await
+    let correlation = uuid_like(hubspot.seed(), served);
+    let search = is_search(request.uri().path());
+    let enforce = hubspot.shared.rate_limit;
+    let authorized = presented_token(request.headers()) == Some(hubspot.token.as_str());
+    // What the burst and secondly -Remaining headers will say (searches report neither).
+    // Only requests HubSpot can attribute to a token are counted; the burst count of an
+    // authorized list call comes from its admission below.
+    let (mut remaining, secondly_remaining) = if authorized && !search {
+        (None, secondly_left(hubspot.secondly.admit(false)))
     } else {
+        (
+            Some(hubspot.burst.remaining()),
+            hubspot.secondly.remaining(),
+        )
+    };
+    let mut response = if !authorized {
         // HubSpot answers a missing and a wrong token alike, and never repeats the token.
         error(
             StatusCode::UNAUTHORIZED,
@@ -172,11 +219,42 @@ async fn gateway(
             AUTH_MESSAGE,
             &correlation,
         )
-    };
-    let (interval, this_second) = match hubspot.window.lock() {
-        Ok(mut window) => window.record(),
-        // A panic elsewhere cannot corrupt two counters in a way that matters for headers.
-        Err(poisoned) => poisoned.into_inner().record(),
+    } else {
+        let window = if search {
+            &hubspot.searches
+        } else {
+            &hubspot.burst
+        };
+        match window.admit(enforce) {
+            Admission::Refused { retry_after } => {
+                hubspot.shared.stats.rate_limited();
+                remaining = Some(0);
+                if search {
+                    search_limited(&correlation)
+                } else {
+                    burst_limited(&correlation, retry_after_secs(retry_after))
+                }
+            }
+            Admission::Admitted {
+                remaining: admitted,
+            } => {
+                if !search {
+                    remaining = Some(admitted);
+                }
+                let fault = hubspot.shared.draw_fault();
+                // An injected 429 looks like the real one, headers included.
+                if fault == Some(Fault::RateLimited) {
+                    remaining = Some(0);
+                }
+                request
+                    .extensions_mut()
+                    .insert(Correlation(correlation.clone()));
+                faults::serve_with(fault, request, next, |fault| {
+                    fault_response(fault, &correlation)
+                })
+                .await
+            }
+        }
     };
     let headers = response.headers_mut();
     headers.insert(H_DAILY, HeaderValue::from(DAILY_LIMIT));
@@ -184,22 +262,78 @@ async fn gateway(
         H_DAILY_REMAINING,
         HeaderValue::from(DAILY_LIMIT.saturating_sub(served)),
     );
-    headers.insert(H_INTERVAL_MS, HeaderValue::from(INTERVAL_MS));
-    headers.insert(H_MAX, HeaderValue::from(INTERVAL_LIMIT));
-    headers.insert(
-        H_REMAINING,
-        HeaderValue::from(INTERVAL_LIMIT.saturating_sub(interval)),
-    );
-    headers.insert(H_SECONDLY, HeaderValue::from(SECONDLY_LIMIT));
-    headers.insert(
-        H_SECONDLY_REMAINING,
-        HeaderValue::from(SECONDLY_LIMIT.saturating_sub(this_second)),
-    );
+    if !search {
+        let window_ms = u64::try_from(hubspot.burst.window().as_millis()).unwrap_or(u64::MAX);
+        headers.insert(H_INTERVAL_MS, HeaderValue::from(window_ms));
+        headers.insert(H_MAX, HeaderValue::from(hubspot.burst.limit()));
+        headers.insert(H_REMAINING, HeaderValue::from(remaining.unwrap_or(0)));
+        headers.insert(H_SECONDLY, HeaderValue::from(SECONDLY_LIMIT));
+        headers.insert(H_SECONDLY_REMAINING, HeaderValue::from(secondly_remaining));
+    }
     if let Ok(value) = HeaderValue::from_str(&correlation) {
         headers.insert(H_CORRELATION, value);
     }
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
     response
+}
+
+/// The secondly counter as HubSpot reports it: what is left after this request.
+fn secondly_left(admission: Admission) -> u64 {
+    match admission {
+        Admission::Admitted { remaining } => remaining,
+        Admission::Refused { .. } => 0,
+    }
+}
+
+/// The 10-second burst 429: the documented body, and a `Retry-After` in whole seconds.
+fn burst_limited(correlation: &str, retry_after: u64) -> Response {
+    let mut response = json(
+        StatusCode::TOO_MANY_REQUESTS,
+        &BurstLimited {
+            status: "error",
+            message: BURST_MESSAGE,
+            error_type: "RATE_LIMIT",
+            correlation_id: correlation,
+            policy_name: "TEN_SECONDLY_ROLLING",
+        },
+    );
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(retry_after));
+    response
+}
+
+/// The search 429, as recorded: HubSpot sends no `Retry-After` with it.
+fn search_limited(correlation: &str) -> Response {
+    error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "RATE_LIMITS",
+        SEARCH_LIMIT_MESSAGE,
+        correlation,
+    )
+}
+
+/// HubSpot's answer for a fault that replaces the real one.
+fn fault_response(fault: Fault, correlation: &str) -> Response {
+    match fault {
+        Fault::ServerError(status) => error(
+            status,
+            SERVER_ERROR_CATEGORY,
+            SERVER_ERROR_MESSAGE,
+            correlation,
+        ),
+        _ => burst_limited(correlation, FAULT_RETRY_AFTER_SECS),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BurstLimited<'a> {
+    status: &'static str,
+    message: &'static str,
+    error_type: &'static str,
+    correlation_id: &'a str,
+    policy_name: &'static str,
 }
 
 /// The bearer token of a request, if it carries one.
@@ -254,17 +388,25 @@ async fn not_found(Extension(correlation): Extension<Correlation>) -> Response {
     not_found_body(&correlation.0)
 }
 
-/// The sandbox is read-only: everything it serves is a GET.
-async fn method_not_allowed(Extension(correlation): Extension<Correlation>) -> Response {
+/// The sandbox is read-only: everything it serves is a GET, except searches, which are POSTs.
+async fn method_not_allowed(Extension(correlation): Extension<Correlation>, uri: Uri) -> Response {
+    let (message, allow) = if is_search(uri.path()) {
+        ("Searches are POST requests", "POST")
+    } else {
+        (
+            "The sandbox is read-only: only GET (and POST to a search) is supported",
+            "GET,HEAD",
+        )
+    };
     let mut response = error(
         StatusCode::METHOD_NOT_ALLOWED,
         "VALIDATION_ERROR",
-        "The sandbox is read-only: only GET is supported",
+        message,
         &correlation.0,
     );
     response
         .headers_mut()
-        .insert(ALLOW, HeaderValue::from_static("GET,HEAD"));
+        .insert(ALLOW, HeaderValue::from_static(allow));
     response
 }
 
@@ -307,7 +449,7 @@ async fn account_info(
         Ok(Path(version)) if is_known_version(&version) => json(
             StatusCode::OK,
             &AccountInfo {
-                portal_id: 40_000_000 + hubspot.seed % 1_000_000,
+                portal_id: 40_000_000 + hubspot.seed() % 1_000_000,
                 account_type: "STANDARD",
                 time_zone: "US/Eastern",
                 company_currency: "USD",
@@ -447,6 +589,16 @@ struct RecordOut<'a> {
     archived: bool,
 }
 
+fn record_out<'a>(record: Record, wanted: &'a dyn Fn(&str) -> bool) -> RecordOut<'a> {
+    RecordOut {
+        id: record.id.to_string(),
+        created_at: iso_millis(record.created),
+        updated_at: iso_millis(record.updated),
+        archived: false,
+        properties: Properties { record, wanted },
+    }
+}
+
 /// The properties a caller asked for, serialized in name order without building a map.
 struct Properties<'a> {
     record: Record,
@@ -493,7 +645,7 @@ fn list(
         hubspot.counts.of(object)
     };
     let start = query.after.map_or(0, |after| {
-        data::first_index_from(hubspot.seed, object, count, after)
+        data::first_index_from(hubspot.seed(), object, count, after)
     });
     let end = start.saturating_add(query.limit).min(count);
 
@@ -503,23 +655,16 @@ fn list(
         None => defaults.contains(&name),
         Some(list) => name == "hs_object_id" || list.iter().any(|p| p == name),
     };
+    let churn = hubspot.shared.churn.read();
     let results = (start..end)
         .map(|index| {
-            let record = data::record(hubspot.seed, hubspot.counts, object, index);
-            RecordOut {
-                id: record.id.to_string(),
-                created_at: iso_millis(record.created),
-                updated_at: iso_millis(record.updated),
-                archived: false,
-                properties: Properties {
-                    record,
-                    wanted: &wanted,
-                },
-            }
+            let tick = churn.tick_of(object.stream(), index);
+            let record = data::record_at(hubspot.seed(), hubspot.counts, object, index, tick);
+            record_out(record, &wanted)
         })
         .collect();
     let paging = (end < count).then(|| {
-        let after = data::id_at(hubspot.seed, object, end).to_string();
+        let after = data::id_at(hubspot.seed(), object, end).to_string();
         let mut link = url::form_urlencoded::Serializer::new(String::new());
         link.append_pair("after", &after)
             .append_pair("limit", &query.limit.to_string());
@@ -533,6 +678,147 @@ fn list(
         }
     });
     json(StatusCode::OK, &Page { results, paging })
+}
+
+async fn search_v3(
+    State(hubspot): State<Arc<HubSpot>>,
+    Extension(correlation): Extension<Correlation>,
+    object: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    match object {
+        Ok(Path(object)) => search(hubspot, correlation.0, object, body).await,
+        Err(_) => not_found_body(&correlation.0),
+    }
+}
+
+async fn search_dated(
+    State(hubspot): State<Arc<HubSpot>>,
+    Extension(correlation): Extension<Correlation>,
+    segments: Result<Path<(String, String)>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    match segments {
+        Ok(Path((version, object))) if is_date_version(&version) => {
+            search(hubspot, correlation.0, object, body).await
+        }
+        _ => not_found_body(&correlation.0),
+    }
+}
+
+/// A search scans up to a whole stream, so it runs on the blocking pool: a big search must not
+/// stall the other requests of a single-threaded runtime.
+async fn search(
+    hubspot: Arc<HubSpot>,
+    correlation: String,
+    object_segment: String,
+    body: Bytes,
+) -> Response {
+    let Some(object) = Object::from_path(&object_segment) else {
+        return not_found_body(&correlation);
+    };
+    let work = {
+        let correlation = correlation.clone();
+        move || search_now(&hubspot, &correlation, object, &body)
+    };
+    match tokio::task::spawn_blocking(work).await {
+        Ok(response) => response,
+        Err(err) => {
+            tracing::error!(error = %err, "sandbox search failed");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                SERVER_ERROR_CATEGORY,
+                SERVER_ERROR_MESSAGE,
+                &correlation,
+            )
+        }
+    }
+}
+
+/// HubSpot's search answer: `{"total":N,"results":[…],"paging":{"next":{"after":"200"}}}`, with
+/// `paging` only when more results follow (even past the 10,000 cap, as HubSpot does).
+#[derive(Serialize)]
+struct SearchPage<'a> {
+    total: u64,
+    results: Vec<RecordOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paging: Option<SearchPaging>,
+}
+
+#[derive(Serialize)]
+struct SearchPaging {
+    next: SearchNext,
+}
+
+#[derive(Serialize)]
+struct SearchNext {
+    after: String,
+}
+
+fn search_now(hubspot: &HubSpot, correlation: &str, object: Object, body: &[u8]) -> Response {
+    let query = match search::parse(body, object) {
+        Ok(query) => query,
+        Err(message) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "VALIDATION_ERROR",
+                &message,
+                correlation,
+            );
+        }
+    };
+    let by_modified = if query.filters_modified() {
+        hubspot.by_modified(object)
+    } else {
+        None
+    };
+    let churn = hubspot.shared.churn.read();
+    let space = search::Space {
+        seed: hubspot.seed(),
+        counts: hubspot.counts,
+        object,
+        churn: &churn,
+        by_modified,
+    };
+    let found = search::run(&query, &space);
+    // Searches always return the id and both dates, plus the requested (or default) properties.
+    let defaults = object.default_properties();
+    let requested = query.properties.as_deref();
+    let modified = object.modified_property();
+    let wanted = |name: &str| {
+        name == "hs_object_id"
+            || name == "createdate"
+            || name == modified
+            || match requested {
+                None => defaults.contains(&name),
+                Some(list) => list.iter().any(|p| p == name),
+            }
+    };
+    let results: Vec<RecordOut<'_>> = found
+        .indexes
+        .iter()
+        .map(|index| {
+            let tick = churn.tick_of(object.stream(), *index);
+            record_out(
+                data::record_at(hubspot.seed(), hubspot.counts, object, *index, tick),
+                &wanted,
+            )
+        })
+        .collect();
+    let next = query.after + results.len() as u64;
+    let paging = (next < found.total).then(|| SearchPaging {
+        next: SearchNext {
+            after: next.to_string(),
+        },
+    });
+    json(
+        StatusCode::OK,
+        &SearchPage {
+            total: found.total,
+            results,
+            paging,
+        },
+    )
 }
 
 #[cfg(test)]

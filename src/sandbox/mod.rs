@@ -1,11 +1,27 @@
-//! A local, deterministic emulation of provider APIs (HubSpot CRM today), served over HTTP on
-//! loopback, so `inlet sandbox`, `inlet demo`, end-to-end tests and benchmarks need no real
-//! account. This file holds what every provider shares: configuration, binding, per-request
-//! latency and logging, and the endpoint summary printed at start.
+//! A local, deterministic emulation of provider APIs (HubSpot CRM and Stripe), served over HTTP
+//! on loopback, so `inlet sandbox`, `inlet demo`, end-to-end tests and benchmarks need no real
+//! account. This file holds what every provider shares: configuration, binding, the state that
+//! spans providers (data clock, faults, statistics), per-request latency and logging, and the
+//! endpoint summary printed at start.
+//!
+//! Besides the providers (`/hubspot`, `/stripe`) and the paging lab (`/lab`, see `lab.rs`), the
+//! sandbox serves its own `/_sandbox/tick` (apply one churn tick now and list what changed) and
+//! `/_sandbox/stats` (requests by status, refusals and injected faults), without auth, latency
+//! or faults.
 
+mod admin;
+mod churn;
+mod conn;
 mod dates;
+mod faults;
 mod hubspot;
+// The lab's handlers use a whole `Response` as their early-return error, which is what a
+// handler returns anyway; boxing it would only add noise.
+#[allow(clippy::result_large_err)]
+mod lab;
+mod limits;
 mod rng;
+mod stripe;
 #[cfg(test)]
 mod tests;
 
@@ -13,28 +29,45 @@ use std::future::Future;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
+pub use faults::Faults;
 pub use hubspot::{hubspot_counts, hubspot_token};
+pub use stripe::{stripe_counts, stripe_key};
 
 /// How to run the sandbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SandboxConfig {
     /// Where to listen; port 0 picks a free port.
     pub addr: SocketAddr,
-    /// Seeds all generated data and the accepted credentials.
+    /// Seeds all generated data, the accepted credentials and the injected faults.
     pub seed: u64,
     /// Data set size; each provider derives its per-stream counts from it.
     pub records: u64,
     /// Added before every response, to imitate a remote API.
     pub latency: Duration,
+    /// Faults injected into provider responses (default: none).
+    pub faults: Faults,
+    /// Enforce the providers' documented rate limits (default: only report them in headers).
+    pub rate_limit: bool,
+    /// Overrides the length of every rate-limit window (e.g. shorter for tests); `None` (or
+    /// zero) keeps each provider's own: 10 s for HubSpot's burst, 1 s for its searches and for
+    /// Stripe.
+    pub rate_window: Option<Duration>,
+    /// Records changed per stream at each churn tick (default 0: ticks only move the clock).
+    /// Each tick moves the data clock (which starts at 2026-04-01T00:00:00Z, after every
+    /// generated time) on by an hour and stamps the changed records with it.
+    pub churn: u64,
+    /// Tick automatically at this interval while serving (default `None`, or zero: only on
+    /// `POST /_sandbox/tick`).
+    pub churn_every: Option<Duration>,
 }
 
 impl Default for SandboxConfig {
@@ -44,7 +77,48 @@ impl Default for SandboxConfig {
             seed: 42,
             records: 250,
             latency: Duration::ZERO,
+            faults: Faults::default(),
+            rate_limit: false,
+            rate_window: None,
+            churn: 0,
+            churn_every: None,
         }
+    }
+}
+
+/// What every provider emulation shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) seed: u64,
+    /// Whether rate limits refuse requests, not only count them.
+    pub(crate) rate_limit: bool,
+    rate_window: Option<Duration>,
+    faults: Faults,
+    /// Numbers the requests that faults are drawn for, so draws follow the request order.
+    fault_sequence: AtomicU64,
+    pub(crate) churn: churn::Churn,
+    pub(crate) stats: admin::Stats,
+}
+
+impl Shared {
+    /// The length of a rate-limit window whose provider's own length is `native`.
+    pub(crate) fn window(&self, native: Duration) -> Duration {
+        self.rate_window
+            .filter(|window| !window.is_zero())
+            .unwrap_or(native)
+    }
+
+    /// The fault, if any, for the next authenticated provider request.
+    pub(crate) fn draw_fault(&self) -> Option<faults::Fault> {
+        if self.faults.is_none() {
+            return None;
+        }
+        let sequence = self.fault_sequence.fetch_add(1, Ordering::Relaxed);
+        let fault = self.faults.draw(self.seed, sequence);
+        if let Some(fault) = fault {
+            self.stats.fault(fault);
+        }
+        fault
     }
 }
 
@@ -79,6 +153,7 @@ pub struct Sandbox {
     origin: String,
     config: SandboxConfig,
     router: Router,
+    shared: Arc<Shared>,
 }
 
 impl Sandbox {
@@ -87,21 +162,47 @@ impl Sandbox {
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
         let origin = format!("http://{}", reachable(addr));
+        let [contacts, companies, deals] = hubspot::churn_counts(config.records);
+        let [customers, charges, invoices] = stripe::churn_counts(config.records);
+        let shared = Arc::new(Shared {
+            seed: config.seed,
+            rate_limit: config.rate_limit,
+            rate_window: config.rate_window,
+            faults: config.faults,
+            fault_sequence: AtomicU64::new(0),
+            churn: churn::Churn::new(
+                config.seed,
+                config.churn,
+                [contacts, companies, deals, customers, charges, invoices],
+            ),
+            stats: admin::Stats::default(),
+        });
         let hubspot = Arc::new(hubspot::HubSpot::new(
-            config.seed,
+            shared.clone(),
             config.records,
             format!("{origin}{}", hubspot::PREFIX),
         ));
+        let stripe = Arc::new(stripe::Stripe::new(shared.clone(), config.records));
         // Paths outside a provider prefix get axum's default: a plain, empty 404.
         let router = Router::new()
             .nest(hubspot::PREFIX, hubspot::router(hubspot))
-            .layer(middleware::from_fn_with_state(config.latency, observe));
+            .nest(stripe::PREFIX, stripe::router(stripe))
+            .nest(lab::PREFIX, lab::router(origin.clone()))
+            .nest(admin::PREFIX, admin::router(shared.clone()))
+            .layer(middleware::from_fn_with_state(
+                Observe {
+                    latency: config.latency,
+                    shared: shared.clone(),
+                },
+                observe,
+            ));
         Ok(Sandbox {
             listener,
             addr,
             origin,
             config,
             router,
+            shared,
         })
     }
 
@@ -112,28 +213,54 @@ impl Sandbox {
 
     /// One entry per emulated provider, with everything needed to connect by hand.
     pub fn endpoints(&self) -> Vec<ProviderEndpoint> {
-        vec![ProviderEndpoint {
-            provider: "hubspot".to_owned(),
-            base_url: format!("{}{}", self.origin, hubspot::PREFIX),
-            credential: hubspot_token(self.config.seed),
-            streams: hubspot_counts(self.config.records),
-        }]
+        vec![
+            ProviderEndpoint {
+                provider: "hubspot".to_owned(),
+                base_url: format!("{}{}", self.origin, hubspot::PREFIX),
+                credential: hubspot_token(self.config.seed),
+                streams: hubspot_counts(self.config.records),
+            },
+            ProviderEndpoint {
+                provider: "stripe".to_owned(),
+                base_url: format!("{}{}", self.origin, stripe::PREFIX),
+                credential: stripe_key(self.config.seed),
+                streams: stripe_counts(self.config.records),
+            },
+        ]
     }
 
-    /// Serves until `shutdown` resolves.
+    /// Serves until `shutdown` resolves, ticking the churn clock on its own when
+    /// `churn_every` asks for it.
     pub async fn serve(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        // Small JSON answers should not wait on Nagle's algorithm; benchmarks measure this.
-        let listener = self.listener.tap_io(|stream| {
-            if let Err(err) = stream.set_nodelay(true) {
-                tracing::debug!(error = %err, "sandbox could not set TCP_NODELAY");
-            }
-        });
-        axum::serve(listener, self.router)
+        let ticker = self
+            .config
+            .churn_every
+            .filter(|every| !every.is_zero())
+            .map(|every| {
+                let shared = self.shared.clone();
+                tokio::spawn(async move {
+                    loop {
+                        tokio::time::sleep(every).await;
+                        let report = shared.churn.tick();
+                        tracing::debug!(tick = report.tick, "sandbox churn tick");
+                    }
+                })
+            });
+        // The sandbox's own listener sets TCP_NODELAY and lets the `reset` fault cut a
+        // connection; handlers reach it through the connect info.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<conn::CutHandle>();
+        let served = axum::serve(conn::Listener::new(self.listener), service)
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        if let Some(ticker) = ticker {
+            ticker.abort();
+        }
+        served
     }
 }
 
@@ -150,15 +277,26 @@ fn reachable(addr: SocketAddr) -> SocketAddr {
     }
 }
 
-/// Wraps every request: waits the configured latency, then logs the outcome. Only the method,
-/// path and status are logged; headers (the bearer token) and query strings never are.
-async fn observe(State(latency): State<Duration>, request: Request, next: Next) -> Response {
+#[derive(Clone)]
+struct Observe {
+    latency: Duration,
+    shared: Arc<Shared>,
+}
+
+/// Wraps every request: waits the configured latency, then counts and logs the outcome. Only
+/// the method, path and status are logged; headers (the credentials) and query strings never
+/// are. The sandbox's own `/_sandbox` endpoints are neither delayed nor counted.
+async fn observe(State(observe): State<Observe>, request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
+    let admin = path == admin::PREFIX || path.starts_with(&format!("{}/", admin::PREFIX));
+    if !admin && !observe.latency.is_zero() {
+        tokio::time::sleep(observe.latency).await;
     }
     let response = next.run(request).await;
+    if !admin {
+        observe.shared.stats.response(response.status());
+    }
     tracing::debug!(%method, %path, status = response.status().as_u16(), "sandbox request");
     response
 }

@@ -1,5 +1,5 @@
 //! The sandbox's only source of randomness: a SplitMix64 generator, so every generated value is a
-//! pure function of the seed and needs no dependency.
+//! pure function of the seed and needs no dependency; plus the id shapes built from it.
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and statistically good enough for fake data.
 #[derive(Debug, Clone)]
@@ -101,6 +101,15 @@ pub(crate) fn uuid_like(seed: u64, sequence: u64) -> String {
     )
 }
 
+/// The 62 characters of Stripe-style identifiers, in value order (digits, upper, lower case).
+pub(crate) const BASE62: &[u8; 62] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// `len` random base-62 characters, as in Stripe's object and request ids.
+pub(crate) fn alphanumeric(rng: &mut SplitMix64, len: usize) -> String {
+    (0..len).map(|_| char::from(*rng.pick(BASE62))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +137,15 @@ mod tests {
             assert_eq!(seen, (0..size).collect::<Vec<_>>());
         }
         assert_ne!(permute(1, 900, 1), permute(1, 900, 2));
+    }
+
+    #[test]
+    fn alphanumeric_draws_from_base62() {
+        let text = alphanumeric(&mut SplitMix64::new(3), 200);
+        assert_eq!(text.len(), 200);
+        assert!(text.bytes().all(|b| b.is_ascii_alphanumeric()));
+        assert!(text.bytes().any(|b| b.is_ascii_lowercase()));
+        assert!(text.bytes().any(|b| b.is_ascii_uppercase()));
     }
 
     #[test]

@@ -1,5 +1,12 @@
 //! End-to-end tests of the sandbox: a real server bound on 127.0.0.1:0, driven over HTTP with
-//! reqwest exactly as the HubSpot connector would drive HubSpot.
+//! reqwest exactly as the connectors would drive HubSpot and Stripe. This file holds the shared
+//! harness and the HubSpot list tests; `tests/` holds the rest, by feature.
+
+mod churn;
+mod faults;
+mod limits;
+mod search;
+mod stripe;
 
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -12,8 +19,14 @@ use super::*;
 
 /// A sandbox serving in the background of the test's runtime.
 struct Running {
+    /// The HubSpot base URL and token.
     base: String,
     token: String,
+    /// The Stripe base URL and key.
+    stripe: String,
+    key: String,
+    /// `http://ADDR`, for the `/_sandbox` endpoints.
+    origin: String,
     client: reqwest::Client,
     stop: oneshot::Sender<()>,
     task: JoinHandle<io::Result<()>>,
@@ -34,18 +47,26 @@ async fn start(config: SandboxConfig) -> Running {
     let sandbox = Sandbox::bind(config)
         .await
         .expect("sandbox binds to 127.0.0.1:0");
-    let endpoint = sandbox
-        .endpoints()
-        .into_iter()
-        .next()
-        .expect("hubspot endpoint");
+    let endpoints = sandbox.endpoints();
+    let endpoint = |name: &str| {
+        endpoints
+            .iter()
+            .find(|e| e.provider == name)
+            .cloned()
+            .expect("provider endpoint")
+    };
+    let (hubspot, stripe) = (endpoint("hubspot"), endpoint("stripe"));
+    let origin = format!("http://{}", sandbox.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(sandbox.serve(async {
         let _ = stopped.await;
     }));
     Running {
-        base: endpoint.base_url,
-        token: endpoint.credential,
+        base: hubspot.base_url,
+        token: hubspot.credential,
+        stripe: stripe.base_url,
+        key: stripe.credential,
+        origin,
         client: client(),
         stop,
         task,
@@ -83,6 +104,65 @@ impl Running {
             .text()
             .await
             .expect("sandbox answers text")
+    }
+
+    /// A HubSpot search; the answer's status, headers and JSON body.
+    async fn search(&self, object: &str, body: &Value) -> (u16, reqwest::header::HeaderMap, Value) {
+        let response = self
+            .client
+            .post(format!("{}/crm/v3/objects/{object}/search", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .expect("request reaches the sandbox");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        (
+            status,
+            headers,
+            response.json().await.expect("sandbox answers JSON"),
+        )
+    }
+
+    /// A Stripe GET with the sandbox's key as a bearer token.
+    async fn stripe_get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.stripe))
+            .bearer_auth(&self.key)
+            .send()
+            .await
+            .expect("request reaches the sandbox")
+    }
+
+    async fn stripe_json(&self, path: &str) -> (u16, Value) {
+        let response = self.stripe_get(path).await;
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("sandbox answers JSON"))
+    }
+
+    /// `POST /_sandbox/tick`.
+    async fn tick(&self) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/_sandbox/tick", self.origin))
+            .send()
+            .await
+            .expect("request reaches the sandbox");
+        assert_eq!(response.status().as_u16(), 200);
+        response.json().await.expect("tick answers JSON")
+    }
+
+    /// `GET /_sandbox/stats`.
+    async fn stats(&self) -> Value {
+        let response = self
+            .client
+            .get(format!("{}/_sandbox/stats", self.origin))
+            .send()
+            .await
+            .expect("request reaches the sandbox");
+        assert_eq!(response.status().as_u16(), 200);
+        response.json().await.expect("stats answer JSON")
     }
 
     async fn stop(self) {
@@ -694,8 +774,9 @@ async fn unknown_objects_and_paths() {
     let origin = run.base.trim_end_matches("/hubspot").to_owned();
     for path in [
         "/",
-        "/stripe/v1/customers",
+        "/pipedrive/v1/deals",
         "/hubspotx/crm/v3/objects/contacts",
+        "/stripex/v1/customers",
     ] {
         let response = run
             .client
@@ -751,15 +832,27 @@ async fn endpoints_describe_how_to_connect() {
     let addr = sandbox.local_addr();
     assert!(addr.ip().is_loopback() && addr.port() != 0);
     let endpoints = sandbox.endpoints();
-    assert_eq!(endpoints.len(), 1);
+    assert_eq!(endpoints.len(), 2);
     let hubspot = &endpoints[0];
     assert_eq!(hubspot.provider, "hubspot");
     assert_eq!(hubspot.base_url, format!("http://{addr}/hubspot"));
     assert_eq!(hubspot.credential, hubspot_token(7));
+    let stripe = &endpoints[1];
+    assert_eq!(stripe.provider, "stripe");
+    assert_eq!(stripe.base_url, format!("http://{addr}/stripe"));
+    assert_eq!(stripe.credential, stripe_key(7));
     let summary = serde_json::to_value(&endpoints).expect("endpoints serialize");
     assert_eq!(
         summary[0]["streams"][2],
         serde_json::json!({"stream": "deals", "records": 10})
+    );
+    assert_eq!(
+        summary[1]["streams"],
+        serde_json::json!([
+            {"stream": "customers", "records": 40},
+            {"stream": "charges", "records": 80},
+            {"stream": "invoices", "records": 40},
+        ])
     );
 }
 
@@ -790,5 +883,19 @@ async fn large_data_set_pages_through_quickly() {
         "took {:?}",
         began.elapsed()
     );
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn paging_lab_is_mounted() {
+    let run = start_with(42, 10).await;
+    let response = run
+        .client
+        .get(format!("{}/lab/whoami", run.origin))
+        .bearer_auth("any-token")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 200);
     run.stop().await;
 }

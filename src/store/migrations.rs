@@ -77,6 +77,26 @@ const MIGRATIONS: &[&str] = &[
          event TEXT NOT NULL,
          detail TEXT NOT NULL
      );",
+    // 2: checkpoints that know incremental windows, watermarks, and per-connection settings.
+    // An interrupted fetch of schema 1 keeps its cursor as a checkpoint, so it still resumes.
+    "ALTER TABLE stream_state ADD COLUMN checkpoint TEXT;
+     ALTER TABLE stream_state ADD COLUMN watermark TEXT;
+     UPDATE stream_state
+        SET checkpoint = json_object('mode', json_object('kind', 'full'),
+                                     'page', json_object('kind', 'param', 'value', cursor))
+      WHERE in_progress = 1 AND cursor IS NOT NULL;
+     ALTER TABLE connections ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+     ALTER TABLE connections ADD COLUMN auth_mode TEXT;
+     -- Every insert paid for this wide index; client queries use the primary key's
+     -- `CLIENT/` prefix range instead.
+     DROP INDEX records_client_entity;",
+    // 3: schedules (every 24 hours by default), per-connection timeouts and retry delays, and
+    // whether a run failed on its credential.
+    "ALTER TABLE connections ADD COLUMN every_secs INTEGER NOT NULL DEFAULT 86400;
+     ALTER TABLE connections ADD COLUMN timeout_secs INTEGER NOT NULL DEFAULT 3600;
+     ALTER TABLE connections ADD COLUMN retry_secs INTEGER NOT NULL DEFAULT 900;
+     ALTER TABLE runs ADD COLUMN credentials_problem INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE runs ADD COLUMN budget_remaining INTEGER;",
 ];
 
 /// The schema version this build writes.
@@ -142,6 +162,27 @@ mod tests {
         apply(&mut conn, Path::new(":memory:"))?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         assert_eq!(version, known_version());
+        Ok(())
+    }
+
+    #[test]
+    fn an_interrupted_fetch_of_schema_1_still_resumes() -> anyhow::Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        let tx = conn.transaction()?;
+        tx.execute_batch(MIGRATIONS[0])?;
+        tx.execute("INSERT INTO meta VALUES ('profile_id', 'x')", [])?;
+        tx.execute(
+            "INSERT INTO stream_state (connection_id, stream, cursor, in_progress) VALUES ('a/h', 'contacts', '42', 1)",
+            [],
+        )?;
+        tx.pragma_update(None, "user_version", 1)?;
+        tx.commit()?;
+        apply(&mut conn, Path::new(":memory:"))?;
+        let checkpoint: String =
+            conn.query_row("SELECT checkpoint FROM stream_state", [], |row| row.get(0))?;
+        let value: serde_json::Value = serde_json::from_str(&checkpoint)?;
+        assert_eq!(value["page"]["value"], "42");
+        assert_eq!(value["mode"]["kind"], "full");
         Ok(())
     }
 

@@ -58,15 +58,53 @@ pub struct ConnectionRow {
     pub account_name: String,
     pub base_url: String,
     pub created_at: String,
+    /// Non-secret connect inputs, as a JSON object.
+    pub settings: String,
+    /// The auth mode chosen at connect (`None`: the provider's default).
+    pub auth_mode: Option<String>,
+    pub schedule: Schedule,
 }
 
-/// Where a stream stands: the cursor of the next page when a fetch was cut short.
+/// When a connection is fetched by `fetch --due`, and how long a run may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Schedule {
+    /// Fetch this often, in seconds.
+    pub every_secs: u64,
+    /// Stop a run after this long, in seconds (it resumes next time).
+    pub timeout_secs: u64,
+    /// After a failed run, try again this much sooner than `every`, doubling per failure.
+    pub retry_secs: u64,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Self {
+            every_secs: 86_400,
+            timeout_secs: 3_600,
+            retry_secs: 900,
+        }
+    }
+}
+
+/// Where a stream stands.
 #[derive(Debug, Clone, Default)]
 pub struct StreamState {
-    /// The cursor to resume from, when the last fetch of this stream did not finish.
-    pub resume_cursor: Option<String>,
+    /// The checkpoint to resume from (JSON, owned by the engine), when the last fetch of this
+    /// stream did not finish.
+    pub checkpoint: Option<String>,
+    /// The newest cursor value of the last complete fetch (RFC 3339), for incremental fetches.
+    pub watermark: Option<String>,
     /// When the stream last completed.
     pub completed_at: Option<String>,
+}
+
+/// What follows a committed page.
+#[derive(Debug, Clone)]
+pub enum Next<'a> {
+    /// More pages: where to resume (the engine's checkpoint JSON).
+    Continue(&'a str),
+    /// The stream is complete; its new watermark, if it has one.
+    Done(Option<&'a str>),
 }
 
 /// One record ready to be written.
@@ -102,6 +140,9 @@ pub struct RunRow {
     pub records_new: u64,
     pub records_updated: u64,
     pub error: Option<String>,
+    pub credentials_problem: bool,
+    /// Requests left in the provider's window at the end of the run, when it reports it.
+    pub budget_remaining: Option<u64>,
 }
 
 /// Totals of a finished run, written by [`Store::finish_run`].
@@ -113,7 +154,24 @@ pub struct RunTotals {
     pub records_new: u64,
     pub records_updated: u64,
     pub error: Option<String>,
+    pub credentials_problem: bool,
+    /// Requests left in the provider's window at the end of the run, when it reports it.
+    pub budget_remaining: Option<u64>,
 }
+
+/// A stream's place, as `status CONNECTION` shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StreamStatus {
+    pub stream: String,
+    pub records: u64,
+    pub watermark: Option<String>,
+    pub completed_at: Option<String>,
+    /// An unfinished fetch will resume.
+    pub resumable: bool,
+}
+
+// Connection ids are `CLIENT/NAME`, and `/` sorts just before `0`, so the ids of one client
+// are exactly those between `CLIENT/` and `CLIENT0`: a range on the primary key.
 
 /// The open cache.
 #[derive(Debug)]
@@ -179,7 +237,8 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, client, name, provider, account_id, account_name, base_url, created_at
+                "SELECT id, client, name, provider, account_id, account_name, base_url, created_at,
+                        settings, auth_mode, every_secs, timeout_secs, retry_secs
                  FROM connections WHERE id = ?1",
                 [id],
                 connection_row,
@@ -190,7 +249,8 @@ impl Store {
     /// All connections, optionally of one client, ordered by id.
     pub fn connections(&self, client: Option<&str>) -> Result<Vec<ConnectionRow>> {
         let mut statement = self.conn.prepare(
-            "SELECT id, client, name, provider, account_id, account_name, base_url, created_at
+            "SELECT id, client, name, provider, account_id, account_name, base_url, created_at,
+                    settings, auth_mode, every_secs, timeout_secs, retry_secs
              FROM connections WHERE ?1 IS NULL OR client = ?1 ORDER BY id",
         )?;
         let rows = statement.query_map([client], connection_row)?;
@@ -201,7 +261,8 @@ impl Store {
     pub fn client_known(&self, client: &str) -> Result<bool> {
         Ok(self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM connections WHERE client = ?1)
-                 OR EXISTS (SELECT 1 FROM records WHERE client = ?1)",
+                 OR EXISTS (SELECT 1 FROM records WHERE connection_id > ?1 || '/'
+                                AND connection_id < ?1 || '0' AND client = ?1)",
             [client],
             |row| row.get(0),
         )?)
@@ -212,11 +273,14 @@ impl Store {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO connections
-                 (id, client, name, provider, account_id, account_name, base_url, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+                 (id, client, name, provider, account_id, account_name, base_url, created_at,
+                  updated_at, settings, auth_mode, every_secs, timeout_secs, retry_secs)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13)
              ON CONFLICT(id) DO UPDATE SET account_id = excluded.account_id,
                  account_name = excluded.account_name, base_url = excluded.base_url,
-                 updated_at = excluded.updated_at",
+                 updated_at = excluded.updated_at, settings = excluded.settings,
+                 auth_mode = excluded.auth_mode, every_secs = excluded.every_secs,
+                 timeout_secs = excluded.timeout_secs, retry_secs = excluded.retry_secs",
             params![
                 row.id,
                 row.client,
@@ -225,7 +289,12 @@ impl Store {
                 row.account_id,
                 row.account_name,
                 row.base_url,
-                row.created_at
+                row.created_at,
+                row.settings,
+                row.auth_mode,
+                row.schedule.every_secs,
+                row.schedule.timeout_secs,
+                row.schedule.retry_secs
             ],
         )?;
         audit(
@@ -284,7 +353,9 @@ impl Store {
     pub fn finish_run(&mut self, run_id: i64, totals: &RunTotals) -> Result<()> {
         self.conn.execute(
             "UPDATE runs SET finished_at = ?2, outcome = ?3, pages = ?4, requests = ?5,
-                 records_new = ?6, records_updated = ?7, error = ?8 WHERE id = ?1",
+                 records_new = ?6, records_updated = ?7, error = ?8, credentials_problem = ?9,
+                 budget_remaining = ?10
+             WHERE id = ?1",
             params![
                 run_id,
                 now(),
@@ -293,7 +364,9 @@ impl Store {
                 totals.requests,
                 totals.records_new,
                 totals.records_updated,
-                totals.error
+                totals.error,
+                totals.credentials_problem,
+                totals.budget_remaining
             ],
         )?;
         Ok(())
@@ -329,20 +402,82 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, connection_id, started_at, finished_at, outcome, pages, requests,
-                        records_new, records_updated, error, pid
-                 FROM runs WHERE connection_id = ?1 ORDER BY id DESC LIMIT 1",
+                &format!(
+                    "{RUN_COLUMNS} FROM runs WHERE connection_id = ?1 ORDER BY id DESC LIMIT 1"
+                ),
                 [connection_id],
-                |row| {
-                    let mut run = run_row(row)?;
-                    let pid: Option<u32> = row.get(10)?;
-                    if run.outcome == "running" && pid.is_some_and(|pid| !process_alive(pid)) {
-                        run.outcome = "interrupted".to_owned();
-                    }
-                    Ok(run)
-                },
+                run_row,
             )
             .optional()?)
+    }
+
+    /// The latest `limit` runs of a connection, newest first.
+    pub fn recent_runs(&self, connection_id: &str, limit: u32) -> Result<Vec<RunRow>> {
+        let mut statement = self.conn.prepare(&format!(
+            "{RUN_COLUMNS} FROM runs WHERE connection_id = ?1 ORDER BY id DESC LIMIT ?2"
+        ))?;
+        let rows = statement.query_map(params![connection_id, limit], run_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The latest run that ended well.
+    pub fn last_ok_run(&self, connection_id: &str) -> Result<Option<RunRow>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("{RUN_COLUMNS} FROM runs WHERE connection_id = ?1 AND outcome = 'ok' ORDER BY id DESC LIMIT 1"),
+                [connection_id],
+                run_row,
+            )
+            .optional()?)
+    }
+
+    /// Failed runs since the last good one: the retry backoff's exponent.
+    pub fn consecutive_failures(&self, connection_id: &str) -> Result<u32> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM runs WHERE connection_id = ?1 AND outcome = 'failed'
+               AND id > COALESCE((SELECT MAX(id) FROM runs WHERE connection_id = ?1 AND outcome = 'ok'), 0)",
+            [connection_id],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// Changes a connection's schedule.
+    pub fn set_schedule(&mut self, connection_id: &str, schedule: Schedule) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE connections SET every_secs = ?2, timeout_secs = ?3, retry_secs = ?4 WHERE id = ?1",
+            params![connection_id, schedule.every_secs, schedule.timeout_secs, schedule.retry_secs],
+        )?;
+        audit(
+            &tx,
+            connection_id,
+            "schedule",
+            &format!("every {}s", schedule.every_secs),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every stream of a connection that has records or state.
+    pub fn stream_statuses(&self, connection_id: &str) -> Result<Vec<StreamStatus>> {
+        let mut statement = self.conn.prepare(
+            "SELECT s.stream, COALESCE(r.records, 0), s.watermark, s.completed_at, s.checkpoint IS NOT NULL
+             FROM stream_state s
+             LEFT JOIN (SELECT stream, COUNT(*) AS records FROM records WHERE connection_id = ?1 GROUP BY stream) r
+               ON r.stream = s.stream
+             WHERE s.connection_id = ?1 ORDER BY s.stream",
+        )?;
+        let rows = statement.query_map([connection_id], |row| {
+            Ok(StreamStatus {
+                stream: row.get(0)?,
+                records: row.get(1)?,
+                watermark: row.get(2)?,
+                completed_at: row.get(3)?,
+                resumable: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// A stream's checkpoint.
@@ -350,14 +485,13 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT cursor, in_progress, completed_at FROM stream_state
+                "SELECT checkpoint, watermark, completed_at FROM stream_state
                  WHERE connection_id = ?1 AND stream = ?2",
                 [connection_id, stream],
                 |row| {
-                    let cursor: Option<String> = row.get(0)?;
-                    let in_progress: bool = row.get(1)?;
                     Ok(StreamState {
-                        resume_cursor: if in_progress { cursor } else { None },
+                        checkpoint: row.get(0)?,
+                        watermark: row.get(1)?,
                         completed_at: row.get(2)?,
                     })
                 },
@@ -368,43 +502,34 @@ impl Store {
 
     /// Writes one page of records and the checkpoint that follows it in ONE transaction.
     ///
-    /// `next_cursor` is where the next page starts; `None` means the stream is complete. A
-    /// record whose raw payload is unchanged is not rewritten.
+    /// `next` says where the next page starts, or that the stream is complete with its new
+    /// watermark. A record whose raw payload is unchanged is not rewritten.
     pub fn commit_page(
         &mut self,
         connection_id: &str,
         client: &str,
         stream: &str,
         records: &[RecordRow],
-        next_cursor: Option<&str>,
+        next: &Next<'_>,
     ) -> Result<PageCounts> {
         let fetched_at = now();
         let tx = self.conn.transaction()?;
         let mut counts = PageCounts::default();
         {
-            let mut existing = tx.prepare_cached(
-                "SELECT raw FROM records WHERE connection_id = ?1 AND stream = ?2 AND record_id = ?3",
-            )?;
-            let mut write = tx.prepare_cached(
+            // Insert first (the common case on a first fetch is one statement per record); an
+            // existing record is rewritten only when its payload changed.
+            let mut insert = tx.prepare_cached(
                 "INSERT INTO records (connection_id, client, stream, record_id, entity, raw,
                                       normalized, updated_at, fetched_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT(connection_id, stream, record_id) DO UPDATE SET
-                     raw = excluded.raw, normalized = excluded.normalized,
-                     updated_at = excluded.updated_at, fetched_at = excluded.fetched_at",
+                 ON CONFLICT(connection_id, stream, record_id) DO NOTHING",
+            )?;
+            let mut update = tx.prepare_cached(
+                "UPDATE records SET raw = ?4, normalized = ?5, updated_at = ?6, fetched_at = ?7
+                 WHERE connection_id = ?1 AND stream = ?2 AND record_id = ?3 AND raw != ?4",
             )?;
             for record in records {
-                let previous: Option<String> = existing
-                    .query_row([connection_id, stream, record.record_id.as_str()], |row| {
-                        row.get(0)
-                    })
-                    .optional()?;
-                match previous {
-                    Some(raw) if raw == record.raw => continue,
-                    Some(_) => counts.updated += 1,
-                    None => counts.new += 1,
-                }
-                write.execute(params![
+                let inserted = insert.execute(params![
                     connection_id,
                     client,
                     stream,
@@ -415,21 +540,40 @@ impl Store {
                     record.updated_at,
                     fetched_at
                 ])?;
+                if inserted == 1 {
+                    counts.new += 1;
+                    continue;
+                }
+                let updated = update.execute(params![
+                    connection_id,
+                    stream,
+                    record.record_id,
+                    record.raw,
+                    record.normalized,
+                    record.updated_at,
+                    fetched_at
+                ])?;
+                counts.updated += updated as u64;
             }
         }
-        match next_cursor {
-            Some(cursor) => tx.execute(
-                "INSERT INTO stream_state (connection_id, stream, cursor, in_progress)
+        match next {
+            Next::Continue(checkpoint) => tx.execute(
+                "INSERT INTO stream_state (connection_id, stream, checkpoint, in_progress)
                  VALUES (?1, ?2, ?3, 1)
-                 ON CONFLICT(connection_id, stream) DO UPDATE SET cursor = ?3, in_progress = 1",
-                params![connection_id, stream, cursor],
+                 ON CONFLICT(connection_id, stream) DO UPDATE SET checkpoint = ?3, in_progress = 1",
+                params![connection_id, stream, checkpoint],
             )?,
-            None => tx.execute(
-                "INSERT INTO stream_state (connection_id, stream, cursor, in_progress, completed_at)
-                 VALUES (?1, ?2, NULL, 0, ?3)
-                 ON CONFLICT(connection_id, stream) DO UPDATE SET cursor = NULL, in_progress = 0,
-                     completed_at = ?3",
-                params![connection_id, stream, fetched_at],
+            // A watermark never moves back: `--since` and `--full-refresh` may revisit older
+            // data without losing the stream's place. RFC 3339 UTC strings order as instants.
+            Next::Done(watermark) => tx.execute(
+                "INSERT INTO stream_state
+                     (connection_id, stream, checkpoint, in_progress, completed_at, watermark)
+                 VALUES (?1, ?2, NULL, 0, ?3, ?4)
+                 ON CONFLICT(connection_id, stream) DO UPDATE SET checkpoint = NULL,
+                     cursor = NULL, in_progress = 0, completed_at = ?3,
+                     watermark = CASE WHEN watermark IS NULL OR ?4 > watermark THEN ?4
+                                      ELSE watermark END",
+                params![connection_id, stream, fetched_at, watermark],
             )?,
         };
         tx.commit()?;
@@ -450,7 +594,9 @@ impl Store {
     /// records were kept).
     pub fn record_sources(&self, client: &str) -> Result<Vec<String>> {
         let mut statement = self.conn.prepare(
-            "SELECT DISTINCT connection_id FROM records WHERE client = ?1 ORDER BY connection_id",
+            "SELECT DISTINCT connection_id FROM records
+             WHERE connection_id > ?1 || '/' AND connection_id < ?1 || '0' AND client = ?1
+             ORDER BY connection_id",
         )?;
         let rows = statement.query_map([client], |row| row.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -465,7 +611,9 @@ impl Store {
         mut each: impl FnMut(&str) -> anyhow::Result<()>,
     ) -> anyhow::Result<u64> {
         let mut statement = self.conn.prepare(
-            "SELECT normalized FROM records WHERE client = ?1 AND entity = ?2
+            "SELECT normalized FROM records
+             WHERE connection_id > ?1 || '/' AND connection_id < ?1 || '0'
+               AND client = ?1 AND entity = ?2
              ORDER BY connection_id, stream, record_id",
         )?;
         let mut rows = statement.query([client, entity])?;
@@ -481,7 +629,9 @@ impl Store {
     /// Row counts per entity of a client.
     pub fn entity_counts(&self, client: &str) -> Result<Vec<(String, u64)>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT entity, COUNT(*) FROM records WHERE client = ?1 GROUP BY entity ORDER BY entity",
+            "SELECT entity, COUNT(*) FROM records
+             WHERE connection_id > ?1 || '/' AND connection_id < ?1 || '0' AND client = ?1
+             GROUP BY entity ORDER BY entity",
         )?;
         let rows = statement.query_map([client], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -508,21 +658,42 @@ fn connection_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ConnectionRow> {
         account_name: row.get(5)?,
         base_url: row.get(6)?,
         created_at: row.get(7)?,
+        settings: row.get(8)?,
+        auth_mode: row.get(9)?,
+        schedule: Schedule {
+            every_secs: row.get(10)?,
+            timeout_secs: row.get(11)?,
+            retry_secs: row.get(12)?,
+        },
     })
 }
 
+const RUN_COLUMNS: &str =
+    "SELECT id, connection_id, started_at, finished_at, outcome, pages, requests,
+        records_new, records_updated, error, pid, credentials_problem, budget_remaining";
+
+/// A run row; a run left `running` by a process that no longer exists is `interrupted`.
 fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
+    let outcome: String = row.get(4)?;
+    let pid: Option<u32> = row.get(10)?;
+    let outcome = if outcome == "running" && pid.is_some_and(|pid| !process_alive(pid)) {
+        "interrupted".to_owned()
+    } else {
+        outcome
+    };
     Ok(RunRow {
         id: row.get(0)?,
         connection_id: row.get(1)?,
         started_at: row.get(2)?,
         finished_at: row.get(3)?,
-        outcome: row.get(4)?,
+        outcome,
         pages: row.get(5)?,
         requests: row.get(6)?,
         records_new: row.get(7)?,
         records_updated: row.get(8)?,
         error: row.get(9)?,
+        credentials_problem: row.get(11)?,
+        budget_remaining: row.get(12)?,
     })
 }
 
@@ -566,30 +737,28 @@ mod tests {
     fn pages_upsert_and_count_changes() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let mut store = Store::open(&dir.path().join("inlet.db"))?;
-        let first = store.commit_page(
-            "a/h",
-            "a",
-            "contacts",
-            &[record("1", "{}"), record("2", "{}")],
-            Some("c2"),
-        )?;
+        let page = [record("1", "{}"), record("2", "{}")];
+        let first = store.commit_page("a/h", "a", "contacts", &page, &Next::Continue("c2"))?;
         assert_eq!((first.new, first.updated), (2, 0));
         assert_eq!(
-            store
-                .stream_state("a/h", "contacts")?
-                .resume_cursor
-                .as_deref(),
+            store.stream_state("a/h", "contacts")?.checkpoint.as_deref(),
             Some("c2")
         );
-        let again = store.commit_page(
-            "a/h",
-            "a",
-            "contacts",
-            &[record("1", "{}"), record("2", "{\"x\":1}")],
-            None,
-        )?;
+        let page = [record("1", "{}"), record("2", "{\"x\":1}")];
+        let newer = "2026-01-01T00:00:00.000Z";
+        let again = store.commit_page("a/h", "a", "contacts", &page, &Next::Done(Some(newer)))?;
         assert_eq!((again.new, again.updated), (0, 1));
-        assert_eq!(store.stream_state("a/h", "contacts")?.resume_cursor, None);
+        let state = store.stream_state("a/h", "contacts")?;
+        assert_eq!(state.checkpoint, None);
+        assert_eq!(state.watermark.as_deref(), Some(newer));
+        let older = "2025-01-01T00:00:00.000Z";
+        store.commit_page("a/h", "a", "contacts", &[], &Next::Done(Some(older)))?;
+        let state = store.stream_state("a/h", "contacts")?;
+        assert_eq!(
+            state.watermark.as_deref(),
+            Some(newer),
+            "a watermark never moves back"
+        );
         assert_eq!(
             store.stream_counts("a/h")?,
             vec![("contacts".to_owned(), 2)]

@@ -32,7 +32,7 @@ fn the_demo_runs_the_pipeline_with_the_keychain() {
         "{stdout}"
     );
     assert!(
-        stderr.contains("Exported 300 contacts, 30 companies and 75 deals"),
+        stderr.contains("Exported 300 contacts, 30 companies, 75 deals"),
         "{stderr}"
     );
     // Other tests use other clients; no entry of the demo's may remain.

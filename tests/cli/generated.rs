@@ -1,4 +1,5 @@
-//! `completions/` and `man/` are generated from the clap model; this keeps them fresh.
+//! `completions/`, `man/` (from the clap model) and `schemas/` (from the provider model) are
+//! generated; this keeps them fresh.
 
 use std::path::Path;
 
@@ -22,7 +23,7 @@ fn completions_and_man_pages_are_fresh() {
     let fresh = tempfile::tempdir().expect("temp dir");
     inlet::commands::generate_files(fresh.path()).expect("generate");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["completions", "man"] {
+    for dir in ["completions", "man", "schemas"] {
         assert!(
             files(&root.join(dir)) == files(&fresh.path().join(dir)),
             "`{dir}/` is stale: run `cargo run -- __generate` and commit the result"

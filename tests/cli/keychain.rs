@@ -37,7 +37,7 @@ fn connect_stores_the_secret_and_disconnect_removes_it() {
     );
 
     let status = home.json(&["status"], 0);
-    assert_eq!(status["connections"][0]["secret"]["source"], "keychain");
+    assert_eq!(status["connections"][0]["credential"]["source"], "keychain");
     assert_eq!(status["connections"][0]["account"]["id"], "40000042");
 
     let output = home.run(&["disconnect", "acme/hubspot", "--yes"]);
@@ -142,9 +142,12 @@ fn the_environment_takes_precedence_over_the_keychain() {
             .stdout,
     )
     .expect("json");
-    assert_eq!(status["connections"][0]["secret"]["source"], "environment");
     assert_eq!(
-        status["connections"][0]["secret"]["variable"],
+        status["connections"][0]["credential"]["source"],
+        "environment"
+    );
+    assert_eq!(
+        status["connections"][0]["credential"]["variable"],
         "INLET_TOKEN_ACME_HUBSPOT"
     );
 

@@ -6,8 +6,10 @@ mod common;
 
 mod bad_input;
 mod demo;
+mod engine;
 mod generated;
 mod keychain;
+mod paginators;
 mod pipeline;
 mod secrets;
 mod sigkill;

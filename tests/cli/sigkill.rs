@@ -71,3 +71,55 @@ fn a_killed_fetch_loses_nothing_and_the_next_one_completes() {
     assert_eq!(again["runs"][0]["records_new"], 0);
     assert_success(&home.run(&["export", "--client", "acme"]));
 }
+
+#[test]
+fn sigkill_at_random_moments_never_loses_committed_data() {
+    require_keychain();
+    // Seeded from the clock and printed, so a failure can be replayed.
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |elapsed| elapsed.as_nanos() as u64)
+        | 1;
+    // The test harness shows this only when the test fails.
+    #[expect(clippy::print_stdout, reason = "the seed is how a failure is replayed")]
+    {
+        println!("random kill seed: {seed}");
+    }
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let sandbox = Sandbox::start(3_000, 10);
+    let home = Home::new();
+    home.connect(&sandbox, "acme");
+    let mut kept = BTreeSet::new();
+    for round in 0..6 {
+        let mut command = home.inlet();
+        // Alternate full and incremental passes, so both kinds of checkpoint get killed.
+        command.arg("fetch");
+        if round % 2 == 1 {
+            command.args(["--since", "2020-01-01"]);
+        }
+        let mut child = command.spawn().expect("fetch");
+        std::thread::sleep(Duration::from_millis(50 + next() % 900));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = record_ids(&home);
+        assert!(
+            now.is_superset(&kept),
+            "round {round}: nothing committed was lost"
+        );
+        kept = now;
+    }
+    let report = home.json(&["fetch"], 0);
+    assert_eq!(report["runs"][0]["outcome"], "ok");
+    let all = record_ids(&home);
+    assert!(all.is_superset(&kept));
+    assert_eq!(
+        all.len() as u64,
+        sandbox.total(),
+        "complete, and no duplicate"
+    );
+}

@@ -1,6 +1,7 @@
 //! Deterministic HubSpot CRM records, each computed on demand from (seed, object, index) so a
 //! million-record sandbox costs no memory and any page can be served without the ones before it.
 
+use super::super::churn::{Stream, clock_ms};
 use super::super::dates::{DAY_MS, SECOND_MS, epoch_ms};
 use super::super::rng::{SplitMix64, mix64, permute, stream_rng};
 
@@ -25,6 +26,7 @@ const TAG_RECORD: u64 = 0x7265_636f_7264_0000;
 const TAG_COMPANY_NAMES: u64 = 0x636f_6d70_616e_7900;
 const TAG_COMPANY_DOMAIN: u64 = 0x646f_6d61_696e_0000;
 const TAG_NAME_SALT: u64 = 0x6e61_6d65_7300_0000;
+const TAG_CHURN: u64 = 0x6368_616e_6765_0000;
 
 /// The CRM object types the sandbox serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +85,25 @@ impl Object {
                 "hs_object_id",
                 "pipeline",
             ],
+        }
+    }
+
+    /// The property holding the last modification time: HubSpot names it differently for
+    /// contacts.
+    pub(crate) fn modified_property(self) -> &'static str {
+        if self == Object::Contacts {
+            "lastmodifieddate"
+        } else {
+            "hs_lastmodifieddate"
+        }
+    }
+
+    /// The stream this object is in the sandbox-wide churn.
+    pub(crate) fn stream(self) -> Stream {
+        match self {
+            Object::Contacts => Stream::Contacts,
+            Object::Companies => Stream::Companies,
+            Object::Deals => Stream::Deals,
         }
     }
 
@@ -169,24 +190,18 @@ pub(crate) struct Record {
     pub(crate) properties: Vec<(&'static str, Option<String>)>,
 }
 
-/// The record at `index` (which must be below `counts.of(object)`).
+/// The record at `index` (which must be below `counts.of(object)`) as generated, before churn.
 pub(crate) fn record(seed: u64, counts: Counts, object: Object, index: u64) -> Record {
     let id = id_at(seed, object, index);
     let mut rng = stream_rng(seed, TAG_RECORD ^ object.tag(), index);
-    let created = created_at(&mut rng, index, counts.of(object));
-    let updated = updated_at(&mut rng, created);
+    let (created, updated) = times_from(&mut rng, index, counts.of(object));
     let mut properties = match object {
         Object::Contacts => contact(seed, counts, index, &mut rng),
         Object::Companies => company(seed, index, &mut rng),
         Object::Deals => deal(seed, counts, created, &mut rng),
     };
-    let modified_key = if object == Object::Contacts {
-        "lastmodifieddate"
-    } else {
-        "hs_lastmodifieddate"
-    };
     properties.push(("createdate", Some(iso(created))));
-    properties.push((modified_key, Some(iso(updated))));
+    properties.push((object.modified_property(), Some(iso(updated))));
     properties.push(("hs_object_id", Some(id.to_string())));
     properties.sort_unstable_by_key(|(name, _)| *name);
     Record {
@@ -195,6 +210,98 @@ pub(crate) fn record(seed: u64, counts: Counts, object: Object, index: u64) -> R
         updated,
         properties,
     }
+}
+
+/// The record at `index` as it stands after churn: `tick` is the latest tick that changed it.
+/// A change moves the modification time to the tick's clock time and alters at least one
+/// visible property, always to a value different from the generated one.
+pub(crate) fn record_at(
+    seed: u64,
+    counts: Counts,
+    object: Object,
+    index: u64,
+    tick: Option<u64>,
+) -> Record {
+    let mut record = record(seed, counts, object, index);
+    let Some(tick) = tick else {
+        return record;
+    };
+    let clock = clock_ms(tick);
+    record.updated = clock;
+    set(&mut record, object.modified_property(), Some(iso(clock)));
+    let mut rng = stream_rng(mix64(seed ^ TAG_CHURN ^ tick), object.tag(), index);
+    match object {
+        Object::Contacts => {
+            // Contacts move along the funnel and update their phone number.
+            let current = get(&record, "lifecyclestage");
+            let stage = shifted(&DISTINCT_STAGES, current.as_deref(), tick);
+            set(&mut record, "lifecyclestage", Some(stage.to_owned()));
+            let phone = format!("+1 617-555-{:04}", rng.below(10_000));
+            set(&mut record, "phone", Some(phone));
+        }
+        Object::Companies => {
+            // Companies grow: a different head count, never the generated one.
+            let current = get(&record, "numberofemployees").and_then(|n| n.parse::<u64>().ok());
+            let grown = current.unwrap_or(0) + 1 + rng.below(40);
+            set(&mut record, "numberofemployees", Some(grown.to_string()));
+        }
+        Object::Deals => {
+            // Open deals advance a stage (the last open stage closes as won); every changed
+            // deal gets a new amount.
+            let current = get(&record, "dealstage").unwrap_or_default();
+            if let Some(at) = OPEN_STAGES.iter().position(|s| *s == current) {
+                let next = OPEN_STAGES.get(at + 1).copied().unwrap_or("closedwon");
+                set(&mut record, "dealstage", Some(next.to_owned()));
+            }
+            let old = get(&record, "amount");
+            let mut amount = format!("{}.00", 1_000 + rng.below(99_000));
+            if old.as_deref() == Some(amount.as_str()) {
+                amount = format!("{}.50", 1_000 + rng.below(99_000));
+            }
+            set(&mut record, "amount", Some(amount));
+        }
+    }
+    record
+}
+
+/// The value after `current` in `values`, skipping ahead by the tick so successive changes
+/// differ too; never `current` itself.
+fn shifted<'a>(values: &[&'a str], current: Option<&str>, tick: u64) -> &'a str {
+    let len = values.len() as u64;
+    let at = current
+        .and_then(|c| values.iter().position(|v| *v == c))
+        .map_or(0, |at| at as u64);
+    let step = 1 + tick % (len - 1).max(1);
+    values[usize_of((at + step) % len)]
+}
+
+fn get(record: &Record, name: &str) -> Option<String> {
+    record
+        .properties
+        .iter()
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, value)| value.clone())
+}
+
+/// Replaces a property's value, keeping the name order.
+fn set(record: &mut Record, name: &'static str, value: Option<String>) {
+    match record.properties.binary_search_by_key(&name, |(n, _)| *n) {
+        Ok(at) => record.properties[at].1 = value,
+        Err(at) => record.properties.insert(at, (name, value)),
+    }
+}
+
+/// Creation and generated modification time of the record at `index`, without the rest of
+/// it: what searches filter and sort on, cheap enough to compute for every record.
+pub(crate) fn times(seed: u64, counts: Counts, object: Object, index: u64) -> (u64, u64) {
+    let mut rng = stream_rng(seed, TAG_RECORD ^ object.tag(), index);
+    times_from(&mut rng, index, counts.of(object))
+}
+
+/// The first draws of a record's generator; `record` continues with the same generator.
+fn times_from(rng: &mut SplitMix64, index: u64, count: u64) -> (u64, u64) {
+    let created = created_at(rng, index, count);
+    (created, updated_at(rng, created))
 }
 
 fn iso(epoch_ms: u64) -> String {
@@ -339,6 +446,17 @@ const FREE_MAIL: [&str; 3] = ["gmail.com", "outlook.com", "yahoo.com"];
 const LIFECYCLE_STAGES: [&str; 8] = [
     "subscriber",
     "lead",
+    "lead",
+    "marketingqualifiedlead",
+    "salesqualifiedlead",
+    "opportunity",
+    "customer",
+    "evangelist",
+];
+
+/// The stages a churned contact moves between, each once.
+const DISTINCT_STAGES: [&str; 7] = [
+    "subscriber",
     "lead",
     "marketingqualifiedlead",
     "salesqualifiedlead",

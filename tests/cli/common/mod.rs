@@ -34,6 +34,8 @@ pub struct Sandbox {
     pub token: String,
     /// Records per stream, as the sandbox reports them.
     pub counts: Vec<(String, u64)>,
+    /// The whole banner: every provider's base URL, credential and counts.
+    pub banner: Value,
 }
 
 impl Sandbox {
@@ -42,15 +44,21 @@ impl Sandbox {
     }
 
     pub fn start_with(records: u64, latency_ms: u64, seed: u64) -> Self {
+        Self::start_args(&[
+            "--records",
+            &records.to_string(),
+            "--latency",
+            &latency_ms.to_string(),
+            "--seed",
+            &seed.to_string(),
+        ])
+    }
+
+    /// A sandbox with any `inlet sandbox` flags.
+    pub fn start_args(args: &[&str]) -> Self {
         let mut child = Command::new(BIN)
             .args(["sandbox", "--json", "--addr", "127.0.0.1:0"])
-            .args([
-                "--records",
-                &records.to_string(),
-                "--latency",
-                &latency_ms.to_string(),
-            ])
-            .args(["--seed", &seed.to_string()])
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -62,16 +70,32 @@ impl Sandbox {
             .read_line(&mut line)
             .expect("read the sandbox banner");
         let banner: Value = serde_json::from_str(&line).expect("the sandbox banner is JSON");
-        let hubspot = banner["providers"]
+        let mut sandbox = Self {
+            child,
+            base_url: String::new(),
+            token: String::new(),
+            counts: Vec::new(),
+            banner,
+        };
+        let (base_url, token, counts) = sandbox.provider("hubspot");
+        sandbox.base_url = base_url;
+        sandbox.token = token;
+        sandbox.counts = counts;
+        sandbox
+    }
+
+    /// The sandbox's own address, `http://127.0.0.1:PORT`.
+    pub fn origin(&self) -> String {
+        self.base_url.trim_end_matches("/hubspot").to_owned()
+    }
+
+    /// A provider's base URL, credential and per-stream counts.
+    pub fn provider(&self, id: &str) -> (String, String, Vec<(String, u64)>) {
+        let entry = self.banner["providers"]
             .as_array()
-            .and_then(|providers| {
-                providers
-                    .iter()
-                    .find(|provider| provider["provider"] == "hubspot")
-            })
-            .expect("the sandbox serves hubspot")
-            .clone();
-        let counts = hubspot["streams"]
+            .and_then(|providers| providers.iter().find(|provider| provider["provider"] == id))
+            .unwrap_or_else(|| panic!("the sandbox serves {id}"));
+        let counts = entry["streams"]
             .as_array()
             .expect("stream counts")
             .iter()
@@ -82,15 +106,21 @@ impl Sandbox {
                 )
             })
             .collect();
-        Self {
-            child,
-            base_url: hubspot["base_url"].as_str().expect("base_url").to_owned(),
-            token: hubspot["credential"]
-                .as_str()
-                .expect("credential")
-                .to_owned(),
+        (
+            entry["base_url"].as_str().expect("base_url").to_owned(),
+            entry["credential"].as_str().expect("credential").to_owned(),
             counts,
-        }
+        )
+    }
+
+    /// `POST /_sandbox/tick`: one churn step; returns the changed ids per provider and stream.
+    pub fn tick(&self) -> Value {
+        admin(&format!("{}/_sandbox/tick", self.origin()), "POST")
+    }
+
+    /// `GET /_sandbox/stats`: requests by status, faults injected.
+    pub fn stats(&self) -> Value {
+        admin(&format!("{}/_sandbox/stats", self.origin()), "GET")
     }
 
     pub fn count(&self, stream: &str) -> u64 {
@@ -110,6 +140,25 @@ impl Drop for Sandbox {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A tiny HTTP/1.1 client for the sandbox's admin endpoints (no extra dependency).
+fn admin(url: &str, method: &str) -> Value {
+    use std::io::Read as _;
+    let rest = url.trim_start_matches("http://");
+    let (host, path) = rest.split_once('/').expect("url with a path");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect to the sandbox");
+    write!(stream, "{method} /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body)
+        .unwrap_or_default();
+    // Chunked or not, the JSON object is the part between the first `{` and the last `}`.
+    let start = body.find('{').expect("a JSON body");
+    let end = body.rfind('}').expect("a JSON body");
+    serde_json::from_str(&body[start..=end]).expect("admin JSON")
 }
 
 /// An isolated inlet home.
@@ -178,6 +227,37 @@ impl Home {
             .write_all(input.as_bytes())
             .expect("write stdin");
         child.wait_with_output().expect("wait for inlet")
+    }
+
+    /// `inlet connect PROVIDER --client CLIENT --base-url URL --token-stdin [EXTRA…]`, asserting
+    /// success.
+    pub fn connect_to(
+        &self,
+        provider: &str,
+        client: &str,
+        base_url: &str,
+        token: &str,
+        extra: &[&str],
+    ) {
+        let mut args = vec![
+            "connect",
+            provider,
+            "--client",
+            client,
+            "--base-url",
+            base_url,
+            "--token-stdin",
+        ];
+        args.extend_from_slice(extra);
+        let output = self.run_with_stdin(&args, token);
+        assert_success(&output);
+    }
+
+    /// Writes a user provider definition into this home's config folder.
+    pub fn provider_override(&self, file: &str, text: &str) {
+        let dir = self.path().join("config/providers");
+        std::fs::create_dir_all(&dir).expect("providers dir");
+        std::fs::write(dir.join(file), text).expect("write definition");
     }
 
     /// `inlet connect hubspot --client CLIENT --base-url … --token-stdin`, asserting success.

@@ -1,0 +1,301 @@
+//! Fetch throughput and memory, printed as figures (not a timed test).
+//!
+//! Runs the real `inlet` binary against the sandbox (a separate process, as in real use) and
+//! compares it with the raw ceiling: a bare HTTP page loop over the same endpoint, and bare
+//! SQLite inserts of the same records. Needs a Secret Service for `connect`:
+//!
+//!     scripts/with-keychain.sh cargo bench --bench fetch
+//!
+//! `BENCH_RECORDS` (default 100000) sets N; `BENCH_RSS_RECORDS` (default 1000000, 0 skips) sets
+//! the N of the peak-memory run; `BENCH_JOBS_RECORDS` (default 5000) the per-connection N of the
+//! `--jobs` scaling run.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    reason = "a benchmark program prints and may panic"
+)]
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_inlet");
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
+
+struct Sandbox {
+    child: Child,
+    base_url: String,
+    token: String,
+}
+
+impl Sandbox {
+    fn start(records: u64, latency_ms: u64) -> Self {
+        let mut child = Command::new(BIN)
+            .args([
+                "sandbox",
+                "--json",
+                "--records",
+                &records.to_string(),
+                "--latency",
+                &latency_ms.to_string(),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let banner: serde_json::Value = serde_json::from_str(&line).unwrap();
+        let hubspot = banner["providers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["provider"] == "hubspot")
+            .unwrap();
+        Self {
+            child,
+            base_url: hubspot["base_url"].as_str().unwrap().to_owned(),
+            token: hubspot["credential"].as_str().unwrap().to_owned(),
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Peak resident memory of a running child, read from /proc until it exits.
+fn run_measured(command: &mut Command) -> (std::process::ExitStatus, Duration, u64) {
+    let start = Instant::now();
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status_path)
+            && let Some(line) = text.lines().find(|line| line.starts_with("VmHWM:"))
+        {
+            let kib: u64 = line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            peak_kib = peak_kib.max(kib);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            if !status.success() {
+                let mut stderr = String::new();
+                let _ =
+                    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr);
+                println!("  command failed: {stderr}");
+            }
+            return (status, start.elapsed(), peak_kib);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn inlet(home: &Path) -> Command {
+    let mut command = Command::new(BIN);
+    command.env("INLET_HOME", home).env("NO_COLOR", "1");
+    command
+}
+
+fn connect(home: &Path, sandbox: &Sandbox, client: &str) {
+    let mut child = inlet(home)
+        .args([
+            "connect",
+            "hubspot",
+            "--client",
+            client,
+            "--base-url",
+            &sandbox.base_url,
+            "--token-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(sandbox.token.as_bytes())
+        .unwrap();
+    assert!(
+        child.wait().unwrap().success(),
+        "connect failed: is a Secret Service running? (scripts/with-keychain.sh)"
+    );
+}
+
+/// Lifts HubSpot's request budget (100 per 10 s) with a user definition, so the engine, not
+/// the provider's budget, is what gets measured.
+fn raise_budget(home: &Path) {
+    let text = include_str!("../providers/hubspot.toml")
+        .replace("requests = 100\n", "requests = 1000000\n");
+    std::fs::create_dir_all(home.join("config/providers")).unwrap();
+    std::fs::write(home.join("config/providers/hubspot.toml"), text).unwrap();
+}
+
+/// `inlet fetch` of N contacts: records/s, requests, peak RSS.
+fn inlet_fetch(records: u64, latency_ms: u64) -> (f64, u64) {
+    let sandbox = Sandbox::start(records, latency_ms);
+    let home = tempfile::tempdir().unwrap();
+    raise_budget(home.path());
+    connect(home.path(), &sandbox, "bench");
+    let (status, elapsed, peak_kib) =
+        run_measured(inlet(home.path()).args(["fetch", "bench/hubspot", "--stream", "contacts"]));
+    assert!(status.success());
+    (records as f64 / elapsed.as_secs_f64(), peak_kib)
+}
+
+/// The ceiling of the HTTP side: a bare page loop over the same endpoint, parsing each page.
+fn bare_http(records: u64, latency_ms: u64) -> f64 {
+    let sandbox = Sandbox::start(records, latency_ms);
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let fetched = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let mut after: Option<String> = None;
+        let mut fetched = 0u64;
+        loop {
+            let mut request = client
+                .get(format!("{}/crm/v3/objects/contacts", sandbox.base_url))
+                .bearer_auth(&sandbox.token)
+                .query(&[("limit", "100"), ("archived", "false"), ("properties", "email,firstname,lastname,company,phone,lifecyclestage,createdate,lastmodifieddate")]);
+            if let Some(after) = &after {
+                request = request.query(&[("after", after)]);
+            }
+            let body: serde_json::Value = serde_json::from_str(&request.send().await.unwrap().text().await.unwrap()).unwrap();
+            fetched += body["results"].as_array().map_or(0, |results| results.len() as u64);
+            match body.pointer("/paging/next/after").and_then(|after| after.as_str()) {
+                Some(next) => after = Some(next.to_owned()),
+                None => break fetched,
+            }
+        }
+    });
+    assert_eq!(fetched, records);
+    records as f64 / started.elapsed().as_secs_f64()
+}
+
+/// The ceiling of the storage side: the same records inserted in 100-row transactions.
+fn bare_sqlite(records: u64) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = rusqlite::Connection::open(dir.path().join("bare.db")).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+    conn.execute_batch(
+        "CREATE TABLE records (connection_id TEXT, stream TEXT, record_id TEXT, raw TEXT, normalized TEXT,
+                               PRIMARY KEY (connection_id, stream, record_id))",
+    )
+    .unwrap();
+    let raw = "{\"id\":\"ID\",\"properties\":{\"email\":\"someone@example.com\",\"firstname\":\"Zoë\",\"lastname\":\"Example\",\"company\":\"Example Logistics\",\"phone\":\"(918) 555-3739\",\"lifecyclestage\":\"lead\",\"createdate\":\"2024-01-03T20:20:34.557Z\",\"lastmodifieddate\":\"2025-01-03T20:20:34.557Z\"},\"createdAt\":\"2024-01-03T20:20:34.557Z\",\"updatedAt\":\"2025-01-03T20:20:34.557Z\",\"archived\":false}".to_string();
+    let normalized = raw.replace("properties", "p");
+    let started = Instant::now();
+    let mut id = 0u64;
+    while id < records {
+        let tx = conn.transaction().unwrap();
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO records VALUES ('bench/hubspot', 'contacts', ?1, ?2, ?3)",
+                )
+                .unwrap();
+            for _ in 0..100.min(records - id) {
+                insert
+                    .execute(rusqlite::params![id.to_string(), raw, normalized])
+                    .unwrap();
+                id += 1;
+            }
+        }
+        tx.commit().unwrap();
+    }
+    records as f64 / started.elapsed().as_secs_f64()
+}
+
+/// `--jobs` scaling: K connections fetched with 1, 2, 4 jobs, with latency, under HubSpot's
+/// own budget (per connection, so parallel connections scale until each one's budget binds).
+fn jobs_scaling(per_connection: u64, latency_ms: u64) -> Vec<(usize, f64)> {
+    let sandbox = Sandbox::start(per_connection, latency_ms);
+    let mut results = Vec::new();
+    for jobs in [1usize, 2, 4] {
+        let home = tempfile::tempdir().unwrap();
+        for client in ["c1", "c2", "c3", "c4"] {
+            connect(home.path(), &sandbox, client);
+        }
+        let (status, elapsed, _) = run_measured(inlet(home.path()).args([
+            "fetch",
+            "--stream",
+            "contacts",
+            "--jobs",
+            &jobs.to_string(),
+        ]));
+        assert!(status.success());
+        results.push((jobs, (4 * per_connection) as f64 / elapsed.as_secs_f64()));
+    }
+    results
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing to parse.
+    let records = env_number("BENCH_RECORDS", 100_000);
+    let rss_records = env_number("BENCH_RSS_RECORDS", 1_000_000);
+    let jobs_records = env_number("BENCH_JOBS_RECORDS", 5_000);
+    println!(
+        "inlet fetch benchmark: N = {records} HubSpot contacts (100 per page) from the sandbox over loopback\n"
+    );
+
+    for latency in [0u64, 20] {
+        let http = bare_http(records, latency);
+        let sqlite = bare_sqlite(records);
+        let ceiling = 1.0 / (1.0 / http + 1.0 / sqlite);
+        let (rate, peak_kib) = inlet_fetch(records, latency);
+        println!("latency {latency} ms:");
+        println!("  bare HTTP page loop     {http:>10.0} records/s");
+        println!("  bare SQLite inserts     {sqlite:>10.0} records/s");
+        println!("  ceiling (both, in turn) {ceiling:>10.0} records/s");
+        println!(
+            "  inlet fetch             {rate:>10.0} records/s  = {:.0}% of the ceiling",
+            100.0 * rate / ceiling
+        );
+        println!("  requests                {:>10}", records.div_ceil(100));
+        println!(
+            "  inlet peak RSS          {:>10.1} MiB\n",
+            peak_kib as f64 / 1024.0
+        );
+    }
+
+    if rss_records > 0 {
+        let (rate, peak_kib) = inlet_fetch(rss_records, 0);
+        println!(
+            "memory at N = {rss_records}: peak RSS {:.1} MiB ({rate:.0} records/s)\n",
+            peak_kib as f64 / 1024.0
+        );
+    }
+
+    println!("--jobs scaling: 4 connections × {jobs_records} contacts, 20 ms latency");
+    for (jobs, rate) in jobs_scaling(jobs_records, 20) {
+        println!("  --jobs {jobs}  {rate:>10.0} records/s");
+    }
+}

@@ -1,0 +1,504 @@
+//! The provider definition format (`format = 1`): the serde model of `providers/*.toml`.
+//!
+//! Unknown keys are errors everywhere (`deny_unknown_fields`), so a typo never silently changes
+//! what a definition means. The JSON Schema in `schemas/provider.schema.json` is generated from
+//! these types.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// One provider.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    /// The definition format; this build reads 1.
+    pub format: u32,
+    /// Revision of this definition, recorded in export manifests.
+    pub version: u32,
+    /// Lowercase id used on the command line (`inlet connect ID`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// What kind of service it is (`crm`, `billing`, `analytics`, …).
+    pub category: String,
+    /// Where its API is documented.
+    pub docs: String,
+    /// API base URL; may use `{input}` placeholders; a connection may override it.
+    pub base_url: String,
+    /// What `connect` asks for.
+    #[serde(default)]
+    pub inputs: Vec<Input>,
+    /// Ways to authenticate; the first is the default (`connect --auth ID` picks another).
+    pub auth: Vec<AuthMode>,
+    /// The call that proves a credential works and names the account.
+    pub verify: Verify,
+    /// Request budget and throttle signals.
+    #[serde(default)]
+    pub limits: Limits,
+    /// The kinds of record the provider yields.
+    pub streams: Vec<Stream>,
+}
+
+/// One thing `connect` asks for.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Input {
+    /// Name, used in templates as `{name}` and with `connect --set name=VALUE`.
+    pub name: String,
+    /// What to call it when asking.
+    pub label: String,
+    /// Secret inputs go to the keychain and are read by hidden prompt or `--token-stdin`.
+    #[serde(default)]
+    pub secret: bool,
+    /// A regular expression the value must match.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// An example of its shape (never a real value).
+    #[serde(default)]
+    pub example: Option<String>,
+}
+
+/// One way to present a credential.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthMode {
+    /// Id for `connect --auth`.
+    pub id: String,
+    /// Human name.
+    pub label: String,
+    /// How the secret is sent.
+    pub kind: AuthKind,
+    /// The secret input it sends.
+    pub secret: String,
+    /// The header name, for `kind = "header"`.
+    #[serde(default)]
+    pub header: Option<String>,
+}
+
+/// How a secret is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthKind {
+    /// `Authorization: Bearer SECRET`.
+    Bearer,
+    /// HTTP Basic with the secret as user name and an empty password (Stripe's style).
+    Basic,
+    /// A custom header (`header`) carrying the secret.
+    Header,
+}
+
+/// A resolved way of sending a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthScheme {
+    Bearer,
+    Basic,
+    Header(String),
+}
+
+impl AuthMode {
+    /// The scheme, with its header name resolved (validation guarantees it is there).
+    pub fn scheme(&self) -> AuthScheme {
+        match self.kind {
+            AuthKind::Bearer => AuthScheme::Bearer,
+            AuthKind::Basic => AuthScheme::Basic,
+            AuthKind::Header => AuthScheme::Header(self.header.clone().unwrap_or_default()),
+        }
+    }
+}
+
+/// The verify call: a request, and where the account's id and name are in its response.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Verify {
+    /// `GET` (default) or `POST`.
+    #[serde(default)]
+    pub method: Method,
+    /// Path below the base URL.
+    pub path: String,
+    /// Query parameters.
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    /// Extra headers.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// JSON pointer to the account id in the response.
+    pub account_id: String,
+    /// Account name template: `{/pointer}` is replaced by that value of the response.
+    pub account_name: String,
+}
+
+impl Verify {
+    /// The verify call as a request.
+    pub fn request(&self) -> Request {
+        Request {
+            method: self.method,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            body: None,
+            headers: self.headers.clone(),
+        }
+    }
+}
+
+/// An HTTP request template. Strings may hold placeholders: `{since}`, `{until}` (incremental
+/// bounds in the stream's cursor format) and `{INPUT}` for non-secret inputs.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    /// `GET` (default) or `POST`.
+    #[serde(default)]
+    pub method: Method,
+    /// Path below the base URL.
+    pub path: String,
+    /// Query parameters.
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    /// A JSON body (for `POST`); strings in it may hold placeholders.
+    #[serde(default)]
+    pub body: Option<serde_json::Value>,
+    /// Extra headers.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+}
+
+/// HTTP methods a definition may use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    #[default]
+    Get,
+    Post,
+}
+
+/// Request budget, the headers that report what is left, and the provider's throttle signals.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Requests allowed per `per` window (e.g. 100).
+    #[serde(default)]
+    pub requests: Option<u32>,
+    /// The window, as a duration (`10s`, `1m`).
+    #[serde(default)]
+    pub per: Option<String>,
+    /// Response header with the requests left in the current window.
+    #[serde(default)]
+    pub remaining_header: Option<String>,
+    /// Response header with the window length in milliseconds (HubSpot's style).
+    #[serde(default)]
+    pub interval_ms_header: Option<String>,
+    /// Response header with the number of requests the window allows.
+    #[serde(default)]
+    pub limit_header: Option<String>,
+    /// Responses that mean "slow down" beyond plain 429.
+    #[serde(default)]
+    pub throttle: Vec<Throttle>,
+}
+
+/// A provider-specific throttle signal.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Throttle {
+    /// HTTP status (429, or e.g. 403 for Salesforce's `REQUEST_LIMIT_EXCEEDED`).
+    pub status: u16,
+    /// Only when the body contains this text.
+    #[serde(default)]
+    pub body_contains: Option<String>,
+    /// How long to wait when the response has no `Retry-After` (a duration, e.g. `1s`).
+    #[serde(default)]
+    pub wait: Option<String>,
+}
+
+/// One kind of record.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stream {
+    /// Stream name, unique within the provider.
+    pub name: String,
+    /// The normalized entity it feeds.
+    pub entity: Entity,
+    /// The full-refresh request.
+    pub request: Request,
+    /// JSON pointer to the array of records in a page.
+    pub records: String,
+    /// JSON pointer (within a record) to its id.
+    pub primary_key: String,
+    /// JSON pointer (within a record) to its last-modified time, for `updated_at`.
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    /// How to get from one page to the next.
+    pub paginator: Paginator,
+    /// How to fetch only what changed since the last fetch.
+    #[serde(default)]
+    pub incremental: Option<Incremental>,
+    /// How records are written.
+    #[serde(default)]
+    pub write: WriteMode,
+    /// Normalized field → where it comes from in the record.
+    pub normalize: BTreeMap<String, FieldSpec>,
+}
+
+/// Pagination strategies. Each stops on its own rule; all share the safety nets (a repeated
+/// cursor or an identical page is an error, `max_pages`).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Paginator {
+    /// One request, no pages.
+    None,
+    /// A cursor from a body field, sent back as a parameter; stops when it is absent
+    /// (HubSpot `paging.next.after`).
+    BodyCursor {
+        /// JSON pointer to the next cursor.
+        cursor: String,
+        /// Parameter that carries it.
+        param: String,
+        /// Where the parameter goes.
+        #[serde(default)]
+        location: Location,
+        #[serde(default = "default_max_pages")]
+        max_pages: u64,
+    },
+    /// The next page's URL (or path) from a body field; stops when absent or when `done` is
+    /// true (Salesforce `nextRecordsUrl` + `done`).
+    NextUrl {
+        /// JSON pointer to the next URL.
+        next: String,
+        /// JSON pointer to a "this was the last page" flag.
+        #[serde(default)]
+        done: Option<String>,
+        #[serde(default = "default_max_pages")]
+        max_pages: u64,
+    },
+    /// A `has_more` flag and the last record's id sent as a parameter (Stripe
+    /// `starting_after`).
+    HasMore {
+        /// JSON pointer to the flag.
+        has_more: String,
+        /// Parameter that carries the last record's id.
+        param: String,
+        /// JSON pointer (within a record) to the id to send; default: the primary key.
+        #[serde(default)]
+        last_id: Option<String>,
+        #[serde(default = "default_max_pages")]
+        max_pages: u64,
+    },
+    /// Offset and limit parameters; stops at `total` or on a short page (GA4 `rowCount`,
+    /// Search Console `startRow`).
+    Offset {
+        /// Parameter for the offset.
+        offset_param: String,
+        /// Parameter for the page size.
+        limit_param: String,
+        /// Page size.
+        limit: u64,
+        /// JSON pointer to the total number of records, when the provider reports one.
+        #[serde(default)]
+        total: Option<String>,
+        #[serde(default)]
+        location: Location,
+        #[serde(default = "default_max_pages")]
+        max_pages: u64,
+    },
+    /// A page number parameter; stops on an empty or short page, or past `total_pages`.
+    PageNumber {
+        /// Parameter for the page number.
+        param: String,
+        /// The first page's number.
+        #[serde(default = "one")]
+        start: u64,
+        /// Page size parameter and value, when the provider takes one.
+        #[serde(default)]
+        size_param: Option<String>,
+        #[serde(default)]
+        size: Option<u64>,
+        /// JSON pointer to the number of pages, when reported.
+        #[serde(default)]
+        total_pages: Option<String>,
+        #[serde(default = "default_max_pages")]
+        max_pages: u64,
+    },
+    /// The RFC 8288 `Link` header's `rel="next"` URL.
+    LinkHeader {
+        #[serde(default = "default_max_pages")]
+        max_pages: u64,
+    },
+}
+
+impl Paginator {
+    /// The page limit of this paginator.
+    pub fn max_pages(&self) -> u64 {
+        match self {
+            Self::None => 1,
+            Self::BodyCursor { max_pages, .. }
+            | Self::NextUrl { max_pages, .. }
+            | Self::HasMore { max_pages, .. }
+            | Self::Offset { max_pages, .. }
+            | Self::PageNumber { max_pages, .. }
+            | Self::LinkHeader { max_pages } => *max_pages,
+        }
+    }
+}
+
+/// Where a paginator's parameters go.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Location {
+    /// The query string.
+    #[default]
+    Query,
+    /// A top-level field of the JSON body.
+    Body,
+}
+
+fn default_max_pages() -> u64 {
+    1_000_000
+}
+
+fn one() -> u64 {
+    1
+}
+
+/// Incremental fetching: a watermark per stream, and a request that asks only for what changed.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Incremental {
+    /// JSON pointer (within a record) to the value the watermark follows.
+    pub cursor: String,
+    /// How `{since}` and `{until}` are written into the request.
+    pub format: CursorFormat,
+    /// How far before the watermark to start again (a duration), for late-arriving changes.
+    #[serde(default)]
+    pub lookback: Option<String>,
+    /// The incremental request (e.g. a search endpoint); default: the stream's request.
+    #[serde(default)]
+    pub request: Option<Request>,
+    /// Its paginator; default: the stream's.
+    #[serde(default)]
+    pub paginator: Option<Paginator>,
+    /// Its record selector; default: the stream's.
+    #[serde(default)]
+    pub records: Option<String>,
+    /// Slice `[since, now)` into windows of this length (a duration).
+    #[serde(default)]
+    pub window: Option<String>,
+    /// The provider's cap on results per query: windows whose total exceeds it are split.
+    #[serde(default)]
+    pub max_results: Option<MaxResults>,
+}
+
+/// A cap on results per query (HubSpot search: 10,000).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaxResults {
+    /// JSON pointer to the query's total in the first page.
+    pub total: String,
+    /// The cap.
+    pub limit: u64,
+}
+
+/// How a cursor value is written into requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CursorFormat {
+    /// RFC 3339, UTC, milliseconds.
+    Rfc3339,
+    /// Milliseconds since the Unix epoch.
+    EpochMs,
+    /// Seconds since the Unix epoch.
+    EpochS,
+}
+
+/// How records are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteMode {
+    /// Insert or update by primary key.
+    #[default]
+    Upsert,
+}
+
+/// The normalized entities of the export contract.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Contacts,
+    Companies,
+    Deals,
+    Invoices,
+    Payments,
+    Metrics,
+}
+
+impl Entity {
+    /// All entities, in export order.
+    pub const ALL: [Self; 6] = [
+        Self::Contacts,
+        Self::Companies,
+        Self::Deals,
+        Self::Invoices,
+        Self::Payments,
+        Self::Metrics,
+    ];
+
+    /// The entity's name in the export document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Contacts => "contacts",
+            Self::Companies => "companies",
+            Self::Deals => "deals",
+            Self::Invoices => "invoices",
+            Self::Payments => "payments",
+            Self::Metrics => "metrics",
+        }
+    }
+}
+
+/// Where a normalized field comes from: a JSON pointer, or a pointer with a type.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum FieldSpec {
+    /// A JSON pointer; the value is kept as a string.
+    Pointer(String),
+    /// A JSON pointer and a conversion.
+    Typed {
+        from: String,
+        #[serde(rename = "type")]
+        kind: FieldType,
+        /// For `money`: divide by this (e.g. 100 for amounts in cents).
+        #[serde(default)]
+        scale: Option<f64>,
+    },
+    /// A constant.
+    Constant { constant: serde_json::Value },
+}
+
+/// Types a normalized field can be converted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
+    /// An instant, RFC 3339 UTC; accepts RFC 3339, epoch milliseconds and epoch seconds.
+    Datetime,
+    /// A number divided by `scale` (cents → units).
+    Money,
+    /// Upper-case currency code.
+    Currency,
+}
+
+impl FieldSpec {
+    /// The JSON pointer the field reads, if any.
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            Self::Pointer(pointer) | Self::Typed { from: pointer, .. } => Some(pointer),
+            Self::Constant { .. } => None,
+        }
+    }
+}

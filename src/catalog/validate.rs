@@ -1,0 +1,587 @@
+//! Strict validation of a parsed definition: every problem, each with its key path and a hint.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use super::model::{Incremental, Paginator, Provider, Request};
+
+/// One problem in a definition file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Key path, e.g. `streams[1].paginator.cursor`.
+    pub path: String,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}: {}", self.path, self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(formatter, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+impl Problem {
+    fn new(path: impl Into<String>, message: impl Into<String>, hint: Option<&str>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+            hint: hint.map(str::to_owned),
+        }
+    }
+
+    /// A TOML syntax error, located by line.
+    pub(super) fn syntax(error: &toml::de::Error, text: &str) -> Self {
+        let line = error
+            .span()
+            .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+        let path = line.map_or_else(|| "(file)".to_owned(), |line| format!("line {line}"));
+        Self::new(path, format!("not valid TOML: {}", error.message()), None)
+    }
+
+    /// A shape error (unknown key, wrong type, missing key), located by key path.
+    pub(super) fn shape(error: &serde_path_to_error::Error<toml::de::Error>) -> Self {
+        let path = error.path().to_string();
+        let path = if path.is_empty() || path == "." {
+            "(top level)".to_owned()
+        } else {
+            path
+        };
+        let message = error.inner().message().to_owned();
+        let hint = if message.contains("unknown field") {
+            Some(
+                "check the spelling; unknown keys are errors so that a typo never changes what a definition means",
+            )
+        } else if message.contains("missing field") {
+            Some("add the key; the README's provider format section lists what each layer needs")
+        } else {
+            None
+        };
+        Self::new(path, message, hint)
+    }
+}
+
+const POINTER_HINT: &str = "JSON pointers start with `/`, e.g. `/paging/next/after`";
+const DURATION_HINT: &str = "durations look like `10s`, `1m`, `30days`";
+
+/// Every semantic problem of a definition that parsed.
+pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut problem = |path: String, message: String, hint: Option<&str>| {
+        problems.push(Problem::new(path, message, hint))
+    };
+
+    if provider.format != super::FORMAT {
+        problem(
+            "format".into(),
+            format!(
+                "format {} is not supported (this inlet reads {})",
+                provider.format,
+                super::FORMAT
+            ),
+            Some("set `format = 1`"),
+        );
+    }
+    if !is_id(&provider.id) {
+        problem(
+            "id".into(),
+            format!("`{}` is not a valid provider id", provider.id),
+            Some("lowercase letters, digits and `-`"),
+        );
+    }
+    let inputs: BTreeSet<&str> = provider
+        .inputs
+        .iter()
+        .map(|input| input.name.as_str())
+        .collect();
+    let plain_inputs: BTreeSet<&str> = provider
+        .inputs
+        .iter()
+        .filter(|input| !input.secret)
+        .map(|input| input.name.as_str())
+        .collect();
+    check_url_template(&provider.base_url, &plain_inputs, "base_url", &mut problem);
+
+    let mut seen = BTreeSet::new();
+    for (index, input) in provider.inputs.iter().enumerate() {
+        let path = format!("inputs[{index}]");
+        if !seen.insert(input.name.as_str()) {
+            problem(
+                format!("{path}.name"),
+                format!("input `{}` is defined twice", input.name),
+                None,
+            );
+        }
+        if let Some(pattern) = &input.pattern
+            && let Err(error) = regex_lite::Regex::new(pattern)
+        {
+            problem(
+                format!("{path}.pattern"),
+                format!("not a valid regular expression: {error}"),
+                None,
+            );
+        }
+    }
+
+    if provider.auth.is_empty() {
+        problem(
+            "auth".into(),
+            "no auth mode".into(),
+            Some("add `[[auth]]` with `kind = \"bearer\"` and `secret = \"token\"`"),
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for (index, mode) in provider.auth.iter().enumerate() {
+        if !seen.insert(mode.id.as_str()) {
+            problem(
+                format!("auth[{index}].id"),
+                format!("auth mode `{}` is defined twice", mode.id),
+                None,
+            );
+        }
+        if (mode.kind == super::model::AuthKind::Header) != mode.header.is_some() {
+            problem(
+                format!("auth[{index}].header"),
+                "`header` goes with `kind = \"header\"`, and only with it".into(),
+                None,
+            );
+        }
+        let secret = mode.secret.as_str();
+        match provider.input(secret) {
+            Some(input) if input.secret => {}
+            Some(_) => problem(
+                format!("auth[{index}].secret"),
+                format!("input `{secret}` is not marked `secret = true`"),
+                Some("secrets must go to the keychain"),
+            ),
+            None => problem(
+                format!("auth[{index}].secret"),
+                format!("no input named `{secret}`"),
+                Some(&format!(
+                    "inputs: {}",
+                    inputs.iter().copied().collect::<Vec<_>>().join(", ")
+                )),
+            ),
+        }
+    }
+
+    check_request(
+        &provider.verify.request(),
+        "verify",
+        &plain_inputs,
+        false,
+        &mut problem,
+    );
+    check_pointer(
+        &provider.verify.account_id,
+        "verify.account_id",
+        &mut problem,
+    );
+
+    let limits = &provider.limits;
+    if limits.requests.is_some() != limits.per.is_some() {
+        problem(
+            "limits".into(),
+            "`requests` and `per` go together".into(),
+            Some("e.g. `requests = 100` and `per = \"10s\"`"),
+        );
+    }
+    if let Some(per) = &limits.per {
+        check_duration(per, "limits.per", &mut problem);
+    }
+    for (index, throttle) in limits.throttle.iter().enumerate() {
+        if let Some(wait) = &throttle.wait {
+            check_duration(
+                wait,
+                &format!("limits.throttle[{index}].wait"),
+                &mut problem,
+            );
+        }
+    }
+
+    if provider.streams.is_empty() {
+        problem("streams".into(), "no stream".into(), None);
+    }
+    let mut seen = BTreeSet::new();
+    for (index, stream) in provider.streams.iter().enumerate() {
+        let path = format!("streams[{index}]");
+        if !seen.insert(stream.name.as_str()) {
+            problem(
+                format!("{path}.name"),
+                format!("stream `{}` is defined twice", stream.name),
+                None,
+            );
+        }
+        if !is_id(&stream.name.replace('_', "-")) {
+            problem(
+                format!("{path}.name"),
+                format!("`{}` is not a valid stream name", stream.name),
+                Some("lowercase letters, digits, `_`"),
+            );
+        }
+        check_request(
+            &stream.request,
+            &format!("{path}.request"),
+            &plain_inputs,
+            false,
+            &mut problem,
+        );
+        check_selector(&stream.records, &format!("{path}.records"), &mut problem);
+        check_pointer(
+            &stream.primary_key,
+            &format!("{path}.primary_key"),
+            &mut problem,
+        );
+        if let Some(pointer) = &stream.updated_at {
+            check_pointer(pointer, &format!("{path}.updated_at"), &mut problem);
+        }
+        check_paginator(
+            &stream.paginator,
+            &format!("{path}.paginator"),
+            &mut problem,
+        );
+        if let Some(incremental) = &stream.incremental {
+            check_incremental(
+                incremental,
+                &format!("{path}.incremental"),
+                &plain_inputs,
+                &mut problem,
+            );
+        }
+        for (field, spec) in &stream.normalize {
+            if !is_id(&field.replace('_', "-")) {
+                problem(
+                    format!("{path}.normalize.{field}"),
+                    "normalized field names are snake_case".into(),
+                    None,
+                );
+            }
+            if let Some(pointer) = spec.pointer() {
+                check_pointer(pointer, &format!("{path}.normalize.{field}"), &mut problem);
+            }
+        }
+    }
+    problems
+}
+
+fn is_id(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 64
+        && text.starts_with(|c: char| c.is_ascii_lowercase())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+type Report<'a> = dyn FnMut(String, String, Option<&str>) + 'a;
+
+fn check_pointer(pointer: &str, path: &str, problem: &mut Report<'_>) {
+    if !pointer.starts_with('/') {
+        problem(
+            path.to_owned(),
+            format!("`{pointer}` is not a JSON pointer"),
+            Some(POINTER_HINT),
+        );
+    }
+}
+
+/// A record selector may be empty: the page itself is the array.
+fn check_selector(pointer: &str, path: &str, problem: &mut Report<'_>) {
+    if !pointer.is_empty() {
+        check_pointer(pointer, path, problem);
+    }
+}
+
+fn check_duration(text: &str, path: &str, problem: &mut Report<'_>) {
+    if humantime::parse_duration(text).is_err() {
+        problem(
+            path.to_owned(),
+            format!("`{text}` is not a duration"),
+            Some(DURATION_HINT),
+        );
+    }
+}
+
+/// Placeholders in a template: `{name}` (not `{/pointer}`, which account names use).
+fn placeholders(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        let name = &rest[start + 1..start + end];
+        if !name.starts_with('/') {
+            found.push(name);
+        }
+        rest = &rest[start + end + 1..];
+    }
+    found
+}
+
+fn check_template(
+    text: &str,
+    path: &str,
+    inputs: &BTreeSet<&str>,
+    incremental: bool,
+    problem: &mut Report<'_>,
+) {
+    for name in placeholders(text) {
+        let known = inputs.contains(name) || (incremental && matches!(name, "since" | "until"));
+        if !known {
+            let hint = if matches!(name, "since" | "until") {
+                "`{since}` and `{until}` are for incremental requests only".to_owned()
+            } else {
+                format!(
+                    "placeholders: non-secret inputs ({}), and `{{since}}`/`{{until}}` in incremental requests",
+                    inputs.iter().copied().collect::<Vec<_>>().join(", ")
+                )
+            };
+            problem(
+                path.to_owned(),
+                format!("unknown placeholder `{{{name}}}`"),
+                Some(&hint),
+            );
+        }
+    }
+}
+
+fn check_url_template(text: &str, inputs: &BTreeSet<&str>, path: &str, problem: &mut Report<'_>) {
+    check_template(text, path, inputs, false, problem);
+    let mut filled = text.to_owned();
+    for name in placeholders(text) {
+        filled = filled.replace(&format!("{{{name}}}"), "x");
+    }
+    if !url::Url::parse(&filled).is_ok_and(|url| matches!(url.scheme(), "http" | "https")) {
+        problem(
+            path.to_owned(),
+            format!("`{text}` is not an http(s) URL"),
+            None,
+        );
+    }
+}
+
+fn check_request(
+    request: &Request,
+    path: &str,
+    inputs: &BTreeSet<&str>,
+    incremental: bool,
+    problem: &mut Report<'_>,
+) {
+    if !request.path.starts_with('/') {
+        problem(
+            format!("{path}.path"),
+            format!("`{}` does not start with `/`", request.path),
+            Some("paths are relative to the base URL"),
+        );
+    }
+    check_template(
+        &request.path,
+        &format!("{path}.path"),
+        inputs,
+        incremental,
+        problem,
+    );
+    for (key, value) in &request.query {
+        check_template(
+            value,
+            &format!("{path}.query.{key}"),
+            inputs,
+            incremental,
+            problem,
+        );
+    }
+    for (key, value) in &request.headers {
+        check_template(
+            value,
+            &format!("{path}.headers.{key}"),
+            inputs,
+            incremental,
+            problem,
+        );
+        if key.eq_ignore_ascii_case("authorization") {
+            problem(
+                format!("{path}.headers.{key}"),
+                "credentials are sent by the auth mode, not a header template".into(),
+                Some("use `[[auth]]`"),
+            );
+        }
+    }
+    if let Some(body) = &request.body {
+        let mut strings = Vec::new();
+        json_strings(body, &mut strings);
+        for text in strings {
+            check_template(text, &format!("{path}.body"), inputs, incremental, problem);
+        }
+    }
+}
+
+/// Every string leaf of a JSON value: placeholders live only there.
+fn json_strings<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+    match value {
+        serde_json::Value::String(text) => out.push(text),
+        serde_json::Value::Array(items) => items.iter().for_each(|item| json_strings(item, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|item| json_strings(item, out)),
+        _ => {}
+    }
+}
+
+fn check_paginator(paginator: &Paginator, path: &str, problem: &mut Report<'_>) {
+    let pointer = |pointer: &str, key: &str, problem: &mut Report<'_>| {
+        check_pointer(pointer, &format!("{path}.{key}"), problem)
+    };
+    match paginator {
+        Paginator::None | Paginator::LinkHeader { .. } => {}
+        Paginator::BodyCursor { cursor, .. } => pointer(cursor, "cursor", problem),
+        Paginator::NextUrl { next, done, .. } => {
+            pointer(next, "next", problem);
+            if let Some(done) = done {
+                pointer(done, "done", problem);
+            }
+        }
+        Paginator::HasMore {
+            has_more, last_id, ..
+        } => {
+            pointer(has_more, "has_more", problem);
+            if let Some(last_id) = last_id {
+                pointer(last_id, "last_id", problem);
+            }
+        }
+        Paginator::Offset { limit, total, .. } => {
+            if *limit == 0 {
+                problem(
+                    format!("{path}.limit"),
+                    "a page size of 0 never ends".into(),
+                    None,
+                );
+            }
+            if let Some(total) = total {
+                pointer(total, "total", problem);
+            }
+        }
+        Paginator::PageNumber {
+            total_pages,
+            size,
+            size_param,
+            ..
+        } => {
+            if let Some(total_pages) = total_pages {
+                pointer(total_pages, "total_pages", problem);
+            }
+            if size.is_some() != size_param.is_some() {
+                problem(
+                    path.to_owned(),
+                    "`size` and `size_param` go together".into(),
+                    None,
+                );
+            }
+        }
+    }
+    if paginator.max_pages() == 0 {
+        problem(
+            format!("{path}.max_pages"),
+            "`max_pages = 0` fetches nothing".into(),
+            None,
+        );
+    }
+}
+
+fn check_incremental(
+    incremental: &Incremental,
+    path: &str,
+    inputs: &BTreeSet<&str>,
+    problem: &mut Report<'_>,
+) {
+    check_pointer(&incremental.cursor, &format!("{path}.cursor"), problem);
+    if let Some(lookback) = &incremental.lookback {
+        check_duration(lookback, &format!("{path}.lookback"), problem);
+    }
+    if let Some(window) = &incremental.window {
+        check_duration(window, &format!("{path}.window"), problem);
+    }
+    if let Some(request) = &incremental.request {
+        check_request(request, &format!("{path}.request"), inputs, true, problem);
+        let text = format!(
+            "{} {:?} {}",
+            request.path,
+            request.query,
+            request
+                .body
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        );
+        if !text.contains("{since}") {
+            problem(
+                format!("{path}.request"),
+                "the incremental request never uses `{since}`".into(),
+                Some("without it every fetch is a full one"),
+            );
+        }
+    }
+    if let Some(paginator) = &incremental.paginator {
+        check_paginator(paginator, &format!("{path}.paginator"), problem);
+    }
+    if let Some(records) = &incremental.records {
+        check_selector(records, &format!("{path}.records"), problem);
+    }
+    if let Some(max) = &incremental.max_results {
+        check_pointer(&max.total, &format!("{path}.max_results.total"), problem);
+        if incremental.window.is_none() {
+            problem(
+                format!("{path}.max_results"),
+                "a result cap needs a `window` to split".into(),
+                Some("add `window = \"30days\"`"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse;
+
+    #[test]
+    fn every_problem_is_reported_with_its_path() {
+        let text = include_str!("../../providers/hubspot.toml")
+            .replacen("records = \"/results\"", "records = \"results\"", 1)
+            .replacen("lookback = \"1h\"", "lookback = \"an hour\"", 1)
+            .replace("format = 1", "format = 2");
+        let problems = parse(&text).err().unwrap_or_default();
+        let paths: Vec<&str> = problems
+            .iter()
+            .map(|problem| problem.path.as_str())
+            .collect();
+        assert!(paths.contains(&"format"), "{paths:?}");
+        assert!(paths.contains(&"streams[0].records"), "{paths:?}");
+        assert!(
+            paths.contains(&"streams[0].incremental.lookback"),
+            "{paths:?}"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let problems = parse("format = 1\nid = \n").err().unwrap_or_default();
+        assert_eq!(problems[0].path, "line 2");
+    }
+
+    #[test]
+    fn unknown_placeholders_are_problems() {
+        let text = include_str!("../../providers/hubspot.toml").replacen(
+            "/crm/v3/objects/contacts\"",
+            "/crm/v3/objects/{object}\"",
+            1,
+        );
+        let problems = parse(&text).err().unwrap_or_default();
+        assert!(
+            problems
+                .iter()
+                .any(|problem| problem.message.contains("{object}")),
+            "{problems:?}"
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! `inlet providers`: list, show and validate provider definitions, and print their schema.
+
+use serde_json::json;
+
+use crate::catalog::{self, AuthScheme, Paginator, Provider};
+use crate::cli::{ProvidersArgs, ProvidersCommand};
+use crate::context::Context;
+use crate::error::{ExitStatus, UserError};
+
+pub(super) fn run(ctx: &Context, args: &ProvidersArgs) -> anyhow::Result<ExitStatus> {
+    match &args.command {
+        ProvidersCommand::List => list(ctx),
+        ProvidersCommand::Show { provider } => show(ctx, provider),
+        ProvidersCommand::Validate { files } => validate(ctx, files),
+        ProvidersCommand::Schema => {
+            ctx.printer.json_data(&catalog::json_schema())?;
+            Ok(ExitStatus::Success)
+        }
+    }
+}
+
+fn list(ctx: &Context) -> anyhow::Result<ExitStatus> {
+    let catalog = ctx.catalog()?;
+    if ctx.printer.json() {
+        let rows: Vec<_> = catalog
+            .entries()
+            .iter()
+            .map(|entry| {
+                json!({
+                    "id": entry.provider.id,
+                    "name": entry.provider.name,
+                    "category": entry.provider.category,
+                    "version": entry.provider.version,
+                    "streams": entry.provider.streams.iter().map(|stream| &stream.name).collect::<Vec<_>>(),
+                    "origin": entry.origin.to_string(),
+                })
+            })
+            .collect();
+        ctx.printer
+            .json_data(&json!({ "schema_version": 1, "providers": rows }))?;
+        return Ok(ExitStatus::Success);
+    }
+    let mut table = crate::output::table(&["ID", "NAME", "CATEGORY", "STREAMS", "DEFINITION"]);
+    for entry in catalog.entries() {
+        let streams: Vec<&str> = entry
+            .provider
+            .streams
+            .iter()
+            .map(|stream| stream.name.as_str())
+            .collect();
+        table.add_row(vec![
+            entry.provider.id.clone(),
+            entry.provider.name.clone(),
+            entry.provider.category.clone(),
+            streams.join(", "),
+            format!("v{} · {}", entry.provider.version, entry.origin),
+        ]);
+    }
+    ctx.printer.text_data(&table.to_string())?;
+    Ok(ExitStatus::Success)
+}
+
+fn show(ctx: &Context, id: &str) -> anyhow::Result<ExitStatus> {
+    let catalog = ctx.catalog()?;
+    let entry = catalog.entry(id)?;
+    let provider = &entry.provider;
+    if ctx.printer.json() {
+        ctx.printer.json_data(&json!({ "schema_version": 1, "origin": entry.origin.to_string(), "definition": &**provider }))?;
+        return Ok(ExitStatus::Success);
+    }
+    ctx.printer
+        .text_data(&describe(provider, &entry.origin.to_string()))?;
+    Ok(ExitStatus::Success)
+}
+
+/// A person-readable summary of a definition.
+fn describe(provider: &Provider, origin: &str) -> String {
+    let mut text = format!(
+        "{} ({}) · {} · definition v{} · {origin}\n  docs:     {}\n  base URL: {}\n",
+        provider.name,
+        provider.id,
+        provider.category,
+        provider.version,
+        provider.docs,
+        provider.base_url
+    );
+    text.push_str("\nAuth modes (the first is the default):\n");
+    for mode in &provider.auth {
+        let secret = &mode.secret;
+        let how = match mode.scheme() {
+            AuthScheme::Bearer => format!("`{secret}` as a Bearer token"),
+            AuthScheme::Basic => format!("`{secret}` as the HTTP Basic user name"),
+            AuthScheme::Header(header) => format!("`{secret}` in the `{header}` header"),
+        };
+        text.push_str(&format!("  {:<14} {} ({how})\n", mode.id, mode.label));
+    }
+    text.push_str("\nInputs:\n");
+    for input in &provider.inputs {
+        let kind = if input.secret {
+            "secret, kept in the keychain"
+        } else {
+            "`--set`"
+        };
+        let example = input
+            .example
+            .as_deref()
+            .map(|example| format!(", e.g. {example}"))
+            .unwrap_or_default();
+        text.push_str(&format!(
+            "  {:<14} {} ({kind}{example})\n",
+            input.name, input.label
+        ));
+    }
+    text.push_str(&format!(
+        "\nVerify: {} {}\n",
+        method(&provider.verify.method),
+        provider.verify.path
+    ));
+    let limits = &provider.limits;
+    text.push_str("\nLimits:\n");
+    match (limits.requests, &limits.per) {
+        (Some(requests), Some(per)) => {
+            text.push_str(&format!("  budget         {requests} requests per {per}\n"))
+        }
+        _ => text.push_str("  budget         none documented\n"),
+    }
+    if let Some(header) = &limits.remaining_header {
+        text.push_str(&format!("  remaining      `{header}`\n"));
+    }
+    for rule in &limits.throttle {
+        let matching = rule
+            .body_contains
+            .as_deref()
+            .map(|needle| format!(" with \"{needle}\""))
+            .unwrap_or_default();
+        let wait = rule
+            .wait
+            .as_deref()
+            .map(|wait| format!(", wait {wait}"))
+            .unwrap_or_default();
+        text.push_str(&format!(
+            "  throttle       HTTP {}{matching}{wait}\n",
+            rule.status
+        ));
+    }
+    text.push_str("\nStreams:\n");
+    for stream in &provider.streams {
+        text.push_str(&format!(
+            "  {:<14} → {:<10} {} {} · {}\n",
+            stream.name,
+            stream.entity.as_str(),
+            method(&stream.request.method),
+            stream.request.path,
+            paginator(&stream.paginator)
+        ));
+        if let Some(incremental) = &stream.incremental {
+            let request = incremental.request.as_ref().map_or_else(
+                || "same request".to_owned(),
+                |request| format!("{} {}", method(&request.method), request.path),
+            );
+            let window = incremental
+                .window
+                .as_deref()
+                .map(|window| format!(", windows of {window}"))
+                .unwrap_or_default();
+            let cap = incremental
+                .max_results
+                .as_ref()
+                .map(|cap| format!(", split above {} results", cap.limit))
+                .unwrap_or_default();
+            text.push_str(&format!(
+                "  {:<14}   incremental on `{}` ({:?}, lookback {}{window}{cap}): {request}\n",
+                "",
+                incremental.cursor,
+                incremental.format,
+                incremental.lookback.as_deref().unwrap_or("0s"),
+            ));
+        }
+    }
+    text
+}
+
+fn method(method: &catalog::Method) -> &'static str {
+    match method {
+        catalog::Method::Get => "GET",
+        catalog::Method::Post => "POST",
+    }
+}
+
+fn paginator(paginator: &Paginator) -> String {
+    match paginator {
+        Paginator::None => "one page".to_owned(),
+        Paginator::BodyCursor { cursor, param, .. } => format!("cursor `{cursor}` → `{param}`"),
+        Paginator::NextUrl { next, .. } => format!("next URL `{next}`"),
+        Paginator::HasMore {
+            has_more, param, ..
+        } => format!("`{has_more}` + last id → `{param}`"),
+        Paginator::Offset {
+            offset_param,
+            limit,
+            ..
+        } => format!("offset `{offset_param}`, {limit} per page"),
+        Paginator::PageNumber { param, .. } => format!("page number `{param}`"),
+        Paginator::LinkHeader { .. } => "Link header".to_owned(),
+    }
+}
+
+fn validate(ctx: &Context, files: &[std::path::PathBuf]) -> anyhow::Result<ExitStatus> {
+    let mut results = Vec::new();
+    let mut failed = false;
+    for file in files {
+        let text = fs_err::read_to_string(file).map_err(|error| {
+            UserError::usage(format!(
+                "cannot read `{}`: {}",
+                file.display(),
+                error.kind()
+            ))
+        })?;
+        let problems = match catalog::parse(&text) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems,
+        };
+        failed |= !problems.is_empty();
+        results.push((file, problems));
+    }
+    if ctx.printer.json() {
+        let rows: Vec<_> = results
+            .iter()
+            .map(|(file, problems)| {
+                json!({
+                    "file": file,
+                    "valid": problems.is_empty(),
+                    "problems": problems.iter().map(|problem| json!({ "path": problem.path, "message": problem.message, "hint": problem.hint })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        ctx.printer
+            .json_data(&json!({ "schema_version": 1, "files": rows }))?;
+    } else {
+        let mut out = String::new();
+        for (file, problems) in &results {
+            if problems.is_empty() {
+                out.push_str(&format!("{}: valid\n", file.display()));
+            } else {
+                out.push_str(&format!(
+                    "{}: {} problem(s)\n",
+                    file.display(),
+                    problems.len()
+                ));
+                for problem in problems {
+                    out.push_str(&format!("  {}: {}\n", problem.path, problem.message));
+                    if let Some(hint) = &problem.hint {
+                        out.push_str(&format!("    hint: {hint}\n"));
+                    }
+                }
+            }
+        }
+        ctx.printer.text_data(out.trim_end())?;
+    }
+    Ok(if failed {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}

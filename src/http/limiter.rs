@@ -1,0 +1,214 @@
+//! A request budget per connection: at most N requests in any rolling window, as HubSpot counts
+//! ("ten-secondly rolling") and as a fixed window never exceeds; corrected by the provider's
+//! "remaining" headers (other clients may share the account's budget), and paused by throttle
+//! responses.
+//!
+//! The runtime is single-threaded, so the state sits behind a plain mutex that is never held
+//! across an await.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// A rolling-window budget shared by every stream of one connection.
+#[derive(Debug)]
+pub struct Limiter {
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
+    capacity: usize,
+    window: Duration,
+    /// When each request in the current window was sent (oldest first).
+    sent: VecDeque<Instant>,
+    paused_until: Option<Instant>,
+    waited: Duration,
+    reported: Option<u64>,
+}
+
+impl Limiter {
+    /// `requests` per rolling `window`.
+    pub fn new(requests: u32, window: Duration) -> Self {
+        Self {
+            state: Mutex::new(State {
+                capacity: usize::try_from(requests.max(1)).unwrap_or(usize::MAX),
+                window: window.max(Duration::from_millis(1)),
+                sent: VecDeque::new(),
+                paused_until: None,
+                waited: Duration::ZERO,
+                reported: None,
+            }),
+        }
+    }
+
+    /// No budget: never waits (providers without documented limits).
+    pub fn unlimited() -> Self {
+        Self::new(u32::MAX, Duration::from_millis(1))
+    }
+
+    /// Waits until a request may be sent, and counts it.
+    pub async fn acquire(&self) {
+        loop {
+            let wait = {
+                let Ok(mut state) = self.state.lock() else {
+                    return;
+                };
+                let now = Instant::now();
+                state.expire(now);
+                match state.paused_until {
+                    Some(until) if until > now => until - now,
+                    _ if state.sent.len() < state.capacity => {
+                        state.sent.push_back(now);
+                        return;
+                    }
+                    // Full: the oldest request leaves the window first.
+                    _ => state
+                        .sent
+                        .front()
+                        .map_or(Duration::from_millis(1), |oldest| {
+                            (*oldest + state.window).saturating_duration_since(now)
+                        }),
+                }
+            };
+            if let Ok(mut state) = self.state.lock() {
+                state.waited += wait;
+            }
+            tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
+        }
+    }
+
+    /// The provider says how many requests are left in its window, and (when it says) how
+    /// many the window allows. Its numbers win: a smaller allowance replaces ours, and requests
+    /// it counts that we did not send (another client sharing the account's budget) are booked
+    /// as sent now. Without an allowance, "none left" pauses for a window.
+    pub fn observe_remaining(&self, remaining: u64, limit: Option<u64>, window: Option<Duration>) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        state.reported = Some(remaining);
+        if let Some(window) = window.filter(|window| !window.is_zero()) {
+            state.window = window;
+        }
+        let now = Instant::now();
+        state.expire(now);
+        match limit
+            .and_then(|limit| usize::try_from(limit).ok())
+            .filter(|limit| *limit > 0)
+        {
+            Some(limit) => {
+                state.capacity = state.capacity.min(limit);
+                let used = limit
+                    .saturating_sub(usize::try_from(remaining).unwrap_or(usize::MAX))
+                    .min(state.capacity);
+                while state.sent.len() < used {
+                    state.sent.push_back(now);
+                }
+            }
+            None if remaining == 0 => {
+                let until = now + state.window;
+                if state.paused_until.is_none_or(|current| current < until) {
+                    state.paused_until = Some(until);
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// The provider throttled us: send nothing for `wait`.
+    pub fn pause(&self, wait: Duration) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        let until = Instant::now() + wait;
+        if state.paused_until.is_none_or(|current| current < until) {
+            state.paused_until = Some(until);
+        }
+    }
+
+    /// The provider's last report of requests left, if it sends one.
+    pub fn reported_remaining(&self) -> Option<u64> {
+        self.state.lock().ok().and_then(|state| state.reported)
+    }
+
+    /// Total time spent waiting for budget.
+    pub fn waited(&self) -> Duration {
+        self.state
+            .lock()
+            .map_or(Duration::ZERO, |state| state.waited)
+    }
+}
+
+impl State {
+    fn expire(&mut self, now: Instant) {
+        while self
+            .sent
+            .front()
+            .is_some_and(|sent| now.saturating_duration_since(*sent) >= self.window)
+        {
+            self.sent.pop_front();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn never_more_than_the_budget_in_any_window() {
+        let limiter = Limiter::new(10, Duration::from_secs(1));
+        let start = Instant::now();
+        let mut times = Vec::new();
+        for _ in 0..35 {
+            limiter.acquire().await;
+            times.push(start.elapsed());
+        }
+        assert!(times[9] < Duration::from_millis(5), "the first 10 are free");
+        for (index, time) in times.iter().enumerate().skip(10) {
+            let window_start = times[index - 10];
+            assert!(
+                *time - window_start >= Duration::from_secs(1),
+                "request {index} at {time:?}"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_providers_allowance_and_count_win() {
+        let limiter = Limiter::new(100_000, Duration::from_secs(1));
+        limiter.acquire().await;
+        // The provider allows 10 and counts 4 used (we sent 1): 6 left, then we must wait.
+        limiter.observe_remaining(6, Some(10), None);
+        let start = Instant::now();
+        for _ in 0..6 {
+            limiter.acquire().await;
+        }
+        assert!(start.elapsed() < Duration::from_millis(5));
+        limiter.acquire().await;
+        assert!(
+            start.elapsed() >= Duration::from_millis(990),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn headers_and_throttles_slow_it_down() {
+        let limiter = Limiter::new(100, Duration::from_secs(10));
+        limiter.observe_remaining(0, None, None);
+        let start = Instant::now();
+        limiter.acquire().await;
+        assert!(
+            start.elapsed() >= Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
+        limiter.pause(Duration::from_secs(2));
+        let start = Instant::now();
+        limiter.acquire().await;
+        assert!(start.elapsed() >= Duration::from_secs(2));
+    }
+}

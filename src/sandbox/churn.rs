@@ -1,0 +1,185 @@
+//! The sandbox's data clock and churn. Generated data never changes after 2026-03-31; each tick
+//! moves the clock on by an hour and marks a few records per stream as modified at the new
+//! clock time. Only a small map (record index → latest tick) is kept, so every record is still
+//! generated on demand and a provider applies the tick's changes as it renders the record.
+
+use std::collections::HashMap;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard};
+
+use super::dates::epoch_ms;
+use super::rng::{mix64, permute};
+
+/// The data clock before the first tick: just after every generated modification time.
+pub(crate) const CLOCK_START_MS: u64 = epoch_ms(2026, 4, 1);
+/// How far one tick moves the clock.
+pub(crate) const TICK_MS: u64 = 3_600_000;
+
+/// Keeps churn choices independent of every other use of the seed.
+const TAG_CHURN: u64 = 0x6368_7572_6e00_0000;
+
+/// Every stream the sandbox serves, across providers: churn touches each of them per tick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stream {
+    Contacts,
+    Companies,
+    Deals,
+    Customers,
+    Charges,
+    Invoices,
+}
+
+impl Stream {
+    pub(crate) const ALL: [Stream; 6] = [
+        Stream::Contacts,
+        Stream::Companies,
+        Stream::Deals,
+        Stream::Customers,
+        Stream::Charges,
+        Stream::Invoices,
+    ];
+
+    fn slot(self) -> usize {
+        match self {
+            Stream::Contacts => 0,
+            Stream::Companies => 1,
+            Stream::Deals => 2,
+            Stream::Customers => 3,
+            Stream::Charges => 4,
+            Stream::Invoices => 5,
+        }
+    }
+}
+
+/// The clock time of tick `tick` (tick 0 is the start), in epoch milliseconds.
+pub(crate) fn clock_ms(tick: u64) -> u64 {
+    CLOCK_START_MS.saturating_add(tick.saturating_mul(TICK_MS))
+}
+
+/// The data clock and which records churn has changed.
+#[derive(Debug)]
+pub(crate) struct Churn {
+    seed: u64,
+    /// Records changed per stream at each tick.
+    per_tick: u64,
+    /// Records per stream, in `Stream::ALL` order.
+    counts: [u64; 6],
+    state: RwLock<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    tick: u64,
+    /// Per stream: record index → the latest tick that changed it.
+    changed: [HashMap<u64, u64>; 6],
+}
+
+/// What one tick did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TickReport {
+    pub(crate) tick: u64,
+    pub(crate) clock_ms: u64,
+    /// Per stream in `Stream::ALL` order: the indexes of the records changed, ascending.
+    pub(crate) changed: [Vec<u64>; 6],
+}
+
+impl Churn {
+    pub(crate) fn new(seed: u64, per_tick: u64, counts: [u64; 6]) -> Churn {
+        Churn {
+            seed,
+            per_tick,
+            counts,
+            state: RwLock::new(State::default()),
+        }
+    }
+
+    /// Advances the clock one tick and changes `per_tick` records of every stream (all of them
+    /// when a stream is smaller), chosen from the seed and the tick number.
+    pub(crate) fn tick(&self) -> TickReport {
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        state.tick += 1;
+        let tick = state.tick;
+        let mut changed: [Vec<u64>; 6] = Default::default();
+        for stream in Stream::ALL {
+            let count = self.counts[stream.slot()];
+            let key = mix64(self.seed ^ TAG_CHURN ^ mix64(tick)).wrapping_add(stream.slot() as u64);
+            // Distinct positions of a permutation are distinct records.
+            let mut indexes: Vec<u64> = (0..self.per_tick.min(count))
+                .map(|position| permute(position, count, key))
+                .collect();
+            indexes.sort_unstable();
+            let map = &mut state.changed[stream.slot()];
+            for index in &indexes {
+                map.insert(*index, tick);
+            }
+            changed[stream.slot()] = indexes;
+        }
+        TickReport {
+            tick,
+            clock_ms: clock_ms(tick),
+            changed,
+        }
+    }
+
+    /// A consistent view of the changes for the duration of one request.
+    pub(crate) fn read(&self) -> ChurnView<'_> {
+        ChurnView(self.state.read().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// Read access to the churn state, held while one answer is rendered so all its records agree.
+pub(crate) struct ChurnView<'a>(RwLockReadGuard<'a, State>);
+
+impl ChurnView<'_> {
+    /// The ticks applied so far.
+    pub(crate) fn tick(&self) -> u64 {
+        self.0.tick
+    }
+
+    /// The latest tick that changed a record, if any did.
+    pub(crate) fn tick_of(&self, stream: Stream, index: u64) -> Option<u64> {
+        let map = &self.0.changed[stream.slot()];
+        // Most records were never changed; skip hashing when nothing was.
+        if map.is_empty() {
+            None
+        } else {
+            map.get(&index).copied()
+        }
+    }
+
+    /// Every changed record of a stream: index → latest tick.
+    pub(crate) fn changed(&self, stream: Stream) -> &HashMap<u64, u64> {
+        &self.0.changed[stream.slot()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_change_distinct_records_deterministically() {
+        let counts = [100, 10, 25, 100, 200, 3];
+        let first = Churn::new(9, 5, counts);
+        let second = Churn::new(9, 5, counts);
+        let a = first.tick();
+        assert_eq!(a, second.tick());
+        assert_eq!(a.tick, 1);
+        assert_eq!(a.clock_ms, CLOCK_START_MS + TICK_MS);
+        for (stream, indexes) in Stream::ALL.iter().zip(&a.changed) {
+            let expected = 5.min(counts[stream.slot()]);
+            assert_eq!(indexes.len() as u64, expected, "{stream:?}");
+            assert!(indexes.windows(2).all(|w| w[0] < w[1]), "distinct, sorted");
+            assert!(indexes.iter().all(|i| *i < counts[stream.slot()]));
+        }
+        let b = first.tick();
+        assert_ne!(a.changed[0], b.changed[0], "each tick picks afresh");
+        let view = first.read();
+        assert_eq!(view.tick(), 2);
+        for index in &b.changed[0] {
+            assert_eq!(view.tick_of(Stream::Contacts, *index), Some(2));
+        }
+        assert_eq!(view.changed(Stream::Invoices).len(), 3);
+        let other = Churn::new(10, 5, counts).tick();
+        assert_ne!(a.changed, other.changed, "the seed matters");
+    }
+}

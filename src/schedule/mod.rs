@@ -1,0 +1,199 @@
+//! Schedules: when a connection is due, when its data is stale, the per-connection run lock,
+//! and systemd and cron units that run `inlet fetch --due`.
+
+mod lock;
+mod units;
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+pub use lock::{Holder, RunLock};
+pub use units::{CRON_MARKER, CronLine, SystemdUnits, current_uid};
+
+/// The base name of the systemd units.
+pub fn units_name() -> &'static str {
+    units::UNIT
+}
+
+use crate::store::{ConnectionRow, RunRow};
+
+/// Parses a schedule duration (`6h`, `30m`, `1d`), at least a minute.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let normalized =
+        if text.ends_with('d') && text[..text.len() - 1].chars().all(|c| c.is_ascii_digit()) {
+            format!("{}days", &text[..text.len() - 1])
+        } else {
+            text.to_owned()
+        };
+    let duration = humantime::parse_duration(&normalized)
+        .map_err(|_| format!("`{text}` is not a duration (e.g. `30m`, `6h`, `1d`)"))?;
+    if duration < Duration::from_secs(60) {
+        return Err(format!("`{text}` is shorter than a minute"));
+    }
+    Ok(duration)
+}
+
+/// Formats seconds as a short duration: `1d`, `6h`, `90m`.
+pub fn format_secs(secs: u64) -> String {
+    if secs.is_multiple_of(86_400) {
+        format!("{}d", secs / 86_400)
+    } else if secs.is_multiple_of(3_600) {
+        format!("{}h", secs / 3_600)
+    } else if secs.is_multiple_of(60) {
+        format!("{}m", secs / 60)
+    } else {
+        format!("{secs}s")
+    }
+}
+
+fn parse_time(text: &str) -> Option<Timestamp> {
+    text.parse().ok()
+}
+
+fn plus(instant: Timestamp, secs: u64) -> Timestamp {
+    instant
+        .checked_add(Duration::from_secs(secs))
+        .unwrap_or(instant)
+}
+
+/// When the connection should next be fetched.
+///
+/// Never fetched: now. After a good run: `every` after it ended. After a failed or interrupted
+/// run: sooner, `retry` doubled per failure in a row, but never later than `every`.
+pub fn next_due(connection: &ConnectionRow, last: Option<&RunRow>, failures: u32) -> Timestamp {
+    let schedule = connection.schedule;
+    let Some(run) = last else {
+        return parse_time(&connection.created_at).unwrap_or_else(Timestamp::now);
+    };
+    let ended = run
+        .finished_at
+        .as_deref()
+        .or(Some(run.started_at.as_str()))
+        .and_then(parse_time)
+        .unwrap_or_else(Timestamp::now);
+    match run.outcome.as_str() {
+        "ok" => plus(ended, schedule.every_secs),
+        "running" => plus(ended, schedule.timeout_secs),
+        _ => {
+            let exponent = failures.saturating_sub(1).min(20);
+            let wait = schedule
+                .retry_secs
+                .saturating_mul(1 << exponent)
+                .min(schedule.every_secs);
+            plus(ended, wait)
+        }
+    }
+}
+
+/// Data is stale when the last good fetch (or the connection, if it never had one) is older
+/// than twice its schedule: one missed run is tolerated, two are not.
+pub fn is_stale(connection: &ConnectionRow, last_ok: Option<&RunRow>, now: Timestamp) -> bool {
+    let since = last_ok
+        .and_then(|run| run.finished_at.as_deref())
+        .or(Some(connection.created_at.as_str()))
+        .and_then(parse_time)
+        .unwrap_or(now);
+    plus(since, connection.schedule.every_secs.saturating_mul(2)) < now
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Schedule;
+
+    fn connection() -> ConnectionRow {
+        ConnectionRow {
+            id: "a/h".into(),
+            client: "a".into(),
+            name: "h".into(),
+            provider: "hubspot".into(),
+            account_id: "1".into(),
+            account_name: "x".into(),
+            base_url: "http://x".into(),
+            created_at: "2026-01-01T00:00:00.000Z".into(),
+            settings: "{}".into(),
+            auth_mode: None,
+            schedule: Schedule {
+                every_secs: 86_400,
+                timeout_secs: 3_600,
+                retry_secs: 900,
+            },
+        }
+    }
+
+    fn run(outcome: &str, finished: &str) -> RunRow {
+        RunRow {
+            id: 1,
+            connection_id: "a/h".into(),
+            started_at: finished.into(),
+            finished_at: Some(finished.into()),
+            outcome: outcome.into(),
+            pages: 0,
+            requests: 0,
+            records_new: 0,
+            records_updated: 0,
+            error: None,
+            credentials_problem: false,
+            budget_remaining: None,
+        }
+    }
+
+    #[test]
+    fn due_times_follow_the_schedule_and_back_off_after_failures() {
+        let connection = connection();
+        assert_eq!(
+            next_due(&connection, None, 0).to_string(),
+            "2026-01-01T00:00:00Z"
+        );
+        let ok = run("ok", "2026-01-02T00:00:00Z");
+        assert_eq!(
+            next_due(&connection, Some(&ok), 0).to_string(),
+            "2026-01-03T00:00:00Z"
+        );
+        let failed = run("failed", "2026-01-02T00:00:00Z");
+        assert_eq!(
+            next_due(&connection, Some(&failed), 1).to_string(),
+            "2026-01-02T00:15:00Z"
+        );
+        assert_eq!(
+            next_due(&connection, Some(&failed), 3).to_string(),
+            "2026-01-02T01:00:00Z"
+        );
+        assert_eq!(
+            next_due(&connection, Some(&failed), 30).to_string(),
+            "2026-01-03T00:00:00Z",
+            "never later than every"
+        );
+    }
+
+    #[test]
+    fn staleness_tolerates_one_missed_run() {
+        let connection = connection();
+        let ok = run("ok", "2026-01-02T00:00:00Z");
+        let at = |text: &str| {
+            text.parse::<Timestamp>()
+                .unwrap_or_else(|_| Timestamp::now())
+        };
+        assert!(!is_stale(
+            &connection,
+            Some(&ok),
+            at("2026-01-03T12:00:00Z")
+        ));
+        assert!(is_stale(&connection, Some(&ok), at("2026-01-04T00:00:01Z")));
+        assert!(
+            is_stale(&connection, None, at("2026-01-03T00:00:01Z")),
+            "never fetched"
+        );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("6h"), Ok(Duration::from_secs(6 * 3600)));
+        assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86_400)));
+        assert!(parse_duration("10s").is_err());
+        assert!(parse_duration("often").is_err());
+        assert_eq!(format_secs(86_400), "1d");
+        assert_eq!(format_secs(5_400), "90m");
+    }
+}

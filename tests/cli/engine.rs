@@ -1,0 +1,329 @@
+//! The engine against the sandbox over real HTTP: Stripe as a definition file, incremental
+//! fetches after churn, search windows under HubSpot's 10,000-result cap, rate limits (proactive
+//! and reactive), every fault kind, and the per-run overrides.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::common::{Home, Sandbox, assert_code, assert_success, require_keychain};
+
+const HUBSPOT: &str = include_str!("../../providers/hubspot.toml");
+
+fn stream<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["runs"][0]["streams"]
+        .as_array()
+        .and_then(|streams| streams.iter().find(|stream| stream["stream"] == name))
+        .unwrap_or_else(|| panic!("stream {name} in {report}"))
+}
+
+fn record_ids(home: &Home, connection: &str) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(home.database()).expect("open the cache");
+    let mut statement = conn
+        .prepare("SELECT stream, record_id FROM records WHERE connection_id = ?1 ORDER BY 1, 2")
+        .expect("prepare");
+    statement
+        .query_map([connection], |row| Ok((row.get(0)?, row.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+#[test]
+fn stripe_is_a_definition_file_and_fetches_exactly() {
+    require_keychain();
+    let sandbox = Sandbox::start(120, 0);
+    let (base_url, key, counts) = sandbox.provider("stripe");
+    let home = Home::new();
+    home.connect_to("stripe", "acme", &base_url, &key, &[]);
+    home.connect_to("stripe", "beta", &base_url, &key, &["--auth", "basic"]);
+
+    let report = home.json(&["fetch", "--client", "acme"], 0);
+    for (name, count) in &counts {
+        assert_eq!(
+            stream(&report, name)["records_new"].as_u64(),
+            Some(*count),
+            "{name}"
+        );
+        assert_eq!(stream(&report, name)["mode"], "full");
+    }
+    let again = home.json(&["fetch", "--client", "acme"], 0);
+    for (name, _) in &counts {
+        assert_eq!(
+            stream(&again, name)["mode"],
+            "incremental",
+            "{name}: the watermark is used"
+        );
+        assert_eq!(stream(&again, name)["records_new"], 0, "{name}");
+    }
+    let basic = home.json(&["fetch", "beta/stripe"], 0);
+    assert_eq!(basic["runs"][0]["outcome"], "ok", "HTTP Basic works too");
+
+    let output = home.run(&["export", "--client", "acme", "--out", "-"]);
+    assert_success(&output);
+    let document: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let count = |name: &str| {
+        counts
+            .iter()
+            .find(|(stream, _)| stream == name)
+            .map_or(0, |(_, count)| *count)
+    };
+    assert_eq!(
+        document["contacts"].as_array().map(Vec::len),
+        Some(count("customers") as usize)
+    );
+    assert_eq!(
+        document["payments"].as_array().map(Vec::len),
+        Some(count("charges") as usize)
+    );
+    assert_eq!(
+        document["invoices"].as_array().map(Vec::len),
+        Some(count("invoices") as usize)
+    );
+    let payment = &document["payments"][0];
+    assert_eq!(payment["source"]["provider"], "stripe");
+    assert!(
+        payment["amount"].is_number(),
+        "cents become units: {payment}"
+    );
+    assert!(
+        payment["currency"]
+            .as_str()
+            .is_some_and(|currency| currency.chars().all(|c| c.is_ascii_uppercase()))
+    );
+}
+
+#[test]
+fn incremental_fetch_after_churn_brings_exactly_the_changed_records() {
+    require_keychain();
+    let sandbox = Sandbox::start_args(&["--records", "600", "--churn", "7"]);
+    let home = Home::new();
+    home.connect(&sandbox, "acme");
+    let first = home.json(&["fetch"], 0);
+    assert_eq!(
+        first["runs"][0]["records_new"].as_u64(),
+        Some(sandbox.total())
+    );
+
+    for round in 0..2 {
+        let tick = sandbox.tick();
+        let report = home.json(&["fetch"], 0);
+        for name in ["contacts", "companies", "deals"] {
+            let changed = tick["changed"]["hubspot"][name]
+                .as_array()
+                .expect("changed ids")
+                .len() as u64;
+            assert_eq!(changed, 7, "{tick}");
+            let stream = stream(&report, name);
+            assert_eq!(stream["mode"], "incremental", "round {round} {name}");
+            assert_eq!(
+                stream["records_updated"].as_u64(),
+                Some(changed),
+                "round {round} {name}: exactly the changed records"
+            );
+            assert_eq!(stream["records_new"], 0, "round {round} {name}");
+            assert_eq!(
+                stream["watermark"], tick["clock"],
+                "round {round} {name}: the watermark follows the changes"
+            );
+        }
+        // The stored records carry the new versions.
+        let conn = rusqlite::Connection::open(home.database()).expect("open");
+        for id in tick["changed"]["hubspot"]["deals"].as_array().expect("ids") {
+            let updated: String = conn
+                .query_row(
+                    "SELECT updated_at FROM records WHERE stream = 'deals' AND record_id = ?1",
+                    [id.as_str()],
+                    |row| row.get(0),
+                )
+                .expect("a changed deal");
+            assert_eq!(Some(updated.as_str()), tick["clock"].as_str());
+        }
+    }
+    assert_eq!(
+        home.record_count("acme/hubspot"),
+        sandbox.total(),
+        "no duplicates"
+    );
+}
+
+#[test]
+fn search_windows_stay_under_the_10000_result_cap() {
+    require_keychain();
+    let sandbox = Sandbox::start(25_000, 0);
+    let home = Home::new();
+    // One ten-year window at first: it must be split, or search would refuse past 10,000.
+    home.provider_override(
+        "hubspot.toml",
+        &HUBSPOT.replace("window = \"90days\"", "window = \"3650days\""),
+    );
+    home.connect(&sandbox, "acme");
+    let report = home.json(
+        &["fetch", "--stream", "contacts", "--since", "2020-01-01"],
+        0,
+    );
+    let contacts = stream(&report, "contacts");
+    assert_eq!(contacts["mode"], "incremental");
+    assert_eq!(contacts["records_new"].as_u64(), Some(25_000), "{contacts}");
+    let stats = sandbox.stats();
+    assert!(
+        stats["by_status"]["400"].is_null(),
+        "the cap was never hit: {stats}"
+    );
+    assert_eq!(home.record_count("acme/hubspot"), 25_000);
+}
+
+#[test]
+fn per_run_overrides_keep_every_watermark() {
+    require_keychain();
+    let sandbox = Sandbox::start(300, 0);
+    let home = Home::new();
+    home.connect(&sandbox, "acme");
+    let only = home.json(&["fetch", "--stream", "contacts"], 0);
+    assert_eq!(only["runs"][0]["streams"].as_array().map(Vec::len), Some(1));
+    assert_eq!(home.record_count("acme/hubspot"), 300);
+    let all = home.json(&["fetch"], 0);
+    let watermark = stream(&all, "contacts")["watermark"].clone();
+    assert!(watermark.is_string());
+    assert_eq!(stream(&all, "contacts")["mode"], "incremental");
+    assert_eq!(
+        stream(&all, "deals")["mode"],
+        "full",
+        "a stream's first fetch is full"
+    );
+
+    let full = home.json(&["fetch", "--full-refresh"], 0);
+    for name in ["contacts", "companies", "deals"] {
+        assert_eq!(stream(&full, name)["mode"], "full");
+        assert_eq!(stream(&full, name)["records_new"], 0);
+    }
+    let since = home.json(&["fetch", "--since", "2020-01-01", "--stream", "deals"], 0);
+    assert_eq!(stream(&since, "deals")["mode"], "incremental");
+    assert_eq!(
+        stream(&since, "deals")["records_seen"].as_u64(),
+        Some(sandbox.count("deals"))
+    );
+    let after = home.json(&["fetch", "--stream", "contacts"], 0);
+    assert_eq!(
+        stream(&after, "contacts")["watermark"],
+        watermark,
+        "other overrides did not move it back"
+    );
+
+    assert_code(&home.run(&["fetch", "--stream", "nosuch"]), 2);
+    assert_code(&home.run(&["fetch", "--since", "someday"]), 2);
+}
+
+#[test]
+fn the_budget_paces_requests_before_the_provider_must_refuse() {
+    require_keychain();
+    // 12,000 contacts + 1,200 companies + 3,000 deals: 162 list requests, past HubSpot's 100
+    // per 10 s, which the sandbox enforces.
+    let sandbox = Sandbox::start_args(&["--records", "12000", "--rate-limit"]);
+    let home = Home::new();
+    home.connect(&sandbox, "acme");
+    let report = home.json(&["fetch"], 0);
+    assert_eq!(
+        report["runs"][0]["records_new"].as_u64(),
+        Some(sandbox.total())
+    );
+    let stats = sandbox.stats();
+    assert!(
+        stats["by_status"]["429"].is_null(),
+        "paced, never refused: {stats}"
+    );
+    assert!(
+        report["runs"][0]["budget_wait_ms"].as_u64().unwrap_or(0) > 1000,
+        "it waited for budget"
+    );
+}
+
+#[test]
+fn throttles_are_waited_out_when_the_budget_is_wrong() {
+    require_keychain();
+    // 162 list requests against a sandbox that allows 100 per 2 s.
+    let sandbox =
+        Sandbox::start_args(&["--records", "12000", "--rate-limit", "--rate-window", "2s"]);
+    let home = Home::new();
+    // A definition that believes in a far larger budget than the sandbox grants (and a short
+    // wait when HubSpot sends no Retry-After).
+    // It also ignores the budget headers, so only the provider's 429s can slow it down.
+    let optimistic: String = HUBSPOT
+        .replace("requests = 100\n", "requests = 100000\n")
+        .replace("wait = \"10s\"", "wait = \"1s\"")
+        .lines()
+        .filter(|line| !line.contains("_header ="))
+        .collect::<Vec<_>>()
+        .join("\n");
+    home.provider_override("hubspot.toml", &optimistic);
+    home.connect(&sandbox, "acme");
+    let report = home.json(&["fetch"], 0);
+    assert_eq!(
+        report["runs"][0]["records_new"].as_u64(),
+        Some(sandbox.total())
+    );
+    assert_eq!(
+        record_ids(&home, "acme/hubspot").len() as u64,
+        sandbox.total()
+    );
+    let stats = sandbox.stats();
+    assert!(
+        stats["by_status"]["429"].as_u64().unwrap_or(0) > 0,
+        "the provider did refuse: {stats}"
+    );
+}
+
+#[test]
+fn every_fault_kind_still_ends_with_exactly_the_sandbox_records() {
+    require_keychain();
+    for fault in [
+        "429:30%",
+        "500:30%",
+        "reset:25%",
+        "malformed:25%",
+        "slow:10%",
+    ] {
+        let sandbox = Sandbox::start_args(&["--records", "700", "--faults", fault, "--seed", "7"]);
+        let home = Home::new();
+        let fast = HUBSPOT
+            .replace("wait = \"10s\"", "wait = \"200ms\"")
+            .replace("wait = \"1s\"", "wait = \"200ms\"");
+        home.provider_override("hubspot.toml", &fast);
+        home.connect(&sandbox, "acme");
+        let report = home.json(&["fetch"], 0);
+        assert_eq!(report["runs"][0]["outcome"], "ok", "{fault}: {report}");
+        let ids = record_ids(&home, "acme/hubspot");
+        let unique: BTreeSet<_> = ids.iter().collect();
+        assert_eq!(ids.len() as u64, sandbox.total(), "{fault}: no gap");
+        assert_eq!(unique.len(), ids.len(), "{fault}: no duplicate");
+        let stats = sandbox.stats();
+        let injected: u64 = stats["faults_injected"]
+            .as_object()
+            .map_or(0, |faults| faults.values().filter_map(Value::as_u64).sum());
+        assert!(injected > 0, "{fault}: faults were injected: {stats}");
+        if !fault.starts_with("slow") {
+            assert!(
+                report["runs"][0]["requests"].as_u64() > Some(sandbox.total().div_ceil(100)),
+                "{fault}: retries were counted"
+            );
+        }
+    }
+}
+
+#[test]
+fn connections_fetch_in_parallel() {
+    require_keychain();
+    let sandbox = Sandbox::start(400, 20);
+    let (stripe_url, stripe_key, stripe_counts) = sandbox.provider("stripe");
+    let home = Home::new();
+    home.connect(&sandbox, "acme");
+    home.connect_to("stripe", "acme", &stripe_url, &stripe_key, &[]);
+    home.connect(&sandbox, "beta");
+    let report = home.json(&["fetch", "--jobs", "3"], 0);
+    let runs = report["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 3);
+    assert!(runs.iter().all(|run| run["outcome"] == "ok"), "{report}");
+    let stripe_total: u64 = stripe_counts.iter().map(|(_, count)| count).sum();
+    assert_eq!(home.record_count("acme/stripe"), stripe_total);
+    assert_code(&home.run(&["fetch", "--jobs", "0"]), 2);
+}
