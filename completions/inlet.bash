@@ -150,7 +150,7 @@ _inlet() {
             return 0
             ;;
         inlet__subcmd__connect)
-            opts="-c -q -v -h -V --client --name --token-stdin --base-url --auth --set --every --home --json --quiet --verbose --color --no-input --help --version"
+            opts="-c -q -v -h -V --client --name --token-stdin --secret-from-env --base-url --auth --set --every --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

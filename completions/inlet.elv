@@ -53,6 +53,7 @@ set edit:completion:arg-completer[inlet] = {|@words|
             cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
             cand --color 'When to use colors'
             cand --token-stdin 'Read the token from stdin instead of prompting'
+            cand --secret-from-env 'Take the secret from `INLET_TOKEN_<CLIENT>_<NAME>` and do not store it anywhere (CI, where there is no keychain and the CI''s secret store keeps it)'
             cand --json 'Print machine-readable JSON on stdout instead of tables'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'

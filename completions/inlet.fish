@@ -56,6 +56,7 @@ complete -c inlet -n "__fish_inlet_using_subcommand connect" -l color -d 'When t
 always\t'Always color'
 never\t'Never color'"
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l token-stdin -d 'Read the token from stdin instead of prompting'
+complete -c inlet -n "__fish_inlet_using_subcommand connect" -l secret-from-env -d 'Take the secret from `INLET_TOKEN_<CLIENT>_<NAME>` and do not store it anywhere (CI, where there is no keychain and the CI\'s secret store keeps it)'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l json -d 'Print machine-readable JSON on stdout instead of tables'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -s q -l quiet -d 'Print only data and errors'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'

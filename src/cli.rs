@@ -39,7 +39,7 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Keep config, data and state in this one folder (separate profiles, tests)
-    #[arg(long, global = true, value_name = "DIR", env = EnvVars::HOME)]
+    #[arg(long, global = true, value_name = "DIR", env = EnvVars::HOME, hide_env_values = true)]
     pub home: Option<PathBuf>,
 
     /// Print machine-readable JSON on stdout instead of tables
@@ -59,7 +59,7 @@ pub struct GlobalArgs {
     pub color: ColorChoice,
 
     /// Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)
-    #[arg(long, global = true, env = EnvVars::NO_INPUT)]
+    #[arg(long, global = true, env = EnvVars::NO_INPUT, hide_env_values = true)]
     pub no_input: bool,
 }
 
@@ -101,7 +101,9 @@ pub enum Command {
 /// Examples:
 ///   inlet connect hubspot --client acme
 ///   printf %s "$HUBSPOT_TOKEN" | inlet connect hubspot --client acme --token-stdin
+///   INLET_TOKEN_ACME_STRIPE=rk_live_… inlet connect stripe --client acme --secret-from-env
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ConnectArgs {
     /// Provider id (e.g. `hubspot`)
     pub provider: String,
@@ -115,8 +117,13 @@ pub struct ConnectArgs {
     pub name: Option<String>,
 
     /// Read the token from stdin instead of prompting
-    #[arg(long)]
+    #[arg(long, conflicts_with = "secret_from_env")]
     pub token_stdin: bool,
+
+    /// Take the secret from `INLET_TOKEN_<CLIENT>_<NAME>` and do not store it anywhere (CI,
+    /// where there is no keychain and the CI's secret store keeps it)
+    #[arg(long)]
+    pub secret_from_env: bool,
 
     /// Talk to this base URL instead of the provider's (a sandbox, a proxy, a regional host)
     #[arg(long, value_name = "URL")]
@@ -141,13 +148,17 @@ pub struct ConnectArgs {
 /// committed together, so an interrupted fetch resumes where it stopped. Without arguments,
 /// fetches every connection.
 ///
-/// Exit status: 0 all succeeded, 3 some failed, 4 a credential needs attention, 1 all failed.
+/// Exit status: 0 all succeeded, 3 some failed, 4 a credential needs attention, 1 all failed,
+/// 75 a connection is locked by another run, 130 interrupted (Ctrl-C; nothing lost).
 ///
 /// Examples:
 ///   inlet fetch
 ///   inlet fetch acme/hubspot
 ///   inlet fetch --client acme --json
+///   inlet fetch --due --quiet --wait 10m     (what timers run)
+///   inlet fetch acme/hubspot --stream deals --since 7d
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct FetchArgs {
     /// Connections to fetch (`CLIENT/NAME`)
     #[arg(value_name = "CONNECTION")]
@@ -195,6 +206,7 @@ pub struct FetchArgs {
 ///   inlet status --client acme --json
 ///   inlet status --check || notify-send "inlet needs attention"
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct StatusArgs {
     /// Only these connections (`CLIENT/NAME`)
     #[arg(value_name = "CONNECTION")]
@@ -221,6 +233,7 @@ pub struct StatusArgs {
 ///   inlet export --client acme --out dashboard/acme.json
 ///   inlet export --client acme --out - | jq '.contacts | length'
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ExportArgs {
     /// The client to export
     #[arg(long, short = 'c')]
@@ -253,6 +266,7 @@ pub enum ExportFormat {
 ///   inlet disconnect acme/hubspot
 ///   inlet disconnect acme/hubspot --purge --yes
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct DisconnectArgs {
     /// The connection (`CLIENT/NAME`)
     #[arg(value_name = "CONNECTION")]
@@ -277,6 +291,7 @@ pub struct DisconnectArgs {
 ///   inlet providers show hubspot
 ///   inlet providers validate my-crm.toml
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 #[command(disable_help_subcommand = true)]
 pub struct ProvidersArgs {
     #[command(subcommand)]
@@ -316,6 +331,7 @@ pub enum ProvidersCommand {
 ///   inlet schedule install --systemd
 ///   inlet schedule install --cron --print
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 #[command(disable_help_subcommand = true)]
 pub struct ScheduleArgs {
     #[command(subcommand)]
@@ -391,6 +407,7 @@ pub struct ScheduleTarget {
 ///   inlet sandbox
 ///   inlet sandbox --addr 127.0.0.1:8787 --records 10000 --latency 20
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct SandboxArgs {
     /// Address to listen on (loopback only)
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
@@ -459,6 +476,7 @@ pub struct DemoArgs {
 ///   inlet completions bash > ~/.local/share/bash-completion/completions/inlet
 ///   inlet completions zsh > "${fpath[1]}/_inlet"
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct CompletionsArgs {
     /// The shell
     pub shell: clap_complete::Shell,

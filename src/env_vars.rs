@@ -16,6 +16,8 @@ impl EnvVars {
     pub const TOKEN_PREFIX: &'static str = "INLET_TOKEN_";
     /// Deadline for one keychain call, in milliseconds (default 5000).
     pub const KEYCHAIN_TIMEOUT_MS: &'static str = "INLET_KEYCHAIN_TIMEOUT_MS";
+    /// The time schedules and staleness are judged at (RFC 3339); default: now.
+    pub const NOW: &'static str = "INLET_NOW";
     /// Disables color when set to anything non-empty (no-color.org).
     pub const NO_COLOR: &'static str = "NO_COLOR";
 }

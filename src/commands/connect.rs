@@ -34,6 +34,8 @@ pub(super) struct Request<'a> {
     pub auth: &'a AuthMode,
     pub settings: BTreeMap<String, String>,
     pub schedule: crate::store::Schedule,
+    /// Keep the secret in the store (the keychain); `false` with `--secret-from-env`.
+    pub store_secret: bool,
 }
 
 pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<ExitStatus> {
@@ -47,11 +49,11 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
         .clone()
         .unwrap_or_else(|| provider.base_url.clone());
     http::check_base_url(&crate::sync::render_base_url(&base_url, &settings))?;
-    let token = read_token(ctx, args, provider, auth, &id)?;
     let schedule = crate::store::Schedule {
         every_secs: super::schedule::parse_every(&args.every)?,
         ..Default::default()
     };
+    let token = read_token(ctx, args, provider, auth, &id)?;
     let request = Request {
         provider,
         id,
@@ -59,6 +61,7 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
         auth,
         settings,
         schedule,
+        store_secret: !args.secret_from_env,
     };
     connect(ctx, &request, &token).await?;
     Ok(ExitStatus::Success)
@@ -135,14 +138,19 @@ pub(super) async fn connect(
         .with_context(|| format!("cannot connect `{id}`"))?;
 
     // Fail on a missing keychain before the cache file is even created.
-    secrets::probe(&ctx.secrets).with_context(|| format!("cannot store the secret of `{id}`"))?;
+    if request.store_secret {
+        secrets::probe(&ctx.secrets)
+            .with_context(|| format!("cannot store the secret of `{id}`"))?;
+    }
     let mut store = ctx.store()?;
     let key = SecretKey {
         profile: store.profile_id()?,
         connection: id.to_string(),
     };
-    secrets::save(&ctx.secrets, &key, token)
-        .with_context(|| format!("cannot store the secret of `{id}`"))?;
+    if request.store_secret {
+        secrets::save(&ctx.secrets, &key, token)
+            .with_context(|| format!("cannot store the secret of `{id}`"))?;
+    }
     let row = ConnectionRow {
         id: id.to_string(),
         client: id.client.clone(),
@@ -158,11 +166,18 @@ pub(super) async fn connect(
     };
     if let Err(error) = store.upsert_connection(&row) {
         // Leave no orphan secret behind.
-        let _ = secrets::delete(&ctx.secrets, &key);
+        if request.store_secret {
+            let _ = secrets::delete(&ctx.secrets, &key);
+        }
         return Err(error).with_context(|| format!("cannot record `{id}`"));
     }
 
-    let source = secrets::source_of(&ctx.secrets);
+    let env_var = secrets::env_var_name(&id.to_string());
+    let source = if request.store_secret {
+        secrets::source_of(&ctx.secrets)
+    } else {
+        secrets::SecretSource::Environment(env_var.clone())
+    };
     if ctx.printer.json() {
         ctx.printer.json_data(&json!({
             "schema_version": 1,
@@ -176,15 +191,23 @@ pub(super) async fn connect(
     }
     ctx.printer
         .done(&format!("Connected `{id}` to {}", account.name));
-    ctx.printer.status(&format!(
-        "  secret stored in {} (service `{}`, account `{}`)",
-        source.describe(),
-        secrets::SERVICE,
-        key.account()
-    ));
-    let env_var = secrets::env_var_name(&id.to_string());
-    if secrets::from_env(&id.to_string()).is_some() {
-        ctx.printer.warn(&format!("`{env_var}` is set and takes precedence over the stored secret; unset it to use the stored one"));
+    if request.store_secret {
+        ctx.printer.status(&format!(
+            "  secret stored in {} (service `{}`, account `{}`)",
+            source.describe(),
+            secrets::SERVICE,
+            key.account()
+        ));
+        if secrets::from_env(&id.to_string()).is_some() {
+            ctx.printer.warn(&format!(
+                "`{env_var}` is set and takes precedence over the stored secret; unset it to use the stored one"
+            ));
+        }
+    } else {
+        ctx.printer.status(&format!(
+            "  the secret stays in {} and was not stored",
+            source.describe()
+        ));
     }
     Ok(account)
 }
@@ -249,7 +272,18 @@ fn read_token(
 ) -> anyhow::Result<SecretString> {
     let input = provider.input(&auth.secret);
     let label = input.map_or("token", |input| input.label.as_str());
-    let raw = if args.token_stdin {
+    let raw = if args.secret_from_env {
+        let name = secrets::env_var_name(&id.to_string());
+        match secrets::from_env(&id.to_string()) {
+            Some((secret, _)) => secret.expose_secret().to_owned(),
+            None => {
+                return Err(UserError::usage(format!(
+                    "`--secret-from-env` needs `{name}` to be set"
+                ))
+                .into());
+            }
+        }
+    } else if args.token_stdin {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)

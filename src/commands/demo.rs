@@ -96,6 +96,7 @@ async fn pipeline(demo: &Context, endpoint: &sandbox::ProviderEndpoint) -> anyho
         auth: provider.auth_mode(None)?,
         settings: std::collections::BTreeMap::new(),
         schedule: crate::store::Schedule::default(),
+        store_secret: true,
     };
     super::connect::connect(demo, &request, &token).await?;
 

@@ -125,7 +125,7 @@ pub(super) async fn fetch(
     };
     let mut connections = select(&store, &ids, client)?;
     if selection.due {
-        let now = jiff::Timestamp::now();
+        let now = crate::schedule::now();
         let mut due = Vec::new();
         for connection in connections {
             let last = store.last_run(&connection.id)?;
@@ -363,10 +363,12 @@ async fn fetch_one(
 }
 
 fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {
+    // Warnings and hints go to stderr either way; with `--json`, stdout holds only the JSON.
     if ctx.printer.json() {
-        return ctx
-            .printer
-            .json_data(&json!({ "schema_version": 1, "runs": reports }));
+        ctx.printer
+            .json_data(&json!({ "schema_version": 1, "runs": reports }))?;
+        warn_about(ctx, reports);
+        return Ok(());
     }
     let mut table = crate::output::table(&[
         "CONNECTION",
@@ -410,6 +412,11 @@ fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {
         ]);
     }
     ctx.printer.text_data(&table.to_string())?;
+    warn_about(ctx, reports);
+    Ok(())
+}
+
+fn warn_about(ctx: &Context, reports: &[ConnectionReport]) {
     for report in reports {
         if let Some(error) = &report.error {
             ctx.printer
@@ -437,7 +444,6 @@ fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {
                 .hint("wait for that run, or pass `--wait DURATION` to wait for it");
         }
     }
-    Ok(())
 }
 
 /// 130 interrupted; 75 a connection was locked by another run; 0 all ok; 3 some failed; 4 all

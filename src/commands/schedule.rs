@@ -58,7 +58,11 @@ fn set(
     let schedule = Schedule {
         every_secs: parse_every(every)?,
         timeout_secs: timeout
-            .map(parse_every)
+            .map(|text| {
+                schedule::parse_timeout(text)
+                    .map(|duration| duration.as_secs())
+                    .map_err(UserError::usage)
+            })
             .transpose()?
             .unwrap_or(row.schedule.timeout_secs),
         retry_secs: retry

@@ -232,7 +232,7 @@ fn row(
     let last_run = store.last_run(&connection.id)?;
     let last_ok = store.last_ok_run(&connection.id)?;
     let failures = store.consecutive_failures(&connection.id)?;
-    let now = jiff::Timestamp::now();
+    let now = schedule::now();
     let next_due = schedule::next_due(&connection, last_run.as_ref(), failures);
     let stale = schedule::is_stale(&connection, last_ok.as_ref(), now);
     let env_var = secrets::env_var_name(&connection.id);

@@ -18,6 +18,35 @@ pub fn units_name() -> &'static str {
 
 use crate::store::{ConnectionRow, RunRow};
 
+/// Now, or `INLET_NOW` when set (an RFC 3339 instant): schedules, staleness and `--due` can be
+/// checked for any moment ("what would be due tomorrow?"), which is also how tests move time.
+pub fn now() -> Timestamp {
+    std::env::var(crate::env_vars::EnvVars::NOW)
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or_else(Timestamp::now)
+}
+
+/// Parses a per-run timeout: any duration of at least a second.
+pub fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let duration = parse_duration_any(text)?;
+    if duration < Duration::from_secs(1) {
+        return Err(format!("`{text}` is shorter than a second"));
+    }
+    Ok(duration)
+}
+
+fn parse_duration_any(text: &str) -> Result<Duration, String> {
+    let normalized =
+        if text.ends_with('d') && text[..text.len() - 1].chars().all(|c| c.is_ascii_digit()) {
+            format!("{}days", &text[..text.len() - 1])
+        } else {
+            text.to_owned()
+        };
+    humantime::parse_duration(&normalized)
+        .map_err(|_| format!("`{text}` is not a duration (e.g. `30m`, `6h`, `1d`)"))
+}
+
 /// Parses a schedule duration (`6h`, `30m`, `1d`), at least a minute.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let normalized =
