@@ -245,15 +245,16 @@ fn bare_sqlite(records: u64) -> f64 {
 /// budgets are separate and throughput scales with `--jobs`; with one account shared by all four
 /// (the same portal connected four times) its budget binds, which is what should happen.
 fn jobs_scaling(per_connection: u64, latency_ms: u64, shared_account: bool) -> Vec<(usize, f64)> {
-    let sandboxes: Vec<Sandbox> = if shared_account {
-        vec![Sandbox::start(per_connection, latency_ms)]
-    } else {
-        (0..4)
-            .map(|_| Sandbox::start(per_connection, latency_ms))
-            .collect()
-    };
     let mut results = Vec::new();
     for jobs in [1usize, 2, 4] {
+        // Fresh accounts for every measurement: a budget spent by the previous one would bind.
+        let sandboxes: Vec<Sandbox> = if shared_account {
+            vec![Sandbox::start(per_connection, latency_ms)]
+        } else {
+            (0..4)
+                .map(|_| Sandbox::start(per_connection, latency_ms))
+                .collect()
+        };
         let home = tempfile::tempdir().unwrap();
         for (index, client) in ["c1", "c2", "c3", "c4"].iter().enumerate() {
             connect(home.path(), &sandboxes[index % sandboxes.len()], client);

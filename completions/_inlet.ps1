@@ -362,6 +362,7 @@ Register-ArgumentCompleter -Native -CommandName 'inlet' -ScriptBlock {
         'inlet;completions' {
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
+            [CompletionResult]::new('--dynamic', '--dynamic', [CompletionResultType]::ParameterName, 'Print the registration for live completion instead, which also completes connection ids, clients, providers and streams (same as `COMPLETE=SHELL inlet`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')

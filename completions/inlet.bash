@@ -128,7 +128,7 @@ _inlet() {
             return 0
             ;;
         inlet__subcmd__completions)
-            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --dynamic --home --json --quiet --verbose --color --no-input --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

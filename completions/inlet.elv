@@ -341,6 +341,7 @@ set edit:completion:arg-completer[inlet] = {|@words|
         &'inlet;completions'= {
             cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
             cand --color 'When to use colors'
+            cand --dynamic 'Print the registration for live completion instead, which also completes connection ids, clients, providers and streams (same as `COMPLETE=SHELL inlet`)'
             cand --json 'Print machine-readable JSON on stdout instead of tables'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'

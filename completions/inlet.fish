@@ -271,6 +271,7 @@ complete -c inlet -n "__fish_inlet_using_subcommand completions" -l home -d 'Kee
 complete -c inlet -n "__fish_inlet_using_subcommand completions" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand completions" -l dynamic -d 'Print the registration for live completion instead, which also completes connection ids, clients, providers and streams (same as `COMPLETE=SHELL inlet`)'
 complete -c inlet -n "__fish_inlet_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout instead of tables'
 complete -c inlet -n "__fish_inlet_using_subcommand completions" -s q -l quiet -d 'Print only data and errors'
 complete -c inlet -n "__fish_inlet_using_subcommand completions" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'

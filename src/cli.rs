@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
 
 use crate::env_vars::EnvVars;
 
@@ -106,6 +107,7 @@ pub enum Command {
 #[command(verbatim_doc_comment)]
 pub struct ConnectArgs {
     /// Provider id (e.g. `hubspot`)
+    #[arg(add = ArgValueCandidates::new(crate::complete::providers))]
     pub provider: String,
 
     /// The client this account belongs to (lowercase letters, digits, `-`, `_`)
@@ -161,15 +163,15 @@ pub struct ConnectArgs {
 #[command(verbatim_doc_comment)]
 pub struct FetchArgs {
     /// Connections to fetch (`CLIENT/NAME`)
-    #[arg(value_name = "CONNECTION")]
+    #[arg(value_name = "CONNECTION", add = ArgValueCandidates::new(crate::complete::connections))]
     pub connections: Vec<String>,
 
     /// Fetch every connection of this client
-    #[arg(long, short = 'c')]
+    #[arg(long, short = 'c', add = ArgValueCandidates::new(crate::complete::clients))]
     pub client: Option<String>,
 
     /// Only this stream (repeatable), e.g. `--stream contacts`
-    #[arg(long = "stream", value_name = "STREAM")]
+    #[arg(long = "stream", value_name = "STREAM", add = ArgValueCandidates::new(crate::complete::streams))]
     pub streams: Vec<String>,
 
     /// Fetch what changed since this time, for this run only: RFC 3339, a date, or an age
@@ -209,11 +211,11 @@ pub struct FetchArgs {
 #[command(verbatim_doc_comment)]
 pub struct StatusArgs {
     /// Only these connections (`CLIENT/NAME`)
-    #[arg(value_name = "CONNECTION")]
+    #[arg(value_name = "CONNECTION", add = ArgValueCandidates::new(crate::complete::connections))]
     pub connections: Vec<String>,
 
     /// Only this client's connections
-    #[arg(long, short = 'c')]
+    #[arg(long, short = 'c', add = ArgValueCandidates::new(crate::complete::clients))]
     pub client: Option<String>,
 
     /// Exit 4 when any credential needs attention, 5 when any data is older than its schedule
@@ -236,7 +238,7 @@ pub struct StatusArgs {
 #[command(verbatim_doc_comment)]
 pub struct ExportArgs {
     /// The client to export
-    #[arg(long, short = 'c')]
+    #[arg(long, short = 'c', add = ArgValueCandidates::new(crate::complete::clients))]
     pub client: String,
 
     /// Where to write; `-` for stdout [default: DATA/exports/CLIENT.json]
@@ -269,7 +271,7 @@ pub enum ExportFormat {
 #[command(verbatim_doc_comment)]
 pub struct DisconnectArgs {
     /// The connection (`CLIENT/NAME`)
-    #[arg(value_name = "CONNECTION")]
+    #[arg(value_name = "CONNECTION", add = ArgValueCandidates::new(crate::complete::connections))]
     pub connection: String,
 
     /// Also delete the connection's cached records and runs
@@ -306,6 +308,7 @@ pub enum ProvidersCommand {
     /// Show a provider's auth modes, inputs, limits and streams
     Show {
         /// Provider id
+        #[arg(add = ArgValueCandidates::new(crate::complete::providers))]
         provider: String,
     },
     /// Check definition files; prints every problem with its key path (exit 1 on any)
@@ -344,7 +347,7 @@ pub enum ScheduleCommand {
     /// Set how often a connection is fetched, and optionally its timeout and retry delay
     Set {
         /// The connection (`CLIENT/NAME`)
-        #[arg(value_name = "CONNECTION")]
+        #[arg(value_name = "CONNECTION", add = ArgValueCandidates::new(crate::complete::connections))]
         connection: String,
         /// Interval, e.g. `6h`, `30m`, `1d`
         #[arg(value_name = "EVERY")]
@@ -359,7 +362,7 @@ pub enum ScheduleCommand {
     /// Show each connection's schedule, last run and next due time
     Show {
         /// Only these connections
-        #[arg(value_name = "CONNECTION")]
+        #[arg(value_name = "CONNECTION", add = ArgValueCandidates::new(crate::complete::connections))]
         connections: Vec<String>,
     },
     /// Install a systemd user timer, or a crontab line, that runs `inlet fetch --due`
@@ -459,7 +462,12 @@ fn parse_std_duration(text: &str) -> Result<std::time::Duration, String> {
 /// Starts the sandbox, connects a demo client's HubSpot, fetches, shows the status table,
 /// exports, and disconnects. Uses the OS keychain when one is available; otherwise says so and
 /// uses a temporary file store that it names.
+///
+/// Examples:
+///   inlet demo
+///   inlet demo --records 100000 --latency 0
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct DemoArgs {
     /// How many contacts the sandbox serves
     #[arg(long, default_value_t = 2_000)]
@@ -472,14 +480,23 @@ pub struct DemoArgs {
 
 /// Print a shell completion script
 ///
+/// The static script completes commands and flags. With `--dynamic`, the script asks inlet
+/// itself while you press Tab, so connection ids, clients, providers and streams complete too.
+///
 /// Examples:
 ///   inlet completions bash > ~/.local/share/bash-completion/completions/inlet
 ///   inlet completions zsh > "${fpath[1]}/_inlet"
+///   echo 'source <(inlet completions bash --dynamic)' >> ~/.bashrc
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct CompletionsArgs {
     /// The shell
     pub shell: clap_complete::Shell,
+
+    /// Print the registration for live completion instead, which also completes connection
+    /// ids, clients, providers and streams (same as `COMPLETE=SHELL inlet`)
+    #[arg(long)]
+    pub dynamic: bool,
 }
 
 /// Arguments of the hidden generator.

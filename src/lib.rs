@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod context;
 pub mod env_vars;
 pub mod error;

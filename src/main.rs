@@ -2,10 +2,12 @@
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
+use clap::{CommandFactory as _, Parser as _};
 use inlet::{cli::Cli, commands, error, logging, output::Printer};
 
 fn main() -> ExitCode {
+    // `COMPLETE=SHELL inlet …` is a shell asking for completions: answer and exit.
+    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
     // Clap prints --help and --version itself and exits 2 on usage errors.
     let cli = Cli::parse();
     let printer = Printer::new(&cli.global);

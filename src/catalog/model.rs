@@ -34,6 +34,10 @@ pub struct Provider {
     pub auth: Vec<AuthMode>,
     /// The call that proves a credential works and names the account.
     pub verify: Verify,
+    /// The call that revokes a credential at the provider, when it has one; `disconnect`
+    /// makes it (best effort) before forgetting the secret.
+    #[serde(default)]
+    pub revoke: Option<Request>,
     /// Request budget and throttle signals.
     #[serde(default)]
     pub limits: Limits,

@@ -180,6 +180,9 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
         "verify.account_id",
         &mut problem,
     );
+    if let Some(revoke) = &provider.revoke {
+        check_request(revoke, "revoke", &plain_inputs, false, &mut problem);
+    }
 
     let limits = &provider.limits;
     if limits.requests.is_some() != limits.per.is_some() {

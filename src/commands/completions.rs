@@ -10,6 +10,18 @@ use crate::cli::{Cli, CompletionsArgs, GenerateArgs};
 use crate::error::ExitStatus;
 
 pub(super) fn run(args: &CompletionsArgs) -> anyhow::Result<ExitStatus> {
+    if args.dynamic {
+        // The registration comes from the same code path as `COMPLETE=SHELL inlet`, so the two
+        // can never disagree.
+        let status = std::process::Command::new(std::env::current_exe()?)
+            .env("COMPLETE", args.shell.to_string())
+            .status()?;
+        return Ok(if status.success() {
+            ExitStatus::Success
+        } else {
+            ExitStatus::Failure
+        });
+    }
     let mut command = Cli::command();
     let mut out = std::io::stdout().lock();
     clap_complete::generate(args.shell, &mut command, "inlet", &mut out);

@@ -147,6 +147,6 @@ async fn pipeline(demo: &Context, endpoint: &sandbox::ProviderEndpoint) -> anyho
         "\n6. Disconnect: `inlet disconnect demo/hubspot --yes` (cached data and the export stay)",
     );
     let mut store = demo.store()?;
-    super::disconnect::disconnect(demo, &mut store, &id, false)?;
+    super::disconnect::disconnect(demo, &mut store, &id, false).await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::secrets::{self, SecretKey};
 
 use super::fetch::missing_connection;
 
-pub(super) fn run(ctx: &Context, args: &DisconnectArgs) -> anyhow::Result<ExitStatus> {
+pub(super) async fn run(ctx: &Context, args: &DisconnectArgs) -> anyhow::Result<ExitStatus> {
     let id = ConnectionId::parse(&args.connection)?;
     let mut store = ctx
         .existing_store()?
@@ -45,13 +45,13 @@ pub(super) fn run(ctx: &Context, args: &DisconnectArgs) -> anyhow::Result<ExitSt
             return Ok(ExitStatus::Interrupted);
         }
     }
-    disconnect(ctx, &mut store, &id, args.purge)?;
+    disconnect(ctx, &mut store, &id, args.purge).await?;
     Ok(ExitStatus::Success)
 }
 
 /// Removes the secret first: if the keychain cannot be reached, nothing changes and the user
 /// can retry. Shared with `inlet demo`.
-pub(super) fn disconnect(
+pub(super) async fn disconnect(
     ctx: &Context,
     store: &mut crate::store::Store,
     id: &ConnectionId,
@@ -61,6 +61,7 @@ pub(super) fn disconnect(
         profile: store.profile_id()?,
         connection: id.to_string(),
     };
+    let revoked = revoke(ctx, store, id, &key).await;
     let removed = secrets::delete(&ctx.secrets, &key)
         .with_context(|| format!("cannot remove the secret of `{id}`; nothing was changed"))?;
     let purged = store.delete_connection(&id.to_string(), purge)?;
@@ -69,11 +70,15 @@ pub(super) fn disconnect(
             "schema_version": 1,
             "connection": id.to_string(),
             "secret_removed": removed,
+            "revoked": revoked,
             "records_deleted": purged,
         }))?;
     }
     let source = secrets::source_of(&ctx.secrets);
     ctx.printer.done(&format!("Disconnected `{id}`"));
+    if revoked == Some(true) {
+        ctx.printer.status("  credential revoked with the provider");
+    }
     if removed {
         ctx.printer
             .status(&format!("  secret removed from {}", source.describe()));
@@ -95,4 +100,53 @@ pub(super) fn disconnect(
         ));
     }
     Ok(())
+}
+
+/// Revokes the credential with the provider when its definition has a revoke call: best
+/// effort, since the secret is forgotten either way. `None` when there is nothing to revoke.
+async fn revoke(
+    ctx: &Context,
+    store: &crate::store::Store,
+    id: &ConnectionId,
+    key: &SecretKey,
+) -> Option<bool> {
+    let row = store.connection(&id.to_string()).ok().flatten()?;
+    let catalog = ctx.catalog().ok()?;
+    let provider = catalog.get(&row.provider).ok()?;
+    let request = provider.revoke.as_ref()?;
+    let auth = provider.auth_mode(row.auth_mode.as_deref()).ok()?;
+    let Ok((secret, _)) = secrets::resolve(&ctx.secrets, key) else {
+        ctx.printer.warn(&format!(
+            "no secret for `{id}` to revoke with {}; revoke it there by hand",
+            provider.name
+        ));
+        return Some(false);
+    };
+    let settings = serde_json::from_str(&row.settings).unwrap_or_default();
+    let http = crate::http::Http::new()
+        .ok()?
+        .with_retry(crate::http::RetryPolicy {
+            max_attempts: 2,
+            base_delay: std::time::Duration::from_millis(200),
+            max_delay: std::time::Duration::from_secs(2),
+        });
+    match crate::sync::call_once(
+        &http,
+        &auth.scheme(),
+        &row.base_url,
+        &settings,
+        &secret,
+        request,
+    )
+    .await
+    {
+        Ok(_) => Some(true),
+        Err(error) => {
+            ctx.printer.warn(&format!(
+                "could not revoke `{id}` with {}: {error}; revoke it there by hand",
+                provider.name
+            ));
+            Some(false)
+        }
+    }
 }

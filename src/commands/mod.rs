@@ -34,7 +34,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
         Command::Fetch(args) => fetch::run(&ctx, &args).await,
         Command::Status(args) => status::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),
-        Command::Disconnect(args) => disconnect::run(&ctx, &args),
+        Command::Disconnect(args) => disconnect::run(&ctx, &args).await,
         Command::Providers(args) => providers::run(&ctx, &args),
         Command::Schedule(args) => schedule::run(&ctx, &args),
         Command::Demo(args) => demo::run(&ctx, &args).await,

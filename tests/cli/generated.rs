@@ -45,3 +45,52 @@ fn completions_print_for_every_shell() {
         );
     }
 }
+
+#[test]
+fn connection_ids_clients_providers_and_streams_complete_live() {
+    let sandbox = crate::common::Sandbox::start(5, 0);
+    let home = crate::common::Home::new();
+    let output = home
+        .inlet()
+        .env("INLET_TOKEN_ACME_HUBSPOT", &sandbox.token)
+        .args([
+            "connect",
+            "hubspot",
+            "--client",
+            "acme",
+            "--base-url",
+            &sandbox.base_url,
+            "--secret-from-env",
+        ])
+        .output()
+        .expect("connect");
+    crate::common::assert_success(&output);
+    let complete = |words: &[&str]| {
+        let output = home
+            .inlet()
+            .env("COMPLETE", "fish")
+            .arg("--")
+            .args(words)
+            .output()
+            .expect("complete");
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    assert!(
+        complete(&["inlet", "fetch", "ac"]).contains("acme/hubspot\tHubSpot portal"),
+        "{}",
+        complete(&["inlet", "fetch", "ac"])
+    );
+    assert!(complete(&["inlet", "disconnect", ""]).contains("acme/hubspot"));
+    assert!(complete(&["inlet", "export", "--client", ""]).contains("acme"));
+    assert!(complete(&["inlet", "connect", "st"]).contains("stripe"));
+    assert!(complete(&["inlet", "fetch", "--stream", "in"]).contains("invoices"));
+    let registration = std::process::Command::new(crate::common::BIN)
+        .args(["completions", "bash", "--dynamic"])
+        .output()
+        .expect("run");
+    assert!(
+        String::from_utf8_lossy(&registration.stdout).contains("COMPLETE"),
+        "the registration calls back into inlet"
+    );
+}

@@ -282,3 +282,40 @@ fn providers_list_and_show_describe_definitions() {
     }
     assert_code(&home.run(&["providers", "show", "nosuch"]), 2);
 }
+
+#[test]
+fn disconnect_revokes_with_the_provider_when_the_definition_says_how() {
+    require_keychain();
+    let sandbox = Sandbox::start(1, 0);
+    let home = Home::new();
+    let stream = "records = \"/records\"\npaginator = { kind = \"none\" }\n[streams.request]\npath = \"/next-url\"";
+    for (id, revoke_path, revoked) in [
+        ("lab-revocable", "/whoami", true),
+        ("lab-unrevocable", "/nope", false),
+    ] {
+        let toml = definition(id, &origin(&sandbox), stream).replace(
+            "[[streams]]",
+            &format!("[revoke]\npath = \"{revoke_path}\"\n\n[[streams]]"),
+        );
+        home.provider_override(&format!("{id}.toml"), &toml);
+        assert_success(&home.run_with_stdin(
+            &["connect", id, "--client", "lab", "--token-stdin"],
+            "lab-token",
+        ));
+        let output = home.run(&["--json", "disconnect", &format!("lab/{id}"), "--yes"]);
+        assert_success(&output);
+        let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+        assert_eq!(report["revoked"], revoked, "{id}");
+        assert_eq!(
+            report["secret_removed"], true,
+            "{id}: the secret goes either way"
+        );
+        if !revoked {
+            assert!(
+                text(&output.stderr).contains("could not revoke"),
+                "{}",
+                text(&output.stderr)
+            );
+        }
+    }
+}
