@@ -6,9 +6,9 @@
 //!
 //!     scripts/with-keychain.sh cargo bench --bench fetch
 //!
-//! `BENCH_RECORDS` (default 100000) sets N; `BENCH_RSS_RECORDS` (default 1000000, 0 skips) sets
-//! the N of the peak-memory run; `BENCH_JOBS_RECORDS` (default 5000) the per-connection N of the
-//! `--jobs` scaling run.
+//! `BENCH_RECORDS` (default 100000) sets N; `BENCH_LATENCIES` (default `0,20`) the sandbox
+//! latencies in ms; `BENCH_RSS_RECORDS` (default 1000000, 0 skips) the N of the peak-memory run;
+//! `BENCH_JOBS_RECORDS` (default 5000, 0 skips) the per-connection N of the `--jobs` scaling.
 
 #![allow(
     clippy::unwrap_used,
@@ -281,7 +281,15 @@ fn main() {
         "inlet fetch benchmark: N = {records} HubSpot contacts (100 per page) from the sandbox over loopback\n"
     );
 
-    for latency in [0u64, 20] {
+    let latencies: Vec<u64> = std::env::var("BENCH_LATENCIES")
+        .ok()
+        .map(|text| {
+            text.split(',')
+                .filter_map(|latency| latency.trim().parse().ok())
+                .collect()
+        })
+        .unwrap_or_else(|| vec![0, 20]);
+    for latency in latencies {
         let http = bare_http(records, latency);
         let sqlite = bare_sqlite(records);
         let ceiling = 1.0 / (1.0 / http + 1.0 / sqlite);
@@ -309,7 +317,12 @@ fn main() {
         );
     }
 
-    for (shared, label) in [(false, "one account each"), (true, "one shared account")] {
+    let scaling = if jobs_records == 0 {
+        &[][..]
+    } else {
+        &[(false, "one account each"), (true, "one shared account")][..]
+    };
+    for &(shared, label) in scaling {
         println!("--jobs scaling: 4 connections × {jobs_records} contacts, 20 ms latency, {label}");
         for (jobs, rate) in jobs_scaling(jobs_records, 20, shared) {
             println!("  --jobs {jobs}  {rate:>10.0} records/s");

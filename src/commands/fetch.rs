@@ -14,10 +14,9 @@ use crate::cli::FetchArgs;
 use crate::context::Context;
 use crate::error::{ExitStatus, UserError};
 use crate::http::Http;
-use crate::ids::{self, ConnectionId};
 use crate::schedule::{Holder, RunLock};
 use crate::secrets::{self, SecretKey};
-use crate::store::{ConnectionRow, Store};
+use crate::store::ConnectionRow;
 use crate::sync::{self, ConnectionReport, FetchOptions, Outcome, Progress};
 
 /// Set by Ctrl-C: every stream stops at its next page boundary, with nothing lost.
@@ -108,22 +107,11 @@ pub(super) async fn fetch(
     options: &FetchOptions,
     jobs: usize,
 ) -> anyhow::Result<Vec<ConnectionReport>> {
-    let (named, client) = (selection.named, selection.client);
-    let ids = named
-        .iter()
-        .map(|text| ConnectionId::parse(text))
-        .collect::<Result<Vec<_>, _>>()?;
-    if let Some(client) = client {
-        ids::check_client(client)?;
-    }
-    let Some(store) = ctx.existing_store()? else {
-        return match (ids.first(), client) {
-            (Some(id), _) => Err(missing_connection(&id.to_string()).into()),
-            (None, Some(client)) => Err(unknown_client(client).into()),
-            (None, None) => Ok(Vec::new()),
-        };
+    let Some((store, mut connections)) =
+        super::select_connections(ctx, selection.named, selection.client)?
+    else {
+        return Ok(Vec::new());
     };
-    let mut connections = select(&store, &ids, client)?;
     if selection.due {
         let now = crate::schedule::now();
         let mut due = Vec::new();
@@ -163,33 +151,6 @@ pub(super) async fn fetch(
     let mut reports = reports.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
     reports.sort_by(|left, right| left.connection.cmp(&right.connection));
     Ok(reports)
-}
-
-fn select(
-    store: &Store,
-    ids: &[ConnectionId],
-    client: Option<&str>,
-) -> anyhow::Result<Vec<ConnectionRow>> {
-    let mut selected = Vec::new();
-    for id in ids {
-        let row = store
-            .connection(&id.to_string())?
-            .ok_or_else(|| missing_connection(&id.to_string()))?;
-        selected.push(row);
-    }
-    if let Some(client) = client {
-        let rows = store.connections(Some(client))?;
-        if rows.is_empty() {
-            return Err(unknown_client(client).into());
-        }
-        selected.extend(rows);
-    }
-    if ids.is_empty() && client.is_none() {
-        selected = store.connections(None)?;
-    }
-    selected.sort_by(|left, right| left.id.cmp(&right.id));
-    selected.dedup_by(|left, right| left.id == right.id);
-    Ok(selected)
 }
 
 /// Every `--stream` must name a stream of at least one selected connection's provider.

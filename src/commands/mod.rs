@@ -44,6 +44,52 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
     }
 }
 
+/// The connections a command names (`CLIENT/NAME`s, `--client`, or every one), in id order,
+/// with the cache they are in. `None` when there is no cache yet and nothing was named; naming
+/// a connection or client that does not exist is a usage error.
+pub(crate) fn select_connections(
+    ctx: &Context,
+    named: &[String],
+    client: Option<&str>,
+) -> anyhow::Result<Option<(crate::store::Store, Vec<crate::store::ConnectionRow>)>> {
+    use crate::ids::{self, ConnectionId};
+    let ids = named
+        .iter()
+        .map(|text| ConnectionId::parse(text))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(client) = client {
+        ids::check_client(client)?;
+    }
+    let Some(store) = ctx.existing_store()? else {
+        return match (ids.first(), client) {
+            (Some(id), _) => Err(fetch::missing_connection(&id.to_string()).into()),
+            (None, Some(client)) => Err(fetch::unknown_client(client).into()),
+            (None, None) => Ok(None),
+        };
+    };
+    let mut selected = Vec::new();
+    for id in &ids {
+        let id = id.to_string();
+        selected.push(
+            store
+                .connection(&id)?
+                .ok_or_else(|| fetch::missing_connection(&id))?,
+        );
+    }
+    if let Some(client) = client {
+        if !store.client_known(client)? {
+            return Err(fetch::unknown_client(client).into());
+        }
+        selected.extend(store.connections(Some(client))?);
+    }
+    if ids.is_empty() && client.is_none() {
+        selected = store.connections(None)?;
+    }
+    selected.sort_by(|left, right| left.id.cmp(&right.id));
+    selected.dedup_by(|left, right| left.id == right.id);
+    Ok(Some((store, selected)))
+}
+
 /// Asks a yes/no question on the terminal; anything but `y`/`yes` is no.
 fn confirm(question: &str) -> anyhow::Result<bool> {
     use std::io::{BufRead as _, Write as _};

@@ -9,12 +9,9 @@ use serde::Serialize;
 use crate::cli::StatusArgs;
 use crate::context::Context;
 use crate::error::ExitStatus;
-use crate::ids::{self, ConnectionId};
 use crate::schedule;
 use crate::secrets::{self, SecretError, SecretKey};
 use crate::store::{ConnectionRow, RunRow, Schedule, Store, StreamStatus};
-
-use super::fetch::{missing_connection, unknown_client};
 
 /// One element of `inlet status --json`'s `connections`. Field names are a public contract.
 #[derive(Debug, Serialize)]
@@ -134,44 +131,13 @@ pub(super) fn collect(
     named: &[String],
     client: Option<&str>,
 ) -> anyhow::Result<Vec<StatusRow>> {
-    let ids = named
-        .iter()
-        .map(|text| ConnectionId::parse(text))
-        .collect::<Result<Vec<_>, _>>()?;
-    if let Some(client) = client {
-        ids::check_client(client)?;
-    }
-    let Some(store) = ctx.existing_store()? else {
-        return match (ids.first(), client) {
-            (Some(id), _) => Err(missing_connection(&id.to_string()).into()),
-            (None, Some(client)) => Err(unknown_client(client).into()),
-            (None, None) => Ok(Vec::new()),
-        };
+    let Some((store, connections)) = super::select_connections(ctx, named, client)? else {
+        return Ok(Vec::new());
     };
-    let mut connections = Vec::new();
-    for id in &ids {
-        connections.push(
-            store
-                .connection(&id.to_string())?
-                .ok_or_else(|| missing_connection(&id.to_string()))?,
-        );
-    }
-    if let Some(client) = client {
-        if !store.client_known(client)? {
-            return Err(unknown_client(client).into());
-        }
-        connections.extend(store.connections(Some(client))?);
-    }
-    if ids.is_empty() && client.is_none() {
-        connections = store.connections(None)?;
-    }
-    connections.sort_by(|left, right| left.id.cmp(&right.id));
-    connections.dedup_by(|left, right| left.id == right.id);
-
     let profile = store.profile_id()?;
     // One failed keychain call says the keychain is gone; don't wait out a deadline per row.
     let mut keychain_down = false;
-    let detail = !ids.is_empty();
+    let detail = !named.is_empty();
     let mut rows = Vec::new();
     for connection in connections {
         let credential = credential(ctx, &profile, &connection.id, &mut keychain_down);

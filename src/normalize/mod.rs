@@ -8,9 +8,30 @@ use serde_json::Value;
 
 use crate::catalog::{FieldSpec, FieldType, Provider, Stream};
 
+/// Follows a JSON pointer (RFC 6901). Unlike `Value::pointer`, a pointer without escapes is
+/// walked without allocating: this runs several times for every record of every fetch.
+pub fn lookup<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.contains('~') {
+        return value.pointer(pointer);
+    }
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    rest.split('/')
+        .try_fold(value, |target, token| match target {
+            Value::Object(map) => map.get(token),
+            Value::Array(items) => token
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| items.get(index)),
+            _ => None,
+        })
+}
+
 /// Reads a JSON pointer as a string: strings as they are, numbers and booleans printed.
 pub fn pointer_text(value: &Value, pointer: &str) -> Option<String> {
-    match value.pointer(pointer)? {
+    match lookup(value, pointer)? {
         Value::String(text) => Some(text.clone()),
         Value::Number(number) => Some(number.to_string()),
         Value::Bool(flag) => Some(flag.to_string()),
@@ -39,7 +60,7 @@ pub fn normalize(
         out.push(b':');
         match spec {
             // The common case, a plain string, is written without an intermediate value.
-            FieldSpec::Pointer(pointer) => match record.pointer(pointer) {
+            FieldSpec::Pointer(pointer) => match lookup(record, pointer) {
                 Some(Value::String(text)) if !text.trim().is_empty() => {
                     write_json(&mut out, text.trim())
                 }
@@ -72,12 +93,11 @@ fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
 fn field_value(spec: &FieldSpec, record: &Value) -> Value {
     match spec {
         FieldSpec::Constant { constant } => constant.clone(),
-        FieldSpec::Pointer(pointer) => record
-            .pointer(pointer)
+        FieldSpec::Pointer(pointer) => lookup(record, pointer)
             .map_or(Value::Null, |value| convert(value, FieldType::String, None)),
-        FieldSpec::Typed { from, kind, scale } => record
-            .pointer(from)
-            .map_or(Value::Null, |value| convert(value, *kind, *scale)),
+        FieldSpec::Typed { from, kind, scale } => {
+            lookup(record, from).map_or(Value::Null, |value| convert(value, *kind, *scale))
+        }
     }
 }
 
@@ -133,7 +153,7 @@ fn date(text: &str) -> Value {
 
 /// True for inlet's own instant format, `YYYY-MM-DDTHH:MM:SS.mmmZ`, which providers such as
 /// HubSpot already send: such text needs no parsing, and sorts as its instants do.
-fn is_canonical(text: &str) -> bool {
+pub fn is_canonical(text: &str) -> bool {
     let bytes = text.as_bytes();
     let shaped = bytes.len() == 24
         && bytes.iter().enumerate().all(|(index, byte)| match index {
@@ -203,6 +223,16 @@ mod tests {
             Some("2024-01-01T00:00:00.000Z")
         );
         assert_eq!(canonical_instant("2024-13-03T20:20:34.557Z"), None);
+    }
+
+    #[test]
+    fn lookup_follows_pointers_like_serde_json() {
+        let value = json!({"a": {"b": [10, {"c": "x"}]}, "d/e": 1, "": 2});
+        for pointer in [
+            "", "/a", "/a/b", "/a/b/1/c", "/a/b/7", "/nope", "/d~1e", "/", "a",
+        ] {
+            assert_eq!(lookup(&value, pointer), value.pointer(pointer), "{pointer}");
+        }
     }
 
     #[test]

@@ -537,14 +537,7 @@ async fn page_loop(
             .as_ref()
             .map(|incremental| incremental.cursor.as_str())
         {
-            let newest = records
-                .iter()
-                .filter_map(|record| {
-                    normalize::pointer_text(record, pointer)
-                        .as_deref()
-                        .and_then(normalize::canonical_instant)
-                })
-                .max();
+            let newest = newest_cursor(&records, pointer);
             if let Some(newest) = newest {
                 checkpoint.observe_cursor(newest);
             }
@@ -903,12 +896,49 @@ fn page_fingerprint(records: &[Value], primary_key: &str) -> u64 {
     use std::hash::{Hash as _, Hasher as _};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for record in records {
-        record
-            .pointer(primary_key)
-            .map(ToString::to_string)
-            .hash(&mut hasher);
+        match normalize::lookup(record, primary_key) {
+            Some(Value::String(id)) => id.hash(&mut hasher),
+            other => other.map(ToString::to_string).hash(&mut hasher),
+        }
     }
     hasher.finish()
+}
+
+/// The newest cursor value of a page, in inlet's instant format. Values already in that format
+/// (most of them) are compared as text, without a parse or a copy.
+fn newest_cursor(records: &[Value], pointer: &str) -> Option<String> {
+    let mut newest: Option<String> = None;
+    let mut newest_canonical: Option<&str> = None;
+    for record in records {
+        let Some(value) = normalize::lookup(record, pointer) else {
+            continue;
+        };
+        if let Value::String(text) = value
+            && normalize::is_canonical(text)
+        {
+            if newest_canonical.is_none_or(|current| text.as_str() > current) {
+                newest_canonical = Some(text);
+            }
+            continue;
+        }
+        let text = match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        if let Some(instant) = normalize::canonical_instant(&text)
+            && newest.as_ref().is_none_or(|current| instant > *current)
+        {
+            newest = Some(instant);
+        }
+    }
+    match (newest, newest_canonical) {
+        (Some(parsed), Some(canonical)) => Some(if canonical > parsed.as_str() {
+            canonical.to_owned()
+        } else {
+            parsed
+        }),
+        (parsed, canonical) => parsed.or_else(|| canonical.map(str::to_owned)),
+    }
 }
 
 fn attempts_of(error: &HttpError) -> u32 {

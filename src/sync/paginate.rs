@@ -22,9 +22,9 @@ pub(super) fn next_page(
             .filter(|value| !value.is_empty())
             .map(|value| PageState::Param { value }),
         Paginator::NextUrl { next, done, .. } => {
-            let finished = done
-                .as_ref()
-                .is_some_and(|done| body.pointer(done).and_then(Value::as_bool) == Some(true));
+            let finished = done.as_ref().is_some_and(|done| {
+                crate::normalize::lookup(body, done).and_then(Value::as_bool) == Some(true)
+            });
             if finished {
                 None
             } else {
@@ -36,7 +36,7 @@ pub(super) fn next_page(
         Paginator::HasMore {
             has_more, last_id, ..
         } => {
-            if body.pointer(has_more).and_then(Value::as_bool) == Some(true) {
+            if crate::normalize::lookup(body, has_more).and_then(Value::as_bool) == Some(true) {
                 let pointer = last_id.as_deref().unwrap_or(primary_key);
                 let last = records
                     .last()
@@ -56,7 +56,7 @@ pub(super) fn next_page(
             let next = offset + records.len() as u64;
             let total = total
                 .as_ref()
-                .and_then(|pointer| body.pointer(pointer))
+                .and_then(|pointer| crate::normalize::lookup(body, pointer))
                 .and_then(number);
             let short = (records.len() as u64) < *limit;
             if records.is_empty() || short || total.is_some_and(|total| next >= total) {
@@ -77,7 +77,7 @@ pub(super) fn next_page(
             };
             let total = total_pages
                 .as_ref()
-                .and_then(|pointer| body.pointer(pointer))
+                .and_then(|pointer| crate::normalize::lookup(body, pointer))
                 .and_then(number_of);
             let short = size.is_some_and(|size| (records.len() as u64) < size);
             if records.is_empty() || short || total.is_some_and(|total| number + 1 - start >= total)
