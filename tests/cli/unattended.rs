@@ -231,8 +231,9 @@ fn ctrl_c_stops_at_a_page_boundary_with_exit_130() {
     while home.record_count("acme/hubspot") == 0 && started.elapsed() < Duration::from_secs(20) {
         std::thread::sleep(Duration::from_millis(20));
     }
-    let interrupted = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+    // bash's own `kill`: no dependency on procps.
+    let interrupted = std::process::Command::new("bash")
+        .args(["-c", &format!("kill -INT {}", child.id())])
         .status()
         .expect("kill -INT");
     assert!(interrupted.success());
