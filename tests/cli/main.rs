@@ -14,4 +14,5 @@ mod paginators;
 mod pipeline;
 mod secrets;
 mod sigkill;
+mod terminal;
 mod unattended;
