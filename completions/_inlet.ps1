@@ -39,7 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'inlet' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a client''s cached data as one normalized JSON document')
             [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Remove a connection and its secret')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List, show and validate provider definitions')
-            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Schedule fetches: per-connection intervals, and a systemd timer or crontab line that runs `inlet fetch --due`')
+            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Schedule fetches: intervals per connection, and the timer or cron line that runs them')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve emulations of the providers on loopback, for trying inlet without accounts')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole pipeline against the built-in sandbox in a temporary home')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')

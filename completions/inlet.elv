@@ -36,7 +36,7 @@ set edit:completion:arg-completer[inlet] = {|@words|
             cand export 'Export a client''s cached data as one normalized JSON document'
             cand disconnect 'Remove a connection and its secret'
             cand providers 'List, show and validate provider definitions'
-            cand schedule 'Schedule fetches: per-connection intervals, and a systemd timer or crontab line that runs `inlet fetch --due`'
+            cand schedule 'Schedule fetches: intervals per connection, and the timer or cron line that runs them'
             cand sandbox 'Serve emulations of the providers on loopback, for trying inlet without accounts'
             cand demo 'Run the whole pipeline against the built-in sandbox in a temporary home'
             cand completions 'Print a shell completion script'

@@ -40,7 +40,7 @@ complete -c inlet -n "__fish_inlet_needs_command" -f -a "status" -d 'Show connec
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "export" -d 'Export a client\'s cached data as one normalized JSON document'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "disconnect" -d 'Remove a connection and its secret'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "providers" -d 'List, show and validate provider definitions'
-complete -c inlet -n "__fish_inlet_needs_command" -f -a "schedule" -d 'Schedule fetches: per-connection intervals, and a systemd timer or crontab line that runs `inlet fetch --due`'
+complete -c inlet -n "__fish_inlet_needs_command" -f -a "schedule" -d 'Schedule fetches: intervals per connection, and the timer or cron line that runs them'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "sandbox" -d 'Serve emulations of the providers on loopback, for trying inlet without accounts'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "demo" -d 'Run the whole pipeline against the built-in sandbox in a temporary home'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "completions" -d 'Print a shell completion script'

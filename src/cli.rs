@@ -321,8 +321,10 @@ pub enum ProvidersCommand {
     Schema,
 }
 
-/// Schedule fetches: per-connection intervals, and a systemd timer or crontab line that runs
-/// `inlet fetch --due`
+/// Schedule fetches: intervals per connection, and the timer or cron line that runs them
+///
+/// `inlet schedule install` writes a systemd user timer (or a crontab line) that runs
+/// `inlet fetch --due`.
 ///
 /// Each connection has an interval (24 hours unless `connect --every` or `schedule set` says
 /// otherwise), a timeout per run, and a retry delay after a failed run that doubles with each
