@@ -33,7 +33,7 @@ pub enum HttpError {
     Client { status: u16, message: String },
     #[error("the provider sent a response that is not the expected JSON from `{url}`: {reason}")]
     Decode { url: String, reason: String },
-    #[error("`{url}` is not a valid URL")]
+    #[error("`{url}` is not a usable base URL (http or https, a host, no user info, no query)")]
     BadUrl { url: String },
 }
 
@@ -424,9 +424,16 @@ pub fn join(base_url: &str, path: &str) -> Result<url::Url, HttpError> {
     Ok(url)
 }
 
-/// Validates a base URL given by the user.
+/// Validates a base URL given by the user. It is stored and shown (`status`), and a command
+/// line is visible to other users, so it may not carry credentials: no user info, no query.
 pub fn check_base_url(base_url: &str) -> Result<(), HttpError> {
-    join(base_url, "/").map(|_| ())
+    let url = join(base_url, "/")?;
+    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
+        return Err(HttpError::BadUrl {
+            url: redact_text(base_url),
+        });
+    }
+    Ok(())
 }
 
 /// A URL as it may be shown: no user info, no query (query values can be secret).
@@ -523,6 +530,8 @@ mod tests {
         assert!(check_base_url("not a url").is_err());
         assert!(check_base_url("ftp://example.com").is_err());
         assert!(check_base_url("http://127.0.0.1:9/hubspot").is_ok());
+        assert!(check_base_url("https://user:secret@example.com").is_err());
+        assert!(check_base_url("https://example.com/?api_key=secret").is_err());
     }
 
     #[test]

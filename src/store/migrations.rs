@@ -106,6 +106,13 @@ pub(super) fn known_version() -> i64 {
 
 /// Applies every migration the cache has not seen; refuses a cache from a newer inlet.
 pub(super) fn apply(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    // The common case, an up-to-date cache, needs no write lock: `status` must not queue
+    // behind a fetch that is committing pages.
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if current == known_version() {
+        return Ok(());
+    }
+    // Checked again under the lock: another process may have migrated in between.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let found: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if found > known_version() {

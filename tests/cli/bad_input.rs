@@ -212,7 +212,27 @@ fn unreachable_base_url() {
         ],
         Some(&sandbox.token),
         2,
-        "is not a valid URL",
+        "is not a usable base URL",
+    );
+    // Credentials in a URL would sit in argv, the cache and `status`: refused, and not echoed.
+    let output = home.run_with_stdin(
+        &[
+            "connect",
+            "hubspot",
+            "--client",
+            "acme",
+            "--base-url",
+            "https://user:hunter2@example.com/x?api_key=s3cret",
+            "--token-stdin",
+        ],
+        &sandbox.token,
+    );
+    assert_code(&output, 2);
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("no user info, no query"), "{stderr}");
+    assert!(
+        !stderr.contains("hunter2") && !stderr.contains("s3cret"),
+        "{stderr}"
     );
 }
 
