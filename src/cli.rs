@@ -64,6 +64,22 @@ pub struct GlobalArgs {
     pub no_input: bool,
 }
 
+impl GlobalArgs {
+    /// The output settings these flags ask for.
+    pub fn output_settings(&self) -> crate::output::OutputSettings {
+        crate::output::OutputSettings {
+            quiet: self.quiet,
+            verbose: self.verbose,
+            json: self.json,
+            color: match self.color {
+                ColorChoice::Auto => crate::output::ColorMode::Auto,
+                ColorChoice::Always => crate::output::ColorMode::Always,
+                ColorChoice::Never => crate::output::ColorMode::Never,
+            },
+        }
+    }
+}
+
 /// When to color output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -432,7 +448,7 @@ pub struct SandboxArgs {
 
     /// Inject faults: `429:5%,500:2%,reset:1%,slow:1%,malformed:1%`
     #[arg(long, value_name = "SPEC", value_parser = parse_faults)]
-    pub faults: Option<crate::sandbox::Faults>,
+    pub faults: Option<inlet_sandbox::Faults>,
 
     /// Enforce the providers' documented rate limits (429 past the budget)
     #[arg(long)]
@@ -451,8 +467,8 @@ pub struct SandboxArgs {
     pub churn_every: Option<std::time::Duration>,
 }
 
-fn parse_faults(text: &str) -> Result<crate::sandbox::Faults, String> {
-    crate::sandbox::Faults::parse(text)
+fn parse_faults(text: &str) -> Result<inlet_sandbox::Faults, String> {
+    inlet_sandbox::Faults::parse(text)
 }
 
 fn parse_std_duration(text: &str) -> Result<std::time::Duration, String> {

@@ -1,8 +1,7 @@
-//! Exit codes, user-facing errors with hints, and the one place that reports an error.
+//! Exit codes and the user-facing error with hints. A leaf: it imports nothing of the crate, so
+//! any module may use it; which exit code a domain error means is decided in `exit.rs` alone.
 
 use std::fmt;
-
-use crate::output::Printer;
 
 /// Process exit codes. They are part of the interface: documented in the README and the man
 /// page, and never renumbered.
@@ -83,61 +82,3 @@ impl fmt::Display for UserError {
 }
 
 impl std::error::Error for UserError {}
-
-/// Errors that know what the user can do about them and what exit code they mean.
-pub trait Classify {
-    /// The exit code this error maps to.
-    fn status(&self) -> ExitStatus;
-    /// What the user can do about it.
-    fn hints(&self) -> Vec<String> {
-        Vec::new()
-    }
-}
-
-impl Classify for UserError {
-    fn status(&self) -> ExitStatus {
-        self.status
-    }
-    fn hints(&self) -> Vec<String> {
-        self.hints.clone()
-    }
-}
-
-/// True when the error chain holds a broken pipe: the reader went away (`inlet … | head`),
-/// which is not a failure.
-pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
-}
-
-/// The exit status and hints of an error chain: the first cause that classifies itself wins.
-pub fn classify(error: &anyhow::Error) -> (ExitStatus, Vec<String>) {
-    for cause in error.chain() {
-        if let Some(user) = cause.downcast_ref::<UserError>() {
-            return (user.status(), user.hints());
-        }
-        if let Some(http) = cause.downcast_ref::<crate::http::HttpError>() {
-            return (http.status(), http.hints());
-        }
-        if let Some(secret) = cause.downcast_ref::<crate::secrets::SecretError>() {
-            return (secret.status(), secret.hints());
-        }
-        if let Some(store) = cause.downcast_ref::<crate::store::StoreError>() {
-            return (store.status(), store.hints());
-        }
-    }
-    (ExitStatus::Failure, Vec::new())
-}
-
-/// Prints `error: …`, its causes and hints to stderr, and returns the exit code.
-pub fn report(error: &anyhow::Error, printer: Printer) -> std::process::ExitCode {
-    if is_broken_pipe(error) {
-        return ExitStatus::Success.into();
-    }
-    let (status, hints) = classify(error);
-    printer.error(error, &hints);
-    status.into()
-}

@@ -3,12 +3,11 @@
 
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::GlobalArgs;
 use crate::env_vars::EnvVars;
 
 /// Installs the subscriber; quiet by default, since the printer handles user-facing output.
-pub fn init(global: &GlobalArgs) {
-    let default = match global.verbose {
+pub fn init(verbose: u8) {
+    let default = match verbose {
         0 => "off",
         1 => "inlet=info",
         2 => "inlet=debug",

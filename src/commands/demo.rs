@@ -10,8 +10,8 @@ use crate::error::ExitStatus;
 use crate::export::Format;
 use crate::ids::ConnectionId;
 use crate::paths::Paths;
-use crate::sandbox::{self, Sandbox, SandboxConfig};
 use crate::secrets::{self, SecretBackend};
+use inlet_sandbox::{self as sandbox, Sandbox, SandboxConfig};
 
 const SEED: u64 = 42;
 

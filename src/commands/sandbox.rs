@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::cli::SandboxArgs;
 use crate::error::{ExitStatus, UserError};
 use crate::output::Printer;
-use crate::sandbox::{Sandbox, SandboxConfig};
+use inlet_sandbox::{Sandbox, SandboxConfig};
 
 pub(super) async fn run(printer: Printer, args: &SandboxArgs) -> anyhow::Result<ExitStatus> {
     if !args.addr.ip().is_loopback() {

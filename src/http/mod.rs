@@ -11,7 +11,6 @@ use reqwest::StatusCode;
 use secrecy::{ExposeSecret as _, SecretString};
 use serde_json::Value;
 
-use crate::error::{Classify, ExitStatus};
 use crate::output::sanitize;
 
 /// Errors of a provider call. Messages are sanitized and never carry the credential.
@@ -44,16 +43,14 @@ impl HttpError {
     }
 }
 
-impl Classify for HttpError {
-    fn status(&self) -> ExitStatus {
-        match self {
-            Self::Unauthorized { .. } => ExitStatus::Credentials,
-            Self::BadUrl { .. } => ExitStatus::Usage,
-            _ => ExitStatus::Failure,
-        }
+impl HttpError {
+    /// True when the request itself was malformed (a bad base URL or path): a usage problem.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, Self::BadUrl { .. })
     }
 
-    fn hints(&self) -> Vec<String> {
+    /// What the user can do about it.
+    pub fn hints(&self) -> Vec<String> {
         match self {
             Self::Unreachable { .. } => {
                 vec!["check the network and the base URL (`--base-url` when connecting)".to_owned()]

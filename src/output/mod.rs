@@ -7,7 +7,6 @@ use std::io::{IsTerminal as _, Write as _};
 
 use anstyle::{AnsiColor, Style};
 
-use crate::cli::{ColorChoice, GlobalArgs};
 use crate::env_vars::EnvVars;
 
 /// How much to say on stderr.
@@ -16,6 +15,25 @@ pub enum Verbosity {
     Quiet,
     Normal,
     Verbose(u8),
+}
+
+/// When to color output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorMode {
+    /// Color on a terminal, unless `NO_COLOR` is set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// What the user asked of the output, resolved from flags and environment before any logic.
+#[derive(Debug, Clone, Copy)]
+pub struct OutputSettings {
+    pub quiet: bool,
+    /// `-v` count.
+    pub verbose: u8,
+    pub json: bool,
+    pub color: ColorMode,
 }
 
 /// Where output goes and how it looks. Cheap to copy.
@@ -35,7 +53,7 @@ const DONE: Style = AnsiColor::Green.on_default().bold();
 
 impl Printer {
     /// Resolves color and terminal facts once, from the global flags and the environment.
-    pub fn new(global: &GlobalArgs) -> Self {
+    pub fn new(global: OutputSettings) -> Self {
         let verbosity = if global.quiet {
             Verbosity::Quiet
         } else if global.verbose > 0 {
@@ -45,9 +63,9 @@ impl Printer {
         };
         let no_color = std::env::var_os(EnvVars::NO_COLOR).is_some_and(|value| !value.is_empty());
         let color = |is_terminal: bool| match global.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => is_terminal && !no_color,
+            ColorMode::Always => true,
+            ColorMode::Never => false,
+            ColorMode::Auto => is_terminal && !no_color,
         };
         let stderr_is_terminal = std::io::stderr().is_terminal();
         Self {

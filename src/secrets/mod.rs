@@ -13,7 +13,6 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::env_vars::EnvVars;
-use crate::error::{Classify, ExitStatus};
 
 /// The keychain service name every inlet entry carries.
 pub const SERVICE: &str = "inlet";
@@ -75,15 +74,15 @@ pub enum SecretError {
     },
 }
 
-impl Classify for SecretError {
-    fn status(&self) -> ExitStatus {
-        match self {
-            Self::Missing { .. } => ExitStatus::Credentials,
-            _ => ExitStatus::Failure,
-        }
+impl SecretError {
+    /// True when the connection has no secret at all (reconnect), as opposed to a store that
+    /// failed.
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Self::Missing { .. })
     }
 
-    fn hints(&self) -> Vec<String> {
+    /// What the user can do about it.
+    pub fn hints(&self) -> Vec<String> {
         match self {
             Self::Unavailable { .. } | Self::Timeout { .. } => vec![
                 "start a Secret Service (gnome-keyring or KeePassXC) in your session and unlock it"

@@ -10,8 +10,6 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension as _, params};
 
-use crate::error::{Classify, ExitStatus};
-
 /// Errors of the cache.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -33,11 +31,9 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
 }
 
-impl Classify for StoreError {
-    fn status(&self) -> ExitStatus {
-        ExitStatus::Failure
-    }
-    fn hints(&self) -> Vec<String> {
+impl StoreError {
+    /// What the user can do about it.
+    pub fn hints(&self) -> Vec<String> {
         match self {
             Self::TooNew { .. } => vec!["upgrade inlet, or use another `--home`".to_owned()],
             _ => Vec::new(),
