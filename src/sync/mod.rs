@@ -7,6 +7,9 @@
 
 mod paginate;
 mod plan;
+mod report;
+mod request;
+mod writer;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,10 +24,15 @@ use serde_json::Value;
 
 use crate::catalog::{AuthScheme, Provider, Stream};
 use crate::http::{self, Budget, Call, Credential, Http, HttpError, Limiter, ThrottleRule};
-use crate::normalize::{self, instant};
-use crate::store::{ConnectionRow, Next, RecordRow, RunTotals, Store};
+use crate::normalize::instant;
+use crate::store::{ConnectionRow, RunTotals, Store};
 
 use plan::{Checkpoint, Mode, PageState, Vars};
+
+use report::totals_of;
+pub use report::{ConnectionReport, Outcome, Progress, StreamReport, human_duration};
+pub use request::{call_once, limiter_for, render_base_url, throttle_rules};
+use writer::{OwnedNext, Page, Writer, newest_cursor, page_fingerprint, take_records};
 
 /// What to fetch and how.
 #[derive(Debug, Default, Clone)]
@@ -41,91 +49,6 @@ pub struct FetchOptions {
     pub stop: Option<&'static AtomicBool>,
     /// Stop at the next page boundary after this instant (the connection's timeout).
     pub deadline: Option<(tokio::time::Instant, Duration)>,
-}
-
-/// Something the engine did, for progress display.
-#[derive(Debug, Clone)]
-pub enum Progress<'a> {
-    /// A stream started; `resumed` when it continues an interrupted fetch.
-    StreamStarted {
-        stream: &'a str,
-        resumed: bool,
-        incremental: bool,
-    },
-    /// A page was committed.
-    Page {
-        stream: &'a str,
-        pages: u64,
-        records: u64,
-    },
-    /// A stream ended.
-    StreamFinished { stream: &'a str, outcome: Outcome },
-}
-
-/// What one stream's fetch did.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct StreamReport {
-    pub stream: String,
-    pub outcome: Outcome,
-    /// `full` or `incremental`.
-    pub mode: &'static str,
-    pub resumed: bool,
-    pub pages: u64,
-    pub requests: u64,
-    pub records_seen: u64,
-    pub records_new: u64,
-    pub records_updated: u64,
-    /// The stream's watermark after this run.
-    pub watermark: Option<String>,
-    /// True when the provider refused the credential.
-    pub credentials_problem: bool,
-    pub error: Option<String>,
-}
-
-/// What one connection's fetch did.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct ConnectionReport {
-    pub connection: String,
-    pub provider: String,
-    pub run_id: i64,
-    pub outcome: Outcome,
-    pub pages: u64,
-    pub requests: u64,
-    pub records_new: u64,
-    pub records_updated: u64,
-    pub duration_ms: u64,
-    /// Time spent waiting for the request budget.
-    pub budget_wait_ms: u64,
-    /// Requests left in the provider's window at the end, when it reports it.
-    pub budget_remaining: Option<u64>,
-    /// True when the failure is the credential's (exit 4).
-    pub credentials_problem: bool,
-    pub error: Option<String>,
-    pub streams: Vec<StreamReport>,
-}
-
-/// How a run or stream ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Ok,
-    Failed,
-    /// Stopped at a page boundary by the user; resumes next time.
-    Interrupted,
-    /// Not fetched: another run holds the connection's lock.
-    Locked,
-}
-
-impl Outcome {
-    /// As stored in the cache.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::Failed => "failed",
-            Self::Interrupted => "interrupted",
-            Self::Locked => "locked",
-        }
-    }
 }
 
 /// Why a stream stopped early.
@@ -173,81 +96,6 @@ impl Connection<'_> {
             limit_header: self.provider.limits.limit_header.as_deref(),
         }
     }
-}
-
-/// The connection's request budget from its definition.
-pub fn limiter_for(provider: &Provider) -> Limiter {
-    match (
-        provider.limits.requests,
-        plan::duration(provider.limits.per.as_deref()),
-    ) {
-        (Some(requests), Some(window)) => Limiter::new(requests, window),
-        _ => Limiter::unlimited(),
-    }
-}
-
-/// The throttle rules of a definition, resolved.
-pub fn throttle_rules(provider: &Provider) -> Vec<ThrottleRule> {
-    provider
-        .limits
-        .throttle
-        .iter()
-        .map(|rule| ThrottleRule {
-            status: rule.status,
-            body_contains: rule.body_contains.clone(),
-            wait: plan::duration(rule.wait.as_deref()),
-        })
-        .collect()
-}
-
-/// Renders a base URL template with a connection's settings.
-pub fn render_base_url(template: &str, settings: &BTreeMap<String, String>) -> String {
-    Vars {
-        settings,
-        since: None,
-        until: None,
-    }
-    .render(template)
-}
-
-/// Sends one request of a definition (the verify call) with a credential, no pagination.
-pub async fn call_once(
-    http: &Http,
-    scheme: &AuthScheme,
-    base_url: &str,
-    settings: &BTreeMap<String, String>,
-    secret: &SecretString,
-    request: &crate::catalog::Request,
-) -> Result<http::Response, HttpError> {
-    let vars = Vars {
-        settings,
-        since: None,
-        until: None,
-    };
-    let mut url = http::join(
-        &render_base_url(base_url, settings),
-        &vars.render(&request.path),
-    )?;
-    for (key, value) in &request.query {
-        url.query_pairs_mut().append_pair(key, &vars.render(value));
-    }
-    let credential = match scheme {
-        AuthScheme::Bearer => Credential::Bearer(secret),
-        AuthScheme::Basic => Credential::Basic(secret),
-        AuthScheme::Header(header) => Credential::Header(header, secret),
-    };
-    let call = Call {
-        post: request.method == crate::catalog::Method::Post,
-        url,
-        body: request.body.as_ref().map(|body| vars.render_json(body)),
-        headers: request
-            .headers
-            .iter()
-            .map(|(name, value)| (name.clone(), vars.render(value)))
-            .collect(),
-        credential,
-    };
-    http.call(&call, Budget::default()).await
 }
 
 /// Fetches the selected streams of one connection. Stream failures are recorded in the report
@@ -585,168 +433,12 @@ async fn page_loop(
     }
 }
 
-/// One page ready to normalize and commit, owned so it can cross to the writer thread.
-struct Page {
-    provider: Arc<Provider>,
-    /// Index of the stream in the provider's definition.
-    stream: usize,
-    connection: String,
-    client: String,
-    records: Vec<Value>,
-    next: OwnedNext,
-}
-
 fn stream_index(provider: &Provider, stream: &Stream) -> usize {
     provider
         .streams
         .iter()
         .position(|candidate| candidate.name == stream.name)
         .unwrap_or_default()
-}
-
-enum OwnedNext {
-    Continue(String),
-    Done(Option<String>),
-}
-
-/// A page normalized into rows, ready for SQLite.
-struct Rows {
-    connection: String,
-    client: String,
-    stream: String,
-    rows: Vec<RecordRow>,
-    next: OwnedNext,
-}
-
-type Normalizing = tokio::task::JoinHandle<Result<Rows, StreamError>>;
-type Committing =
-    tokio::task::JoinHandle<(Store, Result<crate::store::PageCounts, StreamError>, u64)>;
-
-/// A three-stage pipeline, in order, one page per stage: while page N+2 is being fetched, page
-/// N+1 is normalized on one blocking thread and page N committed on another. The HTTP wait,
-/// the CPU work and the SQLite write overlap; a crash still loses at most the pages not yet
-/// committed (their checkpoint was never written).
-struct Writer {
-    store: Option<Store>,
-    normalizing: Option<Normalizing>,
-    committing: Option<Committing>,
-}
-
-impl Writer {
-    fn new(store: Store) -> Self {
-        Self {
-            store: Some(store),
-            normalizing: None,
-            committing: None,
-        }
-    }
-
-    async fn submit(
-        &mut self,
-        page: Page,
-        report: &mut StreamReport,
-        progress: &dyn Fn(Progress<'_>),
-        stream: &str,
-    ) -> Result<(), StreamError> {
-        self.advance(report, progress, stream).await?;
-        self.normalizing = Some(tokio::task::spawn_blocking(move || normalize_page(page)));
-        Ok(())
-    }
-
-    /// Moves the normalized page (if any) on to the committer, after the page before it has
-    /// committed.
-    async fn advance(
-        &mut self,
-        report: &mut StreamReport,
-        progress: &dyn Fn(Progress<'_>),
-        stream: &str,
-    ) -> Result<(), StreamError> {
-        let Some(normalizing) = self.normalizing.take() else {
-            return Ok(());
-        };
-        let rows = normalizing
-            .await
-            .map_err(|error| StreamError::Protocol(format!("the normalizer failed: {error}")))?;
-        self.settle_commit(report, progress, stream).await?;
-        let rows = rows?;
-        let mut store = self
-            .store
-            .take()
-            .ok_or_else(|| StreamError::Protocol("the cache writer was lost".to_owned()))?;
-        self.committing = Some(tokio::task::spawn_blocking(move || {
-            let count = rows.rows.len() as u64;
-            let next = match &rows.next {
-                OwnedNext::Continue(text) => Next::Continue(text),
-                OwnedNext::Done(watermark) => Next::Done(watermark.as_deref()),
-            };
-            let result = store
-                .commit_page(
-                    &rows.connection,
-                    &rows.client,
-                    &rows.stream,
-                    &rows.rows,
-                    &next,
-                )
-                .map_err(StreamError::from);
-            (store, result, count)
-        }));
-        Ok(())
-    }
-
-    /// Waits for every page in flight and books its counts.
-    async fn settle(
-        &mut self,
-        report: &mut StreamReport,
-        progress: &dyn Fn(Progress<'_>),
-        stream: &str,
-    ) -> Result<(), StreamError> {
-        let advanced = self.advance(report, progress, stream).await;
-        let settled = self.settle_commit(report, progress, stream).await;
-        advanced.and(settled)
-    }
-
-    async fn settle_commit(
-        &mut self,
-        report: &mut StreamReport,
-        progress: &dyn Fn(Progress<'_>),
-        stream: &str,
-    ) -> Result<(), StreamError> {
-        let Some(committing) = self.committing.take() else {
-            return Ok(());
-        };
-        let (store, result, rows) = committing
-            .await
-            .map_err(|error| StreamError::Protocol(format!("the cache writer failed: {error}")))?;
-        self.store = Some(store);
-        let counts = result?;
-        report.pages += 1;
-        report.records_seen += rows;
-        report.records_new += counts.new;
-        report.records_updated += counts.updated;
-        progress(Progress::Page {
-            stream,
-            pages: report.pages,
-            records: report.records_seen,
-        });
-        Ok(())
-    }
-}
-
-/// Normalizes a page (on the normalizer thread).
-fn normalize_page(page: Page) -> Result<Rows, StreamError> {
-    let stream = &page.provider.streams[page.stream];
-    let rows = page
-        .records
-        .iter()
-        .map(|record| record_row(&page.provider, &page.connection, stream, record))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Rows {
-        connection: page.connection,
-        client: page.client,
-        stream: stream.name.clone(),
-        rows,
-        next: page.next,
-    })
 }
 
 /// The concrete call for a checkpoint: the mode's request template rendered, the paginator's
@@ -842,130 +534,9 @@ fn build_call<'a>(
     })
 }
 
-/// Moves the page's records out of the body (no copy).
-fn take_records(body: &mut Value, pointer: &str) -> Option<Vec<Value>> {
-    let is_object = body.is_object();
-    let value = if pointer.is_empty() {
-        Some(body)
-    } else {
-        body.pointer_mut(pointer)
-    };
-    match value {
-        Some(Value::Array(records)) => Some(std::mem::take(records)),
-        // Some providers omit the list on an empty page.
-        Some(Value::Null) | None if is_object => Some(Vec::new()),
-        _ => None,
-    }
-}
-
-fn record_row(
-    provider: &Provider,
-    connection_id: &str,
-    stream: &Stream,
-    record: &Value,
-) -> Result<RecordRow, StreamError> {
-    let record_id = normalize::pointer_text(record, &stream.primary_key)
-        .filter(|id| !id.is_empty())
-        .ok_or_else(|| {
-            StreamError::Protocol(format!("a record has no id at `{}`", stream.primary_key))
-        })?;
-    let updated_at = stream
-        .updated_at
-        .as_deref()
-        .and_then(|pointer| normalize::pointer_text(record, pointer))
-        .and_then(|text| normalize::canonical_instant(&text));
-    let normalized = normalize::normalize(
-        provider,
-        connection_id,
-        stream,
-        &record_id,
-        updated_at.as_deref(),
-        record,
-    );
-    Ok(RecordRow {
-        record_id,
-        entity: stream.entity.as_str(),
-        raw: record.to_string(),
-        normalized,
-        updated_at,
-    })
-}
-
-/// The ids of a page, in order: two pages with the same fingerprint are the same page.
-fn page_fingerprint(records: &[Value], primary_key: &str) -> u64 {
-    use std::hash::{Hash as _, Hasher as _};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for record in records {
-        match normalize::lookup(record, primary_key) {
-            Some(Value::String(id)) => id.hash(&mut hasher),
-            other => other.map(ToString::to_string).hash(&mut hasher),
-        }
-    }
-    hasher.finish()
-}
-
-/// The newest cursor value of a page, in inlet's instant format. Values already in that format
-/// (most of them) are compared as text, without a parse or a copy.
-fn newest_cursor(records: &[Value], pointer: &str) -> Option<String> {
-    let mut newest: Option<String> = None;
-    let mut newest_canonical: Option<&str> = None;
-    for record in records {
-        let Some(value) = normalize::lookup(record, pointer) else {
-            continue;
-        };
-        if let Value::String(text) = value
-            && normalize::is_canonical(text)
-        {
-            if newest_canonical.is_none_or(|current| text.as_str() > current) {
-                newest_canonical = Some(text);
-            }
-            continue;
-        }
-        let text = match value {
-            Value::String(text) => text.clone(),
-            other => other.to_string(),
-        };
-        if let Some(instant) = normalize::canonical_instant(&text)
-            && newest.as_ref().is_none_or(|current| instant > *current)
-        {
-            newest = Some(instant);
-        }
-    }
-    match (newest, newest_canonical) {
-        (Some(parsed), Some(canonical)) => Some(if canonical > parsed.as_str() {
-            canonical.to_owned()
-        } else {
-            parsed
-        }),
-        (parsed, canonical) => parsed.or_else(|| canonical.map(str::to_owned)),
-    }
-}
-
 fn attempts_of(error: &HttpError) -> u32 {
     match error {
         HttpError::RateLimited { attempts, .. } | HttpError::Server { attempts, .. } => *attempts,
         _ => 1,
-    }
-}
-
-fn totals_of(report: &StreamReport) -> RunTotals {
-    RunTotals {
-        outcome: report.outcome.as_str().to_owned(),
-        pages: report.pages,
-        requests: report.requests,
-        records_new: report.records_new,
-        records_updated: report.records_updated,
-        error: report.error.clone(),
-        credentials_problem: report.credentials_problem,
-        budget_remaining: None,
-    }
-}
-
-/// Formats a duration for people: `1.2s`, `340ms`.
-pub fn human_duration(duration: Duration) -> String {
-    if duration < Duration::from_secs(1) {
-        format!("{}ms", duration.as_millis())
-    } else {
-        format!("{:.1}s", duration.as_secs_f64())
     }
 }

@@ -1,0 +1,111 @@
+//! What a fetch did, per stream and per connection, and the progress events it emits on the way.
+
+use crate::store::RunTotals;
+use std::time::Duration;
+
+/// Something the engine did, for progress display.
+#[derive(Debug, Clone)]
+pub enum Progress<'a> {
+    /// A stream started; `resumed` when it continues an interrupted fetch.
+    StreamStarted {
+        stream: &'a str,
+        resumed: bool,
+        incremental: bool,
+    },
+    /// A page was committed.
+    Page {
+        stream: &'a str,
+        pages: u64,
+        records: u64,
+    },
+    /// A stream ended.
+    StreamFinished { stream: &'a str, outcome: Outcome },
+}
+
+/// What one stream's fetch did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StreamReport {
+    pub stream: String,
+    pub outcome: Outcome,
+    /// `full` or `incremental`.
+    pub mode: &'static str,
+    pub resumed: bool,
+    pub pages: u64,
+    pub requests: u64,
+    pub records_seen: u64,
+    pub records_new: u64,
+    pub records_updated: u64,
+    /// The stream's watermark after this run.
+    pub watermark: Option<String>,
+    /// True when the provider refused the credential.
+    pub credentials_problem: bool,
+    pub error: Option<String>,
+}
+
+/// What one connection's fetch did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ConnectionReport {
+    pub connection: String,
+    pub provider: String,
+    pub run_id: i64,
+    pub outcome: Outcome,
+    pub pages: u64,
+    pub requests: u64,
+    pub records_new: u64,
+    pub records_updated: u64,
+    pub duration_ms: u64,
+    /// Time spent waiting for the request budget.
+    pub budget_wait_ms: u64,
+    /// Requests left in the provider's window at the end, when it reports it.
+    pub budget_remaining: Option<u64>,
+    /// True when the failure is the credential's (exit 4).
+    pub credentials_problem: bool,
+    pub error: Option<String>,
+    pub streams: Vec<StreamReport>,
+}
+
+/// How a run or stream ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    Failed,
+    /// Stopped at a page boundary by the user; resumes next time.
+    Interrupted,
+    /// Not fetched: another run holds the connection's lock.
+    Locked,
+}
+
+impl Outcome {
+    /// As stored in the cache.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Failed => "failed",
+            Self::Interrupted => "interrupted",
+            Self::Locked => "locked",
+        }
+    }
+}
+
+pub(super) fn totals_of(report: &StreamReport) -> RunTotals {
+    RunTotals {
+        outcome: report.outcome.as_str().to_owned(),
+        pages: report.pages,
+        requests: report.requests,
+        records_new: report.records_new,
+        records_updated: report.records_updated,
+        error: report.error.clone(),
+        credentials_problem: report.credentials_problem,
+        budget_remaining: None,
+    }
+}
+
+/// Formats a duration for people: `1.2s`, `340ms`.
+pub fn human_duration(duration: Duration) -> String {
+    if duration < Duration::from_secs(1) {
+        format!("{}ms", duration.as_millis())
+    } else {
+        format!("{:.1}s", duration.as_secs_f64())
+    }
+}
