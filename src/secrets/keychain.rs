@@ -1,6 +1,14 @@
 //! The OS keychain through `keyring-core`, every call bounded by a deadline: a Secret Service
 //! daemon can hang, and a D-Bus call to a hung daemon never returns on its own.
+//!
+//! The store per platform: on macOS the login Keychain and on Windows the Credential Manager,
+//! both wired by the `keyring` crate (v4); on Linux the Secret Service through
+//! `dbus-secret-service-keyring-store`, which has a D-Bus timeout of its own and works with a
+//! headless gnome-keyring (`keyring`'s own Linux store, zbus, was measured to hang forever on a
+//! hung daemon and to build three times slower); on other Unix systems `keyring`'s Secret
+//! Service store.
 
+#[cfg(target_os = "linux")]
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, mpsc};
 use std::time::Duration;
@@ -73,19 +81,34 @@ fn platform_store() -> Result<Arc<CredentialStore>, SecretError> {
     Ok(store)
 }
 
+/// The platform's native store as the `keyring` crate sets it up: the Keychain on macOS, the
+/// Credential Manager on Windows.
 #[cfg(not(target_os = "linux"))]
 fn platform_store() -> Result<Arc<CredentialStore>, SecretError> {
-    Err(SecretError::Unavailable {
-        reason: "this build of inlet supports the Secret Service keychain on Linux only".to_owned(),
+    if let Err(error) = keyring::Entry::store_status() {
+        return Err(SecretError::Unavailable {
+            reason: describe(error),
+        });
+    }
+    keyring_core::get_default_store().ok_or_else(|| SecretError::Unavailable {
+        reason: "the platform keychain could not be opened".to_owned(),
     })
 }
 
+#[cfg(target_os = "linux")]
 fn entry(key: &SecretKey) -> Result<Entry, SecretError> {
     let store = store()?;
+    // The Secret Service shows this label in Seahorse and KeePassXC.
     let label = format!("inlet: {}", key.connection);
     let modifiers = HashMap::from([("label", label.as_str())]);
     Entry::new_in_store_with_modifiers(&store, SERVICE, &key.account(), &modifiers)
         .map_err(|error| classify(&error))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn entry(key: &SecretKey) -> Result<Entry, SecretError> {
+    let store = store()?;
+    Entry::new_in_store(&store, SERVICE, &key.account()).map_err(|error| classify(&error))
 }
 
 /// Error text from the keychain never carries the secret (keyring-core reports only what

@@ -12,6 +12,7 @@ mod help;
 mod keychain;
 mod paginators;
 mod pipeline;
+mod platform_keychain;
 mod secrets;
 mod sigkill;
 mod terminal;

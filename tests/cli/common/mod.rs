@@ -192,6 +192,13 @@ impl Home {
             "DBUS_SESSION_BUS_ADDRESS",
             "XDG_RUNTIME_DIR",
             "XDG_DATA_HOME",
+            // Windows needs these for sockets and the Credential Manager; unset elsewhere.
+            "SYSTEMROOT",
+            "USERPROFILE",
+            "APPDATA",
+            "LOCALAPPDATA",
+            "TEMP",
+            "TMP",
         ] {
             if let Some(value) = std::env::var_os(name) {
                 command.env(name, value);
