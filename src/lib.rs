@@ -15,6 +15,7 @@ pub mod logging;
 pub mod output;
 pub mod paths;
 
+pub mod auth;
 pub mod catalog;
 pub mod export;
 pub mod http;

@@ -5,11 +5,13 @@
 //! A definition is data: adding a provider that fits the vocabulary needs no Rust.
 
 mod model;
+mod oauth;
 mod validate;
 
 use std::path::{Path, PathBuf};
 
 pub use model::*;
+pub use oauth::{Assertion, ClientAuth, Grant, OAuth};
 pub use validate::Problem;
 
 use crate::error::UserError;

@@ -62,6 +62,19 @@ pub struct Input {
     /// An example of its shape (never a real value).
     #[serde(default)]
     pub example: Option<String>,
+    /// The value when none is given (non-secret inputs).
+    #[serde(default)]
+    pub default: Option<String>,
+    /// The auth modes that ask for it (default: every mode).
+    #[serde(default)]
+    pub modes: Vec<String>,
+}
+
+impl Input {
+    /// Whether `connect --auth MODE` asks for this input.
+    pub fn used_by(&self, mode: &str) -> bool {
+        self.modes.is_empty() || self.modes.iter().any(|name| name == mode)
+    }
 }
 
 /// One way to present a credential.
@@ -74,11 +87,15 @@ pub struct AuthMode {
     pub label: String,
     /// How the secret is sent.
     pub kind: AuthKind,
-    /// The secret input it sends.
-    pub secret: String,
+    /// The secret input it sends (`bearer`, `basic`, `header`).
+    #[serde(default)]
+    pub secret: Option<String>,
     /// The header name, for `kind = "header"`.
     #[serde(default)]
     pub header: Option<String>,
+    /// How the access token is obtained and renewed, for `kind = "oauth2"`.
+    #[serde(default)]
+    pub oauth: Option<super::oauth::OAuth>,
 }
 
 /// How a secret is sent.
@@ -91,6 +108,9 @@ pub enum AuthKind {
     Basic,
     /// A custom header (`header`) carrying the secret.
     Header,
+    /// An OAuth 2.0 access token, sent as `Authorization: Bearer`, obtained and refreshed as
+    /// `[auth.oauth]` says.
+    Oauth2,
 }
 
 /// A resolved way of sending a secret.
@@ -105,7 +125,7 @@ impl AuthMode {
     /// The scheme, with its header name resolved (validation guarantees it is there).
     pub fn scheme(&self) -> AuthScheme {
         match self.kind {
-            AuthKind::Bearer => AuthScheme::Bearer,
+            AuthKind::Bearer | AuthKind::Oauth2 => AuthScheme::Bearer,
             AuthKind::Basic => AuthScheme::Basic,
             AuthKind::Header => AuthScheme::Header(self.header.clone().unwrap_or_default()),
         }

@@ -149,22 +149,26 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
                 None,
             );
         }
-        let secret = mode.secret.as_str();
-        match provider.input(secret) {
-            Some(input) if input.secret => {}
-            Some(_) => problem(
-                format!("auth[{index}].secret"),
-                format!("input `{secret}` is not marked `secret = true`"),
-                Some("secrets must go to the keychain"),
-            ),
-            None => problem(
-                format!("auth[{index}].secret"),
-                format!("no input named `{secret}`"),
-                Some(&format!(
-                    "inputs: {}",
-                    inputs.iter().copied().collect::<Vec<_>>().join(", ")
-                )),
-            ),
+        check_auth_mode(provider, mode, index, &inputs, &plain_inputs, &mut problem);
+    }
+    for (index, input) in provider.inputs.iter().enumerate() {
+        for mode in &input.modes {
+            if !provider.auth.iter().any(|auth| &auth.id == mode) {
+                problem(
+                    format!("inputs[{index}].modes"),
+                    format!("no auth mode `{mode}`"),
+                    None,
+                );
+            }
+        }
+        if input.secret && input.default.is_some() {
+            problem(
+                format!("inputs[{index}].default"),
+                "a secret input cannot have a default".into(),
+                Some(
+                    "secrets come from a hidden prompt, stdin or a file, never from a file in plain text",
+                ),
+            );
         }
     }
 
@@ -268,6 +272,237 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// The input `name` exists and is (or is not) secret.
+fn check_input_ref(
+    provider: &Provider,
+    name: &str,
+    secret: bool,
+    path: &str,
+    inputs: &BTreeSet<&str>,
+    problem: &mut Report<'_>,
+) {
+    match provider.input(name) {
+        Some(input) if input.secret == secret => {}
+        Some(_) if secret => problem(
+            path.to_owned(),
+            format!("input `{name}` is not marked `secret = true`"),
+            Some("secrets must go to the keychain"),
+        ),
+        Some(_) => problem(
+            path.to_owned(),
+            format!("input `{name}` is secret; this one must not be"),
+            Some("a client id is not a secret; drop `secret = true`"),
+        ),
+        None => problem(
+            path.to_owned(),
+            format!("no input named `{name}`"),
+            Some(&format!(
+                "inputs: {}",
+                inputs.iter().copied().collect::<Vec<_>>().join(", ")
+            )),
+        ),
+    }
+}
+
+/// Authorize parameters inlet sets itself; a definition may not override them.
+const RESERVED_AUTHORIZE_PARAMS: &[&str] = &[
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+];
+
+fn check_auth_mode(
+    provider: &Provider,
+    mode: &super::model::AuthMode,
+    index: usize,
+    inputs: &BTreeSet<&str>,
+    plain_inputs: &BTreeSet<&str>,
+    problem: &mut Report<'_>,
+) {
+    use super::oauth::Grant;
+    let path = format!("auth[{index}]");
+    let oauth2 = mode.kind == super::model::AuthKind::Oauth2;
+    match (&mode.secret, oauth2) {
+        (Some(secret), false) => {
+            check_input_ref(provider, secret, true, &format!("{path}.secret"), inputs, problem);
+        }
+        (None, false) => problem(
+            format!("{path}.secret"),
+            "missing `secret`: the input this mode sends".into(),
+            Some("e.g. `secret = \"token\"`"),
+        ),
+        (Some(_), true) => problem(
+            format!("{path}.secret"),
+            "`secret` is for bearer, basic and header modes; an OAuth mode names its secrets in `[auth.oauth]`".into(),
+            None,
+        ),
+        (None, true) => {}
+    }
+    let Some(oauth) = &mode.oauth else {
+        if oauth2 {
+            problem(
+                format!("{path}.oauth"),
+                "`kind = \"oauth2\"` needs an `[auth.oauth]` table".into(),
+                Some("at least `grant`, `token_url` and `client_id`; see the README"),
+            );
+        }
+        return;
+    };
+    let path = format!("{path}.oauth");
+    if !oauth2 {
+        problem(
+            path.clone(),
+            "`[auth.oauth]` goes with `kind = \"oauth2\"`, and only with it".into(),
+            None,
+        );
+    }
+    check_url_template(
+        &oauth.token_url,
+        plain_inputs,
+        &format!("{path}.token_url"),
+        problem,
+    );
+    for (key, url) in [
+        ("authorize_url", &oauth.authorize_url),
+        ("revoke_url", &oauth.revoke_url),
+        ("device_url", &oauth.device_url),
+    ] {
+        if let Some(url) = url {
+            check_url_template(url, plain_inputs, &format!("{path}.{key}"), problem);
+        }
+    }
+    let needs = |present: bool, key: &str, grant: Grant, problem: &mut Report<'_>| {
+        if !present {
+            problem(
+                format!("{path}.{key}"),
+                format!("`grant = \"{}\"` needs `{key}`", grant.as_str()),
+                None,
+            );
+        }
+    };
+    match oauth.grant {
+        Grant::AuthorizationCode => {
+            needs(
+                oauth.authorize_url.is_some(),
+                "authorize_url",
+                oauth.grant,
+                problem,
+            );
+        }
+        Grant::DeviceCode => needs(
+            oauth.device_url.is_some(),
+            "device_url",
+            oauth.grant,
+            problem,
+        ),
+        Grant::JwtBearer => needs(oauth.assertion.is_some(), "assertion", oauth.grant, problem),
+        Grant::ClientCredentials => {
+            needs(
+                oauth.client_secret.is_some(),
+                "client_secret",
+                oauth.grant,
+                problem,
+            );
+        }
+    }
+    if oauth.grant != Grant::JwtBearer && oauth.assertion.is_some() {
+        problem(
+            format!("{path}.assertion"),
+            "`assertion` goes with `grant = \"jwt_bearer\"`, and only with it".into(),
+            None,
+        );
+    }
+    check_input_ref(
+        provider,
+        &oauth.client_id,
+        false,
+        &format!("{path}.client_id"),
+        inputs,
+        problem,
+    );
+    if let Some(secret) = &oauth.client_secret {
+        check_input_ref(
+            provider,
+            secret,
+            true,
+            &format!("{path}.client_secret"),
+            inputs,
+            problem,
+        );
+    }
+    for key in oauth.authorize_params.keys() {
+        if RESERVED_AUTHORIZE_PARAMS.contains(&key.as_str()) {
+            problem(
+                format!("{path}.authorize_params.{key}"),
+                format!("`{key}` is set by inlet itself"),
+                Some("scopes go in `scopes`; PKCE, state and the redirect URI are always sent"),
+            );
+        }
+    }
+    if let Some(pointer) = &oauth.base_url_from {
+        check_pointer(pointer, &format!("{path}.base_url_from"), problem);
+    }
+    for (key, value) in [
+        ("default_expires_in", &oauth.default_expires_in),
+        ("refresh_token_lifetime", &oauth.refresh_token_lifetime),
+    ] {
+        if let Some(value) = value {
+            check_duration(value, &format!("{path}.{key}"), problem);
+        }
+    }
+    if let Some(assertion) = &oauth.assertion {
+        let path = format!("{path}.assertion");
+        check_input_ref(
+            provider,
+            &assertion.private_key,
+            true,
+            &format!("{path}.private_key"),
+            inputs,
+            problem,
+        );
+        check_duration(&assertion.lifetime, &format!("{path}.lifetime"), problem);
+        let mut names: BTreeSet<&str> = plain_inputs.clone();
+        names.extend(["scopes", "token_url", "auth_url"]);
+        let templates = assertion
+            .claims
+            .iter()
+            .map(|(claim, value)| (format!("{path}.claims.{claim}"), value))
+            .chain(
+                assertion
+                    .key_id
+                    .iter()
+                    .map(|kid| (format!("{path}.key_id"), kid)),
+            );
+        for (at, template) in templates {
+            for name in placeholders(template) {
+                if !names.contains(name) {
+                    problem(
+                        at.clone(),
+                        format!("unknown placeholder `{{{name}}}`"),
+                        Some(&format!(
+                            "placeholders: non-secret inputs and `{{scopes}}`, `{{token_url}}`, `{{auth_url}}` ({})",
+                            plain_inputs.iter().copied().collect::<Vec<_>>().join(", ")
+                        )),
+                    );
+                }
+            }
+        }
+        for claim in ["iat", "exp"] {
+            if assertion.claims.contains_key(claim) {
+                problem(
+                    format!("{path}.claims.{claim}"),
+                    format!("`{claim}` is set by inlet from `lifetime`"),
+                    None,
+                );
+            }
+        }
+    }
 }
 
 fn is_id(text: &str) -> bool {

@@ -43,7 +43,14 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
     let provider = catalog.get(&args.provider)?;
     let id = ConnectionId::new(&args.client, args.name.as_deref().unwrap_or(&provider.id))?;
     let auth = provider.auth_mode(args.auth.as_deref())?;
-    let settings = settings(provider, &args.settings)?;
+    if auth.oauth.is_some() {
+        return Err(UserError::failure(format!(
+            "`{}` mode `{}` is an OAuth 2.0 mode, which this build cannot connect yet",
+            provider.id, auth.id
+        ))
+        .into());
+    }
+    let settings = settings(provider, auth, &args.settings)?;
     let base_url = args
         .base_url
         .clone()
@@ -69,7 +76,11 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
 
 /// Parses `--set KEY=VALUE`: known, non-secret inputs only, each matching its pattern; every
 /// non-secret input must be given.
-fn settings(provider: &Provider, pairs: &[String]) -> Result<BTreeMap<String, String>, UserError> {
+pub(super) fn settings(
+    provider: &Provider,
+    auth: &AuthMode,
+    pairs: &[String],
+) -> Result<BTreeMap<String, String>, UserError> {
     let mut settings = BTreeMap::new();
     for pair in pairs {
         let (key, value) = pair
@@ -98,7 +109,16 @@ fn settings(provider: &Provider, pairs: &[String]) -> Result<BTreeMap<String, St
         }
         settings.insert(key.to_owned(), value.to_owned());
     }
-    for input in provider.inputs.iter().filter(|input| !input.secret) {
+    for input in provider
+        .inputs
+        .iter()
+        .filter(|input| !input.secret && input.used_by(&auth.id))
+    {
+        if let Some(default) = &input.default {
+            settings
+                .entry(input.name.clone())
+                .or_insert_with(|| default.clone());
+        }
         if !settings.contains_key(&input.name) {
             return Err(UserError::usage(format!(
                 "`{}` needs `--set {}=…` ({})",
@@ -270,7 +290,7 @@ fn read_token(
     auth: &AuthMode,
     id: &ConnectionId,
 ) -> anyhow::Result<SecretString> {
-    let input = provider.input(&auth.secret);
+    let input = auth.secret.as_deref().and_then(|name| provider.input(name));
     let label = input.map_or("token", |input| input.label.as_str());
     let raw = if args.secret_from_env {
         let name = secrets::env_var_name(&id.to_string());

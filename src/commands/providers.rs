@@ -86,11 +86,12 @@ fn describe(provider: &Provider, origin: &str) -> String {
     );
     text.push_str("\nAuth modes (the first is the default):\n");
     for mode in &provider.auth {
-        let secret = &mode.secret;
-        let how = match mode.scheme() {
-            AuthScheme::Bearer => format!("`{secret}` as a Bearer token"),
-            AuthScheme::Basic => format!("`{secret}` as the HTTP Basic user name"),
-            AuthScheme::Header(header) => format!("`{secret}` in the `{header}` header"),
+        let secret = mode.secret.as_deref().unwrap_or_default();
+        let how = match (&mode.oauth, mode.scheme()) {
+            (Some(oauth), _) => crate::auth::describe_mode(oauth),
+            (None, AuthScheme::Bearer) => format!("`{secret}` as a Bearer token"),
+            (None, AuthScheme::Basic) => format!("`{secret}` as the HTTP Basic user name"),
+            (None, AuthScheme::Header(header)) => format!("`{secret}` in the `{header}` header"),
         };
         text.push_str(&format!("  {:<14} {} ({how})\n", mode.id, mode.label));
     }
