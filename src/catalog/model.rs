@@ -27,6 +27,11 @@ pub struct Provider {
     pub docs: String,
     /// API base URL; may use `{input}` placeholders; a connection may override it.
     pub base_url: String,
+    /// Origins besides the base URL's that the credential may be sent to (`https://host`,
+    /// may use `{input}` placeholders). A next-page link or redirect to any other origin
+    /// stops the stream instead of carrying the credential there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<String>,
     /// What `connect` asks for.
     #[serde(default)]
     pub inputs: Vec<Input>,
@@ -218,6 +223,10 @@ pub struct Limits {
     /// Responses that mean "slow down" beyond plain 429.
     #[serde(default)]
     pub throttle: Vec<Throttle>,
+    /// The largest response body inlet reads, in bytes (default 64 MiB); a larger one fails
+    /// the stream instead of filling memory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_response_bytes: Option<u64>,
 }
 
 /// A provider-specific throttle signal.

@@ -104,6 +104,30 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
         .map(|input| input.name.as_str())
         .collect();
     check_url_template(&provider.base_url, &plain_inputs, "base_url", &mut problem);
+    check_transport(&provider.base_url, "base_url", &mut problem);
+    for (index, origin) in provider.origins.iter().enumerate() {
+        let path = format!("origins[{index}]");
+        check_url_template(origin, &plain_inputs, &path, &mut problem);
+        check_transport(origin, &path, &mut problem);
+        if let Ok(url) = url::Url::parse(&fill_placeholders(origin))
+            && (url.path() != "/" || url.query().is_some() || !url.username().is_empty())
+        {
+            problem(
+                path,
+                format!("`{origin}` is not an origin"),
+                Some(
+                    "an origin is a scheme, a host and an optional port: `https://eu.api.example.com`",
+                ),
+            );
+        }
+    }
+    if provider.limits.max_response_bytes == Some(0) {
+        problem(
+            "limits.max_response_bytes".into(),
+            "`max_response_bytes = 0` refuses every response".into(),
+            Some("leave it out for the default (64 MiB)"),
+        );
+    }
 
     let mut seen = BTreeSet::new();
     for (index, input) in provider.inputs.iter().enumerate() {
@@ -587,12 +611,38 @@ fn check_template(
     }
 }
 
-fn check_url_template(text: &str, inputs: &BTreeSet<&str>, path: &str, problem: &mut Report<'_>) {
-    check_template(text, path, inputs, false, problem);
+/// A URL template with each placeholder filled by `x`, to parse it.
+fn fill_placeholders(text: &str) -> String {
     let mut filled = text.to_owned();
     for name in placeholders(text) {
         filled = filled.replace(&format!("{{{name}}}"), "x");
     }
+    filled
+}
+
+/// Credentials travel only over https, except to this machine (the sandbox, local tests).
+fn check_transport(text: &str, path: &str, problem: &mut Report<'_>) {
+    let Ok(url) = url::Url::parse(&fill_placeholders(text)) else {
+        return;
+    };
+    let local = match url.host() {
+        Some(url::Host::Domain(domain)) => domain == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if url.scheme() == "http" && !local {
+        problem(
+            path.to_owned(),
+            format!("`{text}` is plain http: the credential would travel unencrypted"),
+            Some("use https (plain http is accepted only for loopback addresses)"),
+        );
+    }
+}
+
+fn check_url_template(text: &str, inputs: &BTreeSet<&str>, path: &str, problem: &mut Report<'_>) {
+    check_template(text, path, inputs, false, problem);
+    let filled = fill_placeholders(text);
     if !url::Url::parse(&filled).is_ok_and(|url| matches!(url.scheme(), "http" | "https")) {
         problem(
             path.to_owned(),
@@ -739,6 +789,13 @@ fn check_incremental(
     }
     if let Some(window) = &incremental.window {
         check_duration(window, &format!("{path}.window"), problem);
+        if humantime::parse_duration(window).is_ok_and(|window| window.is_zero()) {
+            problem(
+                format!("{path}.window"),
+                "a zero window never moves forward".into(),
+                Some("use a length such as `30days`, or leave `window` out"),
+            );
+        }
     }
     if let Some(request) = &incremental.request {
         check_request(request, &format!("{path}.request"), inputs, true, problem);
@@ -821,5 +878,33 @@ mod tests {
                 .any(|problem| problem.message.contains("{object}")),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn what_can_be_known_about_trust_is_checked() {
+        let text = include_str!("../../providers/hubspot.toml")
+            .replacen(
+                "base_url = \"https://api.hubapi.com\"",
+                "base_url = \"http://api.hubapi.com\"\norigins = [\"https://eu.hubapi.com/steal\", \"http://127.0.0.1:9\"]",
+                1,
+            )
+            .replacen("window = \"30days\"", "window = \"0s\"", 1)
+            .replacen("[limits]", "[limits]\nmax_response_bytes = 0", 1);
+        let problems = parse(&text).err().unwrap_or_default();
+        let paths: Vec<&str> = problems
+            .iter()
+            .map(|problem| problem.path.as_str())
+            .collect();
+        assert!(paths.contains(&"base_url"), "{problems:?}");
+        assert!(paths.contains(&"origins[0]"), "{problems:?}");
+        assert!(
+            !paths.contains(&"origins[1]"),
+            "loopback http is fine: {problems:?}"
+        );
+        assert!(
+            paths.contains(&"streams[0].incremental.window"),
+            "{problems:?}"
+        );
+        assert!(paths.contains(&"limits.max_response_bytes"), "{problems:?}");
     }
 }

@@ -243,6 +243,7 @@ async fn verify(
 ) -> anyhow::Result<Account> {
     let response = crate::sync::call_once(
         http,
+        provider,
         &auth.scheme(),
         base_url,
         settings,

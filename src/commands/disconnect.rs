@@ -132,6 +132,7 @@ async fn revoke(
         });
     match crate::sync::call_once(
         &http,
+        provider,
         &auth.scheme(),
         &row.base_url,
         &settings,

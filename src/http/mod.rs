@@ -2,9 +2,12 @@
 //! and redaction. The only place a secret is exposed: when the `Authorization` header is built.
 
 mod limiter;
+mod origin;
 
 pub use limiter::Limiter;
+pub use origin::{Credential, Origins, Presentation, origin_of};
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -34,6 +37,20 @@ pub enum HttpError {
     Decode { url: String, reason: String },
     #[error("`{url}` is not a usable base URL (http or https, a host, no user info, no query)")]
     BadUrl { url: String },
+    #[error(
+        "refusing to send the credential to `{target}`: it is bound to {bound}; the provider pointed inlet at another origin"
+    )]
+    ForeignOrigin { target: String, bound: String },
+    #[error(
+        "the provider redirected from `{from}` to another origin (`{to}`); refusing to follow with the credential"
+    )]
+    Redirected { from: String, to: String },
+    #[error("the response from `{url}` is larger than {limit} bytes; stopped reading")]
+    TooLarge { url: String, limit: u64 },
+    #[error("interrupted")]
+    Interrupted,
+    #[error("the run's time ran out")]
+    TimedOut,
 }
 
 impl HttpError {
@@ -55,6 +72,9 @@ impl HttpError {
             Self::Unreachable { .. } => {
                 vec!["check the network and the base URL (`--base-url` when connecting)".to_owned()]
             }
+            Self::TooLarge { .. } => vec![
+                "raise `max_response_bytes` in the provider definition if the provider really sends pages this large".to_owned(),
+            ],
             _ => Vec::new(),
         }
     }
@@ -88,23 +108,6 @@ impl Default for RetryPolicy {
     }
 }
 
-/// How a secret is presented.
-#[derive(Debug, Clone, Copy)]
-pub enum Credential<'a> {
-    Bearer(&'a SecretString),
-    /// HTTP Basic, the secret as user name and an empty password.
-    Basic(&'a SecretString),
-    Header(&'a str, &'a SecretString),
-}
-
-impl Credential<'_> {
-    fn secret(&self) -> &SecretString {
-        match self {
-            Self::Bearer(secret) | Self::Basic(secret) | Self::Header(_, secret) => secret,
-        }
-    }
-}
-
 /// One request, ready to send.
 #[derive(Debug, Clone)]
 pub struct Call<'a> {
@@ -134,6 +137,51 @@ pub struct Budget<'a> {
     pub interval_ms_header: Option<&'a str>,
     /// Header with the number of requests the window allows.
     pub limit_header: Option<&'a str>,
+    /// The largest response body read (default [`DEFAULT_MAX_RESPONSE_BYTES`]).
+    pub max_response_bytes: Option<u64>,
+    /// Set by Ctrl-C: every wait and request in flight stops.
+    pub stop: Option<&'a AtomicBool>,
+    /// The run's end: no wait or request outlives it.
+    pub deadline: Option<tokio::time::Instant>,
+}
+
+/// Responses larger than this are refused unless the definition says otherwise (64 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+
+impl Budget<'_> {
+    /// Runs `work` unless Ctrl-C or the run's deadline comes first.
+    async fn guard<T>(&self, work: impl std::future::Future<Output = T>) -> Result<T, HttpError> {
+        let stop = self.stop;
+        let stopped = async move {
+            match stop {
+                Some(stop) => loop {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                },
+                None => std::future::pending().await,
+            }
+        };
+        let deadline = self.deadline;
+        let expired = async move {
+            match deadline {
+                Some(deadline) => tokio::time::sleep_until(deadline).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            biased;
+            () = stopped => Err(HttpError::Interrupted),
+            () = expired => Err(HttpError::TimedOut),
+            value = work => Ok(value),
+        }
+    }
+
+    /// Sleeps, interruptibly.
+    async fn sleep(&self, wait: Duration) -> Result<(), HttpError> {
+        self.guard(tokio::time::sleep(wait)).await
+    }
 }
 
 /// The HTTP client, one per process.
@@ -153,7 +201,7 @@ impl Http {
             .user_agent(concat!("inlet/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
-            .redirect(reqwest::redirect::Policy::limited(5))
+            .redirect(reqwest::redirect::Policy::custom(redirect_policy))
             .build()?;
         Ok(Self {
             client,
@@ -180,36 +228,50 @@ impl Http {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
+        let origins = Origins::of(base_url)?;
         let call = Call {
             post: false,
             url,
             body: None,
             headers: Vec::new(),
-            credential: Credential::Bearer(token),
+            credential: Credential::bound(Presentation::Bearer(token), &origins),
         };
         self.call(&call, Budget::default()).await
     }
 
     /// Sends a call, waiting for budget, retrying throttles, 5xx, timeouts, resets and
-    /// malformed bodies with backoff, up to the retry policy's bound.
+    /// malformed bodies with backoff, up to the retry policy's bound. The credential goes only
+    /// to its own origins; every wait and request gives way to Ctrl-C and the run's deadline.
     pub async fn call(&self, call: &Call<'_>, budget: Budget<'_>) -> Result<Response, HttpError> {
         let shown = redact(&call.url);
-        let secret = call.credential.secret();
+        if !call.credential.origins.allows(&call.url) {
+            return Err(HttpError::ForeignOrigin {
+                target: origin_of(&call.url),
+                bound: call.credential.origins.describe(),
+            });
+        }
+        let masks = masks_of(call.credential.secret());
+        let limit = budget
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
         let mut attempt = 0;
         loop {
             attempt += 1;
             if let Some(limiter) = budget.limiter {
-                limiter.acquire().await;
+                budget.guard(limiter.acquire()).await?;
             }
             tracing::debug!(url = %shown, attempt, post = call.post, "request");
             let request = self.build(call)?;
-            let response = match request.send().await {
+            let response = match budget.guard(request.send()).await? {
                 Ok(response) => response,
+                Err(error) if error.is_redirect() => {
+                    return Err(redirect_error(&error, &call.url));
+                }
                 Err(error) => {
                     let reason = transport_reason(&error);
                     if attempt < self.retry.max_attempts {
                         tracing::debug!(url = %shown, attempt, %reason, "transport error, retrying");
-                        tokio::time::sleep(self.backoff(attempt)).await;
+                        budget.sleep(self.backoff(attempt)).await?;
                         continue;
                     }
                     return Err(HttpError::Unreachable { url: shown, reason });
@@ -230,11 +292,14 @@ impl Http {
                 limiter.observe_remaining(remaining, limit, window);
             }
             let retry_after = retry_after(&headers);
-            let text = match response.text().await {
-                Ok(text) => text,
+            let text = match budget.guard(read_capped(response, limit)).await? {
+                Ok(Some(text)) => text,
+                Ok(None) => {
+                    return Err(HttpError::TooLarge { url: shown, limit });
+                }
                 Err(error) if attempt < self.retry.max_attempts => {
                     tracing::debug!(url = %shown, attempt, reason = %transport_reason(&error), "body cut short, retrying");
-                    tokio::time::sleep(self.backoff(attempt)).await;
+                    budget.sleep(self.backoff(attempt)).await?;
                     continue;
                 }
                 Err(error) => {
@@ -254,7 +319,7 @@ impl Http {
                     }),
                     Err(_) if attempt < self.retry.max_attempts => {
                         tracing::debug!(url = %shown, attempt, "malformed JSON, retrying");
-                        tokio::time::sleep(self.backoff(attempt)).await;
+                        budget.sleep(self.backoff(attempt)).await?;
                         continue;
                     }
                     Err(error) => Err(HttpError::Decode {
@@ -263,7 +328,7 @@ impl Http {
                     }),
                 };
             }
-            let message = provider_message(&text, secret);
+            let message = provider_message(&text, &masks);
             let throttle = budget.throttle.iter().find(|rule| {
                 rule.status == status.as_u16()
                     && rule
@@ -286,7 +351,7 @@ impl Http {
                 match budget.limiter {
                     // Pausing the shared budget also holds back the connection's other streams.
                     Some(limiter) => limiter.pause(wait),
-                    None => tokio::time::sleep(wait).await,
+                    None => budget.sleep(wait).await?,
                 }
                 continue;
             }
@@ -305,12 +370,13 @@ impl Http {
                             message,
                         });
                     }
-                    tokio::time::sleep(
-                        retry_after
-                            .unwrap_or_else(|| self.backoff(attempt))
-                            .min(self.retry.max_delay),
-                    )
-                    .await;
+                    budget
+                        .sleep(
+                            retry_after
+                                .unwrap_or_else(|| self.backoff(attempt))
+                                .min(self.retry.max_delay),
+                        )
+                        .await?;
                 }
                 status => {
                     return Err(HttpError::Client {
@@ -339,23 +405,29 @@ impl Http {
             status: 0,
             message: "the credential holds characters that cannot be sent in a header".to_owned(),
         };
-        let (name, value) = match call.credential {
-            Credential::Bearer(secret) => (
+        // The header value is built in a buffer that is wiped when dropped; the copy inside
+        // the request is marked sensitive.
+        let (name, value): (String, zeroize::Zeroizing<String>) = match call.credential.presentation
+        {
+            Presentation::Bearer(secret) => (
                 reqwest::header::AUTHORIZATION.to_string(),
-                format!("Bearer {}", secret.expose_secret()),
+                zeroize::Zeroizing::new(format!("Bearer {}", secret.expose_secret())),
             ),
-            Credential::Basic(secret) => {
-                let encoded = base64_encode(format!("{}:", secret.expose_secret()).as_bytes());
+            Presentation::Basic(secret) => {
+                let user = zeroize::Zeroizing::new(format!("{}:", secret.expose_secret()));
+                let encoded = zeroize::Zeroizing::new(base64_encode(user.as_bytes()));
                 (
                     reqwest::header::AUTHORIZATION.to_string(),
-                    format!("Basic {encoded}"),
+                    zeroize::Zeroizing::new(format!("Basic {}", encoded.as_str())),
                 )
             }
-            Credential::Header(name, secret) => {
-                (name.to_owned(), secret.expose_secret().to_owned())
-            }
+            Presentation::Header(name, secret) => (
+                name.to_owned(),
+                zeroize::Zeroizing::new(secret.expose_secret().to_owned()),
+            ),
         };
-        let mut value = reqwest::header::HeaderValue::try_from(value).map_err(|_| bad())?;
+        let mut value =
+            reqwest::header::HeaderValue::from_bytes(value.as_bytes()).map_err(|_| bad())?;
         // Sensitive values are never printed by the HTTP stack's debug output.
         value.set_sensitive(true);
         let name = reqwest::header::HeaderName::try_from(name).map_err(|_| bad())?;
@@ -475,12 +547,116 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         .parse::<f64>()
         .ok()
         .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
-        .map(Duration::from_secs_f64)
+        // Absurd values are bounded here; the caller caps the wait further.
+        .map(|seconds| Duration::from_secs_f64(seconds.min(86_400.0)))
+}
+
+/// Follows a redirect only within the origin the request started at (where the credential
+/// belongs), at most five times; every redirect is logged at `-vv`.
+fn redirect_policy(attempt: reqwest::redirect::Attempt<'_>) -> reqwest::redirect::Action {
+    let first = attempt.previous().first().map(url::Url::origin);
+    let from = attempt.previous().last().map(redact).unwrap_or_default();
+    let to = redact(attempt.url());
+    tracing::debug!(%from, %to, status = attempt.status().as_u16(), "redirect");
+    if first.is_some_and(|first| first != attempt.url().origin()) {
+        let to = origin_of(attempt.url());
+        return attempt.error(CrossOrigin(to));
+    }
+    if attempt.previous().len() > 5 {
+        return attempt.error(TooManyRedirects);
+    }
+    attempt.follow()
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("redirect to another origin ({0})")]
+struct CrossOrigin(String);
+
+#[derive(Debug, thiserror::Error)]
+#[error("too many redirects")]
+struct TooManyRedirects;
+
+fn redirect_error(error: &reqwest::Error, url: &url::Url) -> HttpError {
+    use std::error::Error as _;
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if let Some(CrossOrigin(to)) = cause.downcast_ref::<CrossOrigin>() {
+            return HttpError::Redirected {
+                from: origin_of(url),
+                to: to.clone(),
+            };
+        }
+        source = cause.source();
+    }
+    HttpError::Unreachable {
+        url: redact(url),
+        reason: "too many redirects".to_owned(),
+    }
+}
+
+/// Reads a body of at most `limit` bytes; `None` when it is larger (announced or not).
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: u64,
+) -> Result<Option<String>, reqwest::Error> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit)
+    {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(match String::from_utf8(body) {
+        Ok(text) => text,
+        Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
+    }))
+}
+
+/// Every form in which inlet itself sends `secret`: as is, as HTTP Basic's base64 of
+/// `secret:` (padded or not), and URL-encoded (form and strict percent-encoding). A provider
+/// that echoes any of them back has every one masked.
+pub fn masks_of(secret: &SecretString) -> Vec<zeroize::Zeroizing<String>> {
+    let raw = secret.expose_secret();
+    if raw.is_empty() {
+        return Vec::new();
+    }
+    let user = zeroize::Zeroizing::new(format!("{raw}:"));
+    let basic = zeroize::Zeroizing::new(base64_encode(user.as_bytes()));
+    let form: String = url::form_urlencoded::byte_serialize(raw.as_bytes()).collect();
+    let mut strict = String::new();
+    let mut lower = String::new();
+    for byte in raw.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            strict.push(char::from(byte));
+            lower.push(char::from(byte));
+        } else {
+            strict.push_str(&format!("%{byte:02X}"));
+            lower.push_str(&format!("%{byte:02x}"));
+        }
+    }
+    let mut masks = vec![
+        zeroize::Zeroizing::new(raw.to_owned()),
+        zeroize::Zeroizing::new(basic.trim_end_matches('=').to_owned()),
+        basic,
+        zeroize::Zeroizing::new(form),
+        zeroize::Zeroizing::new(strict),
+        zeroize::Zeroizing::new(lower),
+    ];
+    // Longest first, so a longer encoding is masked whole before a shorter one inside it.
+    masks.sort_by_key(|mask| std::cmp::Reverse(mask.len()));
+    masks.dedup();
+    masks
 }
 
 /// The provider's own message from an error body (`message`, `error.message`,
 /// `error_description`, …), sanitized, with the credential masked should it be echoed.
-fn provider_message(text: &str, token: &SecretString) -> String {
+fn provider_message(text: &str, masks: &[zeroize::Zeroizing<String>]) -> String {
     // Only a bounded prefix is examined: an error page can be large.
     let text = text
         .char_indices()
@@ -508,7 +684,7 @@ fn provider_message(text: &str, token: &SecretString) -> String {
                 text.to_owned()
             }
         });
-    sanitize::provider_text(&message, Some(token.expose_secret()))
+    sanitize::provider_text_masking(&message, masks.iter().map(|mask| mask.as_str()))
 }
 
 #[cfg(test)]
@@ -542,6 +718,52 @@ mod tests {
     fn provider_messages_mask_the_token() {
         let token = SecretString::from("sekrit".to_owned());
         let text = r#"{"status":"error","message":"token sekrit is bad"}"#;
-        assert_eq!(provider_message(text, &token), "token [REDACTED] is bad");
+        assert_eq!(
+            provider_message(text, &masks_of(&token)),
+            "token [REDACTED] is bad"
+        );
+    }
+
+    #[test]
+    fn every_encoding_of_the_secret_is_masked() {
+        let token = SecretString::from("sk_test+a/b=c d".to_owned());
+        let basic = base64_encode(b"sk_test+a/b=c d:");
+        let text = format!(
+            "raw sk_test+a/b=c d; basic Basic {basic}; form sk_test%2Ba%2Fb%3Dc+d; strict sk_test%2Ba%2Fb%3Dc%20d; lower sk_test%2ba%2fb%3dc%20d"
+        );
+        let shown = provider_message(&text, &masks_of(&token));
+        assert_eq!(
+            shown,
+            "raw [REDACTED]; basic Basic [REDACTED]; form [REDACTED]; strict [REDACTED]; lower [REDACTED]"
+        );
+    }
+
+    #[test]
+    fn the_secret_header_is_sensitive() -> anyhow::Result<()> {
+        let http = Http::new()?;
+        let token = SecretString::from("sekrit".to_owned());
+        let origins = Origins::of("https://api.example.com")?;
+        for presentation in [
+            Presentation::Bearer(&token),
+            Presentation::Basic(&token),
+            Presentation::Header("x-api-key", &token),
+        ] {
+            let call = Call {
+                post: false,
+                url: url::Url::parse("https://api.example.com/x")?,
+                body: None,
+                headers: Vec::new(),
+                credential: Credential::bound(presentation, &origins),
+            };
+            let request = http.build(&call)?.build()?;
+            let sensitive = request
+                .headers()
+                .iter()
+                .filter(|(_, value)| value.is_sensitive())
+                .count();
+            assert_eq!(sensitive, 1, "{presentation:?}");
+            assert!(!format!("{request:?}").contains("sekrit"));
+        }
+        Ok(())
     }
 }

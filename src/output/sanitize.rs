@@ -27,6 +27,18 @@ pub fn provider_text(text: &str, secret: Option<&str>) -> String {
     for_terminal(&cleaned)
 }
 
+/// Sanitizes provider text and masks every one of `masks` in it (each encoding of a secret
+/// inlet sent), longest first.
+pub fn provider_text_masking<'a>(text: &str, masks: impl IntoIterator<Item = &'a str>) -> String {
+    let mut cleaned = text.to_owned();
+    for mask in masks {
+        if !mask.is_empty() {
+            cleaned = cleaned.replace(mask, "[REDACTED]");
+        }
+    }
+    for_terminal(&cleaned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

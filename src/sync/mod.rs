@@ -23,7 +23,9 @@ use secrecy::SecretString;
 use serde_json::Value;
 
 use crate::catalog::{AuthScheme, Provider, Stream};
-use crate::http::{self, Budget, Call, Credential, Http, HttpError, Limiter, ThrottleRule};
+use crate::http::{
+    self, Budget, Call, Credential, Http, HttpError, Limiter, Origins, Presentation, ThrottleRule,
+};
 use crate::normalize::instant;
 use crate::store::{ConnectionRow, RunTotals, Store};
 
@@ -31,7 +33,7 @@ use plan::{Checkpoint, Mode, PageState, Vars};
 
 use report::totals_of;
 pub use report::{ConnectionReport, Outcome, Progress, StreamReport, human_duration};
-pub use request::{call_once, limiter_for, render_base_url, throttle_rules};
+pub use request::{call_once, limiter_for, origins_for, render_base_url, throttle_rules};
 use writer::{OwnedNext, Page, Writer, newest_cursor, page_fingerprint, take_records};
 
 /// What to fetch and how.
@@ -74,27 +76,52 @@ struct Connection<'a> {
     scheme: AuthScheme,
     settings: BTreeMap<String, String>,
     base_url: String,
+    /// Where the credential may be sent: the base URL's origin and the definition's.
+    origins: Origins,
     limiter: Limiter,
     throttle: Vec<ThrottleRule>,
 }
 
 impl Connection<'_> {
     fn credential(&self) -> Credential<'_> {
-        match &self.scheme {
-            AuthScheme::Bearer => Credential::Bearer(self.secret),
-            AuthScheme::Basic => Credential::Basic(self.secret),
-            AuthScheme::Header(header) => Credential::Header(header, self.secret),
-        }
+        let presentation = match &self.scheme {
+            AuthScheme::Bearer => Presentation::Bearer(self.secret),
+            AuthScheme::Basic => Presentation::Basic(self.secret),
+            AuthScheme::Header(header) => Presentation::Header(header, self.secret),
+        };
+        Credential::bound(presentation, &self.origins)
     }
 
-    fn budget(&self) -> Budget<'_> {
+    fn budget<'a>(&'a self, options: &'a FetchOptions) -> Budget<'a> {
         Budget {
             limiter: Some(&self.limiter),
             throttle: &self.throttle,
             remaining_header: self.provider.limits.remaining_header.as_deref(),
             interval_ms_header: self.provider.limits.interval_ms_header.as_deref(),
             limit_header: self.provider.limits.limit_header.as_deref(),
+            max_response_bytes: self.provider.limits.max_response_bytes,
+            stop: options.stop,
+            deadline: options.deadline.map(|(deadline, _)| deadline),
         }
+    }
+
+    /// A next-page link resolved against the base URL; an error when it leaves the
+    /// credential's origins (another host, port or scheme, `//host` forms included).
+    fn next_link(&self, next: &str) -> Result<url::Url, StreamError> {
+        let base = http::join(&self.base_url, "/")?;
+        let url = base.join(next).map_err(|_| {
+            StreamError::Protocol(
+                "the provider sent a next-page link that does not parse".to_owned(),
+            )
+        })?;
+        if !self.origins.allows(&url) {
+            return Err(HttpError::ForeignOrigin {
+                target: http::origin_of(&url),
+                bound: self.origins.describe(),
+            }
+            .into());
+        }
+        Ok(url)
     }
 }
 
@@ -115,12 +142,15 @@ pub async fn fetch_connection(
     let settings: BTreeMap<String, String> =
         serde_json::from_str(&row.settings).unwrap_or_default();
     let scheme = provider.auth_mode(row.auth_mode.as_deref())?.scheme();
+    let base_url = render_base_url(&row.base_url, &settings);
+    let origins = origins_for(provider, &base_url, &settings)?;
     let connection = Connection {
         provider,
         row,
         secret,
         scheme,
-        base_url: render_base_url(&row.base_url, &settings),
+        base_url,
+        origins,
         settings,
         limiter: limiter_for(provider),
         throttle: throttle_rules(provider),
@@ -324,8 +354,16 @@ async fn page_loop(
             )));
         }
         let call = build_call(connection, stream, &checkpoint)?;
-        let response = match http.call(&call, connection.budget()).await {
+        let response = match http.call(&call, connection.budget(options)).await {
             Ok(response) => response,
+            Err(HttpError::Interrupted) => return Err(StreamError::Interrupted),
+            Err(HttpError::TimedOut) => {
+                let timeout = options
+                    .deadline
+                    .map(|(_, timeout)| timeout)
+                    .unwrap_or_default();
+                return Err(StreamError::TimedOut(timeout));
+            }
             Err(error) => {
                 report.requests += u64::from(attempts_of(&error));
                 return Err(error.into());
@@ -379,6 +417,10 @@ async fn page_loop(
             &stream.primary_key,
         )
         .map_err(StreamError::Protocol)?;
+        // A link to another origin is refused before it can reach the checkpoint.
+        if let Some(PageState::Url { url }) = &next {
+            connection.next_link(url)?;
+        }
         // The newest cursor value goes into the checkpoint that commits with this page.
         if let Some(pointer) = stream
             .incremental
@@ -479,21 +521,9 @@ fn build_call<'a>(
 
     if let Some(next) = params.url {
         // Next-URL paginators hand back a URL (or a path on the same host) that already holds
-        // every parameter; it is always a GET.
-        let url = if next.starts_with("http://") || next.starts_with("https://") {
-            url::Url::parse(&next).map_err(|_| {
-                StreamError::Protocol(
-                    "the provider sent a next-page URL that does not parse".to_owned(),
-                )
-            })?
-        } else {
-            let base = http::join(&connection.base_url, "/")?;
-            base.join(&next).map_err(|_| {
-                StreamError::Protocol(
-                    "the provider sent a next-page path that does not parse".to_owned(),
-                )
-            })?
-        };
+        // every parameter; it is always a GET. Checked again here: a checkpoint written by an
+        // older inlet may hold a foreign link.
+        let url = connection.next_link(&next)?;
         return Ok(Call {
             post: false,
             url,

@@ -193,7 +193,9 @@ impl Checkpoint {
 }
 
 fn window_end(incremental: &Incremental, start: Timestamp, until: Timestamp) -> Timestamp {
-    match duration(incremental.window.as_deref()).and_then(|window| start.checked_add(window).ok())
+    match duration(incremental.window.as_deref())
+        .filter(|window| !window.is_zero())
+        .and_then(|window| start.checked_add(window).ok())
     {
         Some(end) if end < until => end,
         _ => until,

@@ -3,7 +3,9 @@
 
 use super::plan::{self, Vars};
 use crate::catalog::{AuthScheme, Provider};
-use crate::http::{self, Budget, Call, Credential, Http, HttpError, Limiter, ThrottleRule};
+use crate::http::{
+    self, Budget, Call, Credential, Http, HttpError, Limiter, Origins, Presentation, ThrottleRule,
+};
 use secrecy::SecretString;
 use std::collections::BTreeMap;
 
@@ -42,9 +44,23 @@ pub fn render_base_url(template: &str, settings: &BTreeMap<String, String>) -> S
     .render(template)
 }
 
+/// The origins a connection's credential is bound to: its base URL's and the definition's.
+pub fn origins_for(
+    provider: &Provider,
+    base_url: &str,
+    settings: &BTreeMap<String, String>,
+) -> Result<Origins, HttpError> {
+    let mut origins = Origins::of(base_url)?;
+    for declared in &provider.origins {
+        origins = origins.with(&render_base_url(declared, settings))?;
+    }
+    Ok(origins)
+}
+
 /// Sends one request of a definition (the verify call) with a credential, no pagination.
 pub async fn call_once(
     http: &Http,
+    provider: &Provider,
     scheme: &AuthScheme,
     base_url: &str,
     settings: &BTreeMap<String, String>,
@@ -56,18 +72,18 @@ pub async fn call_once(
         since: None,
         until: None,
     };
-    let mut url = http::join(
-        &render_base_url(base_url, settings),
-        &vars.render(&request.path),
-    )?;
+    let base_url = render_base_url(base_url, settings);
+    let origins = origins_for(provider, &base_url, settings)?;
+    let mut url = http::join(&base_url, &vars.render(&request.path))?;
     for (key, value) in &request.query {
         url.query_pairs_mut().append_pair(key, &vars.render(value));
     }
-    let credential = match scheme {
-        AuthScheme::Bearer => Credential::Bearer(secret),
-        AuthScheme::Basic => Credential::Basic(secret),
-        AuthScheme::Header(header) => Credential::Header(header, secret),
+    let presentation = match scheme {
+        AuthScheme::Bearer => Presentation::Bearer(secret),
+        AuthScheme::Basic => Presentation::Basic(secret),
+        AuthScheme::Header(header) => Presentation::Header(header, secret),
     };
+    let credential = Credential::bound(presentation, &origins);
     let call = Call {
         post: request.method == crate::catalog::Method::Post,
         url,
@@ -79,5 +95,9 @@ pub async fn call_once(
             .collect(),
         credential,
     };
-    http.call(&call, Budget::default()).await
+    let budget = Budget {
+        max_response_bytes: provider.limits.max_response_bytes,
+        ..Budget::default()
+    };
+    http.call(&call, budget).await
 }

@@ -14,6 +14,7 @@ mod paginators;
 mod pipeline;
 mod platform_keychain;
 mod secrets;
+mod security;
 mod sigkill;
 mod terminal;
 mod unattended;

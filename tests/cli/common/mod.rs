@@ -12,6 +12,8 @@ use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::Value;
 
+pub mod hostile;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_inlet");
 
 /// Fails the test, loudly, when no Secret Service is reachable: these tests prove the real

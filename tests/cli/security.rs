@@ -1,0 +1,322 @@
+//! Trust boundaries, against a hostile provider: credentials go only to the origin they were
+//! issued for (127.0.0.2 plays the foreign host), every encoding of a secret is masked, and a
+//! hostile or broken server cannot make inlet hang, loop or eat memory.
+
+use serde_json::{Value, json};
+
+use crate::common::hostile::{Hostile, Reply, Seen};
+use crate::common::{Home, assert_code, assert_success, require_keychain, text};
+
+/// A definition for a provider served by the hostile server at `origin`.
+pub fn definition(id: &str, origin: &str, auth: &str, stream: &str) -> String {
+    format!(
+        r#"format = 1
+version = 1
+id = "{id}"
+name = "Hostile {id}"
+category = "test"
+docs = "https://example.invalid/hostile"
+base_url = "{origin}/api"
+
+[[inputs]]
+name = "token"
+label = "token"
+secret = true
+
+[[auth]]
+id = "main"
+label = "the token"
+secret = "token"
+{auth}
+
+[verify]
+path = "/whoami"
+account_id = "/id"
+account_name = "{{/name}}"
+
+[[streams]]
+name = "items"
+entity = "contacts"
+primary_key = "/id"
+updated_at = "/updated"
+{stream}
+
+[streams.normalize]
+name = "/name"
+"#
+    )
+}
+
+pub const BEARER: &str = r#"kind = "bearer""#;
+pub const BASIC: &str = r#"kind = "basic""#;
+pub const HEADER: &str = "kind = \"header\"\nheader = \"x-api-key\"";
+
+/// Installs `definition` in a fresh home and connects `lab/ID` with `token`.
+pub fn connected(id: &str, definition: &str, token: &str) -> Home {
+    let home = Home::new();
+    home.provider_override(&format!("{id}.toml"), definition);
+    let output = home.run_with_stdin(&["connect", id, "--client", "lab", "--token-stdin"], token);
+    assert_success(&output);
+    home
+}
+
+/// The common answers: the verify call, then `page` for anything else.
+pub fn serve(page: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> Hostile {
+    Hostile::start("127.0.0.1", move |seen| {
+        if seen.path() == "/api/whoami" {
+            Reply::json(200, &json!({ "id": "1", "name": "hostile lab" }))
+        } else {
+            page(seen)
+        }
+    })
+}
+
+/// The stream's stored checkpoint, as text.
+fn checkpoint(home: &Home, connection: &str) -> String {
+    let conn = rusqlite::Connection::open(home.database()).expect("open the cache");
+    conn.query_row(
+        "SELECT COALESCE(checkpoint, '') FROM stream_state WHERE connection_id = ?1",
+        [connection],
+        |row| row.get(0),
+    )
+    .unwrap_or_default()
+}
+
+/// Every request the foreign host saw that carried anything like a credential.
+fn leaked(foreign: &Hostile, token: &str) -> Vec<Seen> {
+    foreign
+        .seen()
+        .into_iter()
+        .filter(|seen| {
+            seen.header("authorization").is_some()
+                || seen.headers.iter().any(|(_, value)| value.contains(token))
+        })
+        .collect()
+}
+
+#[test]
+fn next_page_links_to_another_origin_stop_the_stream_and_are_never_stored() {
+    require_keychain();
+    let token = "hostile-canary-token-0123456789";
+    let foreign = Hostile::start("127.0.0.2", |_| {
+        Reply::json(
+            200,
+            &json!({ "records": [{ "id": "stolen", "name": "x" }] }),
+        )
+    });
+    let absolute = format!("{}/steal?page=2", foreign.origin);
+    let scheme_relative = format!("//{}/steal?page=2", foreign.authority());
+    let cases = [
+        ("body-absolute", BEARER, "next_url", absolute.clone()),
+        ("body-relative", BASIC, "next_url", scheme_relative),
+        ("link-absolute", HEADER, "link_header", absolute),
+    ];
+    for (id, auth, kind, link) in cases {
+        let next = link.clone();
+        let home_server = serve(move |_| {
+            let body = json!({ "records": [{ "id": "1", "name": "one" }], "next": next });
+            Reply::json_with(200, &[("link", &format!("<{next}>; rel=\"next\""))], &body)
+        });
+        let paginator = if kind == "next_url" {
+            r#"paginator = { kind = "next_url", next = "/next" }"#
+        } else {
+            r#"paginator = { kind = "link_header" }"#
+        };
+        let stream =
+            format!("records = \"/records\"\n{paginator}\n[streams.request]\npath = \"/items\"");
+        let home = connected(
+            id,
+            &definition(id, &home_server.origin, auth, &stream),
+            token,
+        );
+        let connection = format!("lab/{id}");
+        for _ in 0..2 {
+            let report = home.json(&["fetch", &connection], 1);
+            let error = report["runs"][0]["error"].as_str().unwrap_or_default();
+            assert!(
+                error.contains("refusing to send the credential")
+                    && error.contains(&foreign.origin)
+                    && error.contains(&home_server.origin),
+                "{id}: {report}"
+            );
+            assert!(
+                !checkpoint(&home, &connection).contains("127.0.0.2"),
+                "{id}: the foreign link was stored: {}",
+                checkpoint(&home, &connection)
+            );
+        }
+        assert!(
+            leaked(&foreign, token).is_empty(),
+            "{id}: the credential went to the foreign host: {:?}",
+            foreign.seen()
+        );
+        assert!(foreign.seen().is_empty(), "{id}: {:?}", foreign.seen());
+    }
+}
+
+#[test]
+fn redirects_to_another_origin_are_refused_with_every_kind_of_credential() {
+    require_keychain();
+    let token = "hostile-canary-token-redirect";
+    let foreign = Hostile::start("127.0.0.2", |_| Reply::json(200, &json!({ "records": [] })));
+    let target = format!("{}/steal", foreign.origin);
+    for (id, auth) in [
+        ("redir-bearer", BEARER),
+        ("redir-basic", BASIC),
+        ("redir-header", HEADER),
+    ] {
+        let target = target.clone();
+        let home_server = serve(move |seen| {
+            if seen.path() == "/api/items" {
+                Reply::Body(
+                    302,
+                    vec![("location".to_owned(), target.clone())],
+                    String::new(),
+                )
+            } else {
+                Reply::json(200, &json!({ "records": [] }))
+            }
+        });
+        let stream = "records = \"/records\"\npaginator = { kind = \"none\" }\n[streams.request]\npath = \"/items\"";
+        let home = connected(
+            id,
+            &definition(id, &home_server.origin, auth, stream),
+            token,
+        );
+        let output = home.run(&["--json", "-vv", "fetch", &format!("lab/{id}")]);
+        assert_code(&output, 1);
+        let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+        let error = report["runs"][0]["error"].as_str().unwrap_or_default();
+        assert!(
+            error.contains("redirected") && error.contains(&foreign.origin),
+            "{id}: {report}"
+        );
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains("redirect"),
+            "{id}: -vv logs the redirect: {stderr}"
+        );
+        assert!(!stderr.contains(token), "{id}: {stderr}");
+    }
+    assert!(
+        leaked(&foreign, token).is_empty(),
+        "the credential followed a redirect: {:?}",
+        foreign.seen()
+    );
+}
+
+#[test]
+fn same_origin_redirects_are_followed() {
+    require_keychain();
+    let home_server = serve(|seen| match seen.path() {
+        "/api/items" => Reply::Body(
+            301,
+            vec![("location".to_owned(), "/api/items-moved".to_owned())],
+            String::new(),
+        ),
+        _ if seen.header("x-api-key") == Some("same-origin-token") => {
+            Reply::json(200, &json!({ "records": [{ "id": "1", "name": "one" }] }))
+        }
+        _ => Reply::json(401, &json!({ "message": "no key" })),
+    });
+    let stream = "records = \"/records\"\npaginator = { kind = \"none\" }\n[streams.request]\npath = \"/items\"";
+    let home = connected(
+        "moved",
+        &definition("moved", &home_server.origin, HEADER, stream),
+        "same-origin-token",
+    );
+    let report = home.json(&["fetch", "lab/moved"], 0);
+    assert_eq!(report["runs"][0]["records_new"], 1, "{report}");
+}
+
+#[test]
+fn every_encoding_of_the_secret_is_masked_before_it_is_stored_or_shown() {
+    require_keychain();
+    // Characters that URL-encode and base64 differently from the raw token.
+    let token = "sk_canary+x/y=z&42";
+    let basic = {
+        let output = std::process::Command::new("base64")
+            .arg("-w0")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write as _;
+                child
+                    .stdin
+                    .take()
+                    .expect("stdin")
+                    .write_all(format!("{token}:").as_bytes())?;
+                child.wait_with_output()
+            })
+            .expect("base64");
+        text(&output.stdout)
+    };
+    let form = "sk_canary%2Bx%2Fy%3Dz%2642";
+    let strict = "sk_canary%2bx%2fy%3dz%2642";
+    let home_server = serve(|seen| {
+        // Echo what was presented, every way a careless provider might.
+        let presented = seen.header("authorization").unwrap_or_default().to_owned();
+        Reply::json(
+            400,
+            &json!({ "message": format!(
+                "bad credential {presented}; as a query: sk_canary%2Bx%2Fy%3Dz%2642 or sk_canary%2bx%2fy%3dz%2642; raw sk_canary+x/y=z&42"
+            ) }),
+        )
+    });
+    let stream = "records = \"/records\"\npaginator = { kind = \"none\" }\n[streams.request]\npath = \"/items\"";
+    let home = connected(
+        "echo",
+        &definition("echo", &home_server.origin, BASIC, stream),
+        token,
+    );
+    let output = home.run(&["--json", "-vv", "fetch", "lab/echo"]);
+    assert_code(&output, 1);
+    let status = home.run(&["--json", "status", "lab/echo"]);
+    let conn = rusqlite::Connection::open(home.database()).expect("open the cache");
+    let stored: String = conn
+        .query_row(
+            "SELECT group_concat(COALESCE(error, ''), ' | ') FROM runs",
+            [],
+            |row| row.get(0),
+        )
+        .expect("runs");
+    assert!(stored.contains("[REDACTED]"), "{stored}");
+    let shown = [
+        ("runs.error", stored),
+        ("fetch stdout", text(&output.stdout)),
+        ("fetch stderr", text(&output.stderr)),
+        ("status --json", text(&status.stdout)),
+    ];
+    for (place, shown) in shown {
+        for secret in [token, basic.trim_end_matches('='), form, strict] {
+            assert!(!shown.contains(secret), "{place} holds `{secret}`: {shown}");
+        }
+    }
+}
+
+#[test]
+fn validate_rejects_what_it_can_know_about_trust() {
+    let home = Home::new();
+    let stream = "records = \"/records\"\npaginator = { kind = \"next_url\", next = \"/next\" }\n[streams.request]\npath = \"/items\"\n[streams.incremental]\ncursor = \"/updated\"\nformat = \"rfc3339\"\nwindow = \"0s\"";
+    let toml = definition("plain", "http://api.example.com", BEARER, stream)
+        .replace(
+            "base_url = \"http://api.example.com/api\"",
+            "base_url = \"http://api.example.com/api\"\norigins = [\"https://eu.example.com/path\"]",
+        )
+        .replace("[[inputs]]", "[limits]\nmax_response_bytes = 0\n\n[[inputs]]");
+    let file = home.path().join("plain.toml");
+    std::fs::write(&file, toml).expect("write");
+    let output = home.run(&["providers", "validate", file.to_str().expect("utf-8")]);
+    assert_code(&output, 1);
+    let stderr = format!("{}{}", text(&output.stdout), text(&output.stderr));
+    for expected in [
+        "base_url",
+        "unencrypted",
+        "origins[0]",
+        "streams[0].incremental.window",
+        "limits.max_response_bytes",
+    ] {
+        assert!(stderr.contains(expected), "`{expected}` missing: {stderr}");
+    }
+}
