@@ -3,7 +3,8 @@
 #
 #   examples/ci-fetch.sh CLIENT PROVIDER...
 #
-# Secrets come from the CI's secret store as INLET_TOKEN_<CLIENT>_<NAME> (upper snake case,
+# Secrets come from the CI's secret store as INLET_TOKEN_<CLIENT>_<NAME> (upper case, `/` as `_`,
+# `-` as `__`, see the README;
 # e.g. INLET_TOKEN_ACME_HUBSPOT); CI machines have no keychain, so a connection that is not in
 # the cache yet is recorded with `--secret-from-env`, which verifies the secret and never stores
 # it. Keep INLET_HOME between runs (a CI cache) so fetches are incremental.

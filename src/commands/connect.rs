@@ -42,6 +42,7 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
     let catalog = ctx.catalog()?;
     let provider = catalog.get(&args.provider)?;
     let id = ConnectionId::new(&args.client, args.name.as_deref().unwrap_or(&provider.id))?;
+    refuse_env_var_collision(ctx, &id)?;
     let auth = provider.auth_mode(args.auth.as_deref())?;
     if auth.oauth.is_some() {
         return Err(UserError::failure(format!(
@@ -72,6 +73,50 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
     };
     connect(ctx, &request, &token).await?;
     Ok(ExitStatus::Success)
+}
+
+/// Refuses a connection whose `INLET_TOKEN_…` variable another connection already reads:
+/// otherwise one client's token could be used for another's account.
+fn refuse_env_var_collision(ctx: &Context, id: &ConnectionId) -> anyhow::Result<()> {
+    let Some(store) = ctx.existing_store()? else {
+        return Ok(());
+    };
+    let existing = store.connections(None)?;
+    let connection = id.to_string();
+    if let Some(other) =
+        secrets::env_var_collision(&connection, existing.iter().map(|row| row.id.as_str()))
+    {
+        return Err(UserError::usage(format!(
+            "`{connection}` would read the same secret variable as `{other}` (`{}`)",
+            secrets::env_var_name(&connection)
+        ))
+        .hint(suggest_name(&id.name)
+            .and_then(|name| ConnectionId::new(&id.client, &name).ok())
+            .filter(|candidate| {
+                let candidate = candidate.to_string();
+                !existing.iter().any(|row| row.id == candidate)
+                    && secrets::env_var_collision(&candidate, existing.iter().map(|row| row.id.as_str())).is_none()
+            })
+            .map_or_else(
+                || "choose another name with `--name`, one in which `-` and `_` do not touch".to_owned(),
+                |candidate| format!("choose another name with `--name`, one in which `-` and `_` do not touch, e.g. `--name {}`", candidate.name),
+            ))
+        .into());
+    }
+    Ok(())
+}
+
+/// A name without `-` and `_` next to each other, for the collision hint.
+fn suggest_name(name: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in name.chars() {
+        if (c == '-' || c == '_') && out.ends_with(['-', '_']) {
+            continue;
+        }
+        out.push(c);
+    }
+    let trimmed = out.trim_end_matches(['-', '_']);
+    (!trimmed.is_empty() && trimmed != name).then(|| trimmed.to_owned())
 }
 
 /// Parses `--set KEY=VALUE`: known, non-secret inputs only, each matching its pattern; every

@@ -117,19 +117,36 @@ impl SecretKey {
     }
 }
 
-/// `INLET_TOKEN_<CLIENT>_<NAME>`: upper snake case of the connection id.
+/// `INLET_TOKEN_<CLIENT>_<NAME>`: the connection id upper-cased, with `/` written `_`, `-`
+/// written `__` and `_` written `___`, so `acme-eu/ga4` (`ACME__EU_GA4`) and `acme/eu-ga4`
+/// (`ACME_EU__GA4`) read different variables. Two ids can only share a variable when `-` and
+/// `_` touch (`a-_b`, `a_-b`); `connect` refuses the second of such a pair
+/// ([`env_var_collision`]).
 pub fn env_var_name(connection: &str) -> String {
-    let suffix: String = connection
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{}{suffix}", EnvVars::TOKEN_PREFIX)
+    let mut name = String::from(EnvVars::TOKEN_PREFIX);
+    for c in connection.chars() {
+        match c {
+            '/' => name.push('_'),
+            '-' => name.push_str("__"),
+            '_' => name.push_str("___"),
+            c if c.is_ascii_alphanumeric() => name.push(c.to_ascii_uppercase()),
+            // Not part of a valid id; kept distinct from every character that is.
+            _ => name.push_str("____"),
+        }
+    }
+    name
+}
+
+/// The existing connection (other than `connection` itself) whose secret variable is the same
+/// as `connection`'s: one client's token must never be read for another's connection.
+pub fn env_var_collision<'a>(
+    connection: &str,
+    existing: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let wanted = env_var_name(connection);
+    existing
+        .into_iter()
+        .find(|other| *other != connection && env_var_name(other) == wanted)
 }
 
 /// The secret from the environment, when its variable is set and non-empty.
@@ -207,8 +224,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn env_var_names_are_upper_snake_case() {
+    fn env_var_names_keep_slash_dash_and_underscore_apart() {
         assert_eq!(env_var_name("acme/hubspot"), "INLET_TOKEN_ACME_HUBSPOT");
-        assert_eq!(env_var_name("acme-eu/ga4-eu"), "INLET_TOKEN_ACME_EU_GA4_EU");
+        assert_eq!(
+            env_var_name("acme-eu/ga4-eu"),
+            "INLET_TOKEN_ACME__EU_GA4__EU"
+        );
+        assert_eq!(env_var_name("acme_eu/ga4"), "INLET_TOKEN_ACME___EU_GA4");
+        assert_ne!(env_var_name("acme-eu/ga4"), env_var_name("acme/eu-ga4"));
+        assert_ne!(env_var_name("acme-eu/ga4"), env_var_name("acme_eu/ga4"));
+    }
+
+    #[test]
+    fn collisions_are_found_only_between_different_connections() {
+        let existing = ["acme/a-_b", "acme/hubspot"];
+        assert_eq!(env_var_collision("acme/a_-b", existing), Some("acme/a-_b"));
+        assert_eq!(env_var_collision("acme/a-_b", existing), None);
+        assert_eq!(env_var_collision("acme-eu/ga4", ["acme/eu-ga4"]), None);
     }
 }

@@ -5,6 +5,7 @@
 mod common;
 
 mod bad_input;
+mod credentials;
 mod demo;
 mod engine;
 mod generated;
