@@ -277,8 +277,11 @@ pub enum ExportFormat {
 
 /// Remove a connection and its secret
 ///
-/// Deletes the secret from the keychain and the connection record. Cached records are kept
-/// unless `--purge` is given. Asks for confirmation on a terminal; needs `--yes` otherwise.
+/// Revokes the stored secret with the provider (when its definition says how), deletes it from
+/// the keychain, and removes the connection record. A connection made with `--secret-from-env`
+/// has nothing stored, so no keychain is needed. Cached records are kept unless `--purge` is
+/// given. Asks for confirmation on a terminal (answering no exits 0 and changes nothing); needs
+/// `--yes` otherwise.
 ///
 /// Examples:
 ///   inlet disconnect acme/hubspot

@@ -229,7 +229,10 @@ pub(super) async fn connect(
         auth_mode: Some(auth.id.clone()),
         schedule: request.schedule,
     };
-    if let Err(error) = store.upsert_connection(&row) {
+    let recorded = store
+        .upsert_connection(&row)
+        .and_then(|()| store.set_secret_stored(&row.id, request.store_secret));
+    if let Err(error) = recorded {
         // Leave no orphan secret behind.
         if request.store_secret {
             let _ = secrets::delete(&ctx.secrets, &key);

@@ -41,16 +41,18 @@ pub(super) async fn run(ctx: &Context, args: &DisconnectArgs) -> anyhow::Result<
             "Disconnect `{id}` ({}) and {what}?",
             row.account_name
         ))? {
+            // A decision, not an interrupt: nothing failed.
             ctx.printer.status("Nothing changed.");
-            return Ok(ExitStatus::Interrupted);
+            return Ok(ExitStatus::Success);
         }
     }
     disconnect(ctx, &mut store, &id, args.purge).await?;
     Ok(ExitStatus::Success)
 }
 
-/// Removes the secret first: if the keychain cannot be reached, nothing changes and the user
-/// can retry. Shared with `inlet demo`.
+/// Revokes and removes the stored secret first: if the keychain cannot be reached, nothing
+/// changes and the user can retry. A connection made with `--secret-from-env` has nothing
+/// stored, so it never touches the keychain (CI has none). Shared with `inlet demo`.
 pub(super) async fn disconnect(
     ctx: &Context,
     store: &mut crate::store::Store,
@@ -61,14 +63,29 @@ pub(super) async fn disconnect(
         profile: store.profile_id()?,
         connection: id.to_string(),
     };
-    let revoked = revoke(ctx, store, id, &key).await;
-    let removed = secrets::delete(&ctx.secrets, &key)
-        .with_context(|| format!("cannot remove the secret of `{id}`; nothing was changed"))?;
+    let stored = store.secret_stored(&id.to_string())?;
+    let env_var = secrets::env_var_name(&id.to_string());
+    let (revoked, removed) = if stored {
+        // Revoke what was stored, never a token that happens to be in the environment: that one
+        // belongs to whoever set it.
+        let secret = secrets::load(&ctx.secrets, &key)
+            .with_context(|| format!("cannot read the secret of `{id}`; nothing was changed"))?;
+        let revoked = match &secret {
+            Some(secret) => revoke(ctx, store, id, secret).await,
+            None => None,
+        };
+        let removed = secrets::delete(&ctx.secrets, &key)
+            .with_context(|| format!("cannot remove the secret of `{id}`; nothing was changed"))?;
+        (revoked, removed)
+    } else {
+        (None, false)
+    };
     let purged = store.delete_connection(&id.to_string(), purge)?;
     if ctx.printer.json() {
         ctx.printer.json_data(&json!({
             "schema_version": 1,
             "connection": id.to_string(),
+            "secret_stored": stored,
             "secret_removed": removed,
             "revoked": revoked,
             "records_deleted": purged,
@@ -79,7 +96,11 @@ pub(super) async fn disconnect(
     if revoked == Some(true) {
         ctx.printer.status("  credential revoked with the provider");
     }
-    if removed {
+    if !stored {
+        ctx.printer.status(&format!(
+            "  its secret was never stored: it comes from `{env_var}` (`connect --secret-from-env`)"
+        ));
+    } else if removed {
         ctx.printer
             .status(&format!("  secret removed from {}", source.describe()));
     } else {
@@ -95,33 +116,25 @@ pub(super) async fn disconnect(
     }
     if secrets::from_env(&id.to_string()).is_some() {
         ctx.printer.warn(&format!(
-            "`{}` is still set in your environment; inlet cannot remove it",
-            secrets::env_var_name(&id.to_string())
+            "`{env_var}` is still set in your environment and was not revoked; inlet cannot remove it"
         ));
     }
     Ok(())
 }
 
-/// Revokes the credential with the provider when its definition has a revoke call: best
+/// Revokes the stored credential with the provider when its definition has a revoke call: best
 /// effort, since the secret is forgotten either way. `None` when there is nothing to revoke.
 async fn revoke(
     ctx: &Context,
     store: &crate::store::Store,
     id: &ConnectionId,
-    key: &SecretKey,
+    secret: &secrecy::SecretString,
 ) -> Option<bool> {
     let row = store.connection(&id.to_string()).ok().flatten()?;
     let catalog = ctx.catalog().ok()?;
     let provider = catalog.get(&row.provider).ok()?;
     let request = provider.revoke.as_ref()?;
     let auth = provider.auth_mode(row.auth_mode.as_deref()).ok()?;
-    let Ok((secret, _)) = secrets::resolve(&ctx.secrets, key) else {
-        ctx.printer.warn(&format!(
-            "no secret for `{id}` to revoke with {}; revoke it there by hand",
-            provider.name
-        ));
-        return Some(false);
-    };
     let settings = serde_json::from_str(&row.settings).unwrap_or_default();
     let http = crate::http::Http::new()
         .ok()?
@@ -136,7 +149,7 @@ async fn revoke(
         &auth.scheme(),
         &row.base_url,
         &settings,
-        &secret,
+        secret,
         request,
     )
     .await

@@ -256,11 +256,15 @@ async fn fetch_one(
         profile: profile.to_owned(),
         connection: connection.id.clone(),
     };
-    let (token, source) = match secrets::resolve(&ctx.secrets, &key) {
+    let stored = crate::store::Store::open(db)?.secret_stored(&connection.id)?;
+    let (token, source) = match secrets::resolve_connection(&ctx.secrets, &key, stored) {
         Ok(found) => found,
         Err(error) => {
-            let credentials = matches!(error, secrets::SecretError::Missing { .. });
-            return Ok(failed(error.to_string(), credentials));
+            // A run that cannot even start (no session bus under cron, a locked keychain) is
+            // still a failed run, so `status` and the retry schedule know about it.
+            let mut report = failed(error.to_string(), error.is_missing());
+            report.run_id = record_unstarted(db, connection, &report)?;
+            return Ok(report);
         }
     };
     // Held for the whole fetch of this connection; the OS frees it if this process dies.
@@ -320,7 +324,28 @@ async fn fetch_one(
     let report =
         sync::fetch_connection(db, http, provider, connection, &token, options, &progress).await?;
     bar.finish_and_clear();
+    crate::store::Store::open(db)?.set_run_credential_source(report.run_id, &source.tag())?;
     Ok(report)
+}
+
+/// Records a run that failed before its first request, with its reason; returns its id.
+fn record_unstarted(
+    db: &std::path::Path,
+    connection: &ConnectionRow,
+    report: &ConnectionReport,
+) -> anyhow::Result<i64> {
+    let mut store = crate::store::Store::open(db)?;
+    let run_id = store.begin_run(&connection.id)?;
+    store.finish_run(
+        run_id,
+        &crate::store::RunTotals {
+            outcome: report.outcome.as_str().to_owned(),
+            error: report.error.clone(),
+            credentials_problem: report.credentials_problem,
+            ..Default::default()
+        },
+    )?;
+    Ok(run_id)
 }
 
 fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {

@@ -55,6 +55,12 @@ pub(super) struct Credential {
     pub variable: Option<String>,
     /// `ok` or `attention`.
     pub health: String,
+    /// The source whose credential the provider refused at the last run, when it did:
+    /// `environment` (see `refused_variable`), `keychain` or `file`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused_source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused_variable: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -77,6 +83,8 @@ pub(super) struct RunView {
     pub records_updated: u64,
     pub budget_remaining: Option<u64>,
     pub error: Option<String>,
+    /// Where the run's credential came from: `keychain`, `file` or `env:VARIABLE`.
+    pub credential_source: Option<String>,
 }
 
 impl From<RunRow> for RunView {
@@ -92,6 +100,7 @@ impl From<RunRow> for RunView {
             records_updated: run.records_updated,
             budget_remaining: run.budget_remaining,
             error: run.error,
+            credential_source: run.credential_source,
         }
     }
 }
@@ -140,7 +149,8 @@ pub(super) fn collect(
     let detail = !named.is_empty();
     let mut rows = Vec::new();
     for connection in connections {
-        let credential = credential(ctx, &profile, &connection.id, &mut keychain_down);
+        let stored = store.secret_stored(&connection.id)?;
+        let credential = credential(ctx, &profile, &connection.id, stored, &mut keychain_down);
         rows.push(row(&store, connection, credential, detail)?);
     }
     Ok(rows)
@@ -150,6 +160,7 @@ fn credential(
     ctx: &Context,
     profile: &str,
     connection: &str,
+    stored: bool,
     keychain_down: &mut bool,
 ) -> Credential {
     if let Some((_, variable)) = secrets::from_env(connection) {
@@ -157,6 +168,18 @@ fn credential(
             source: "environment".to_owned(),
             variable: Some(variable),
             health: "ok".to_owned(),
+            refused_source: None,
+            refused_variable: None,
+        };
+    }
+    if !stored {
+        // Connected with `--secret-from-env`: the variable is the only source, and it is unset.
+        return Credential {
+            source: "environment".to_owned(),
+            variable: Some(secrets::env_var_name(connection)),
+            health: "attention".to_owned(),
+            refused_source: None,
+            refused_variable: None,
         };
     }
     let source = if *keychain_down {
@@ -185,6 +208,8 @@ fn credential(
         source,
         variable: None,
         health: health.to_owned(),
+        refused_source: None,
+        refused_variable: None,
     }
 }
 
@@ -209,6 +234,11 @@ fn row(
 
     let mut problems = Vec::new();
     match credential.source.as_str() {
+        "environment" if credential.health != "ok" => problems.push(ProblemView {
+            kind: "credentials",
+            message: format!("connected with `--secret-from-env`, and `{env_var}` is not set here"),
+            fix: format!("set {env_var}"),
+        }),
         "missing" => problems.push(ProblemView {
             kind: "credentials",
             message: "no secret in the keychain or the environment".to_owned(),
@@ -222,18 +252,49 @@ fn row(
         _ => {}
     }
     if let Some(run) = last_run.as_ref().filter(|run| run.credentials_problem) {
-        credential.health = "attention".to_owned();
+        // Blame the source the run used, which need not be the one seen here: cron or CI may
+        // set `INLET_TOKEN_…` where this terminal does not.
+        let refused = run.credential_source.as_deref().map(|tag| {
+            tag.strip_prefix("env:")
+                .map_or((tag.to_owned(), None), |variable| {
+                    ("environment".to_owned(), Some(variable.to_owned()))
+                })
+        });
+        let error = run.error.as_deref().unwrap_or("");
+        let (message, fix) = match &refused {
+            Some((_, Some(variable))) => (
+                format!("the provider refused the token in `{variable}` at the last run: {error}"),
+                format!("update {variable} where the runs get it (CI secrets, crontab line)"),
+            ),
+            Some((source, None)) => (
+                format!(
+                    "the provider refused the credential in the {source} at the last run: {error}"
+                ),
+                reconnect.clone(),
+            ),
+            // A run that found no secret at all, or one recorded before sources were.
+            None if credential.source == "environment" => (
+                format!("the provider refused the credential at the last run: {error}"),
+                format!("update {env_var}"),
+            ),
+            None => (
+                format!("the last run had no usable credential: {error}"),
+                reconnect.clone(),
+            ),
+        };
+        if refused.as_ref().is_none_or(|(source, variable)| {
+            source == &credential.source && variable == &credential.variable
+        }) {
+            credential.health = "attention".to_owned();
+        }
+        if let Some((source, variable)) = refused {
+            credential.refused_source = Some(source);
+            credential.refused_variable = variable;
+        }
         problems.push(ProblemView {
             kind: "credentials",
-            message: format!(
-                "the provider refused the credential at the last run: {}",
-                run.error.as_deref().unwrap_or("")
-            ),
-            fix: if credential.source == "environment" {
-                format!("update {env_var}")
-            } else {
-                reconnect.clone()
-            },
+            message,
+            fix,
         });
     } else if let Some(run) = last_run.as_ref().filter(|run| run.outcome == "failed") {
         problems.push(ProblemView {
@@ -333,11 +394,22 @@ pub(super) fn render(ctx: &Context, rows: &[StatusRow]) -> anyhow::Result<()> {
             Some(variable) => format!("environment ({variable})"),
             None => row.credential.source.clone(),
         };
-        let credential = if row.credential.health == "ok" {
+        let mut credential = if row.credential.health == "ok" {
             paint(color, GOOD, &format!("✓ {credential}"))
         } else {
             paint(color, BAD, &format!("✗ {credential}"))
         };
+        if let Some(refused) = &row.credential.refused_source {
+            let what = row
+                .credential
+                .refused_variable
+                .as_deref()
+                .unwrap_or(refused);
+            if row.credential.health == "ok" {
+                credential.push('\n');
+                credential.push_str(&paint(color, BAD, &format!("✗ {what} refused")));
+            }
+        }
         let last = row.last_run.as_ref().map_or("never".to_owned(), |run| {
             let when = run
                 .finished_at

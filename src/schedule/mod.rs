@@ -165,6 +165,7 @@ mod tests {
             error: None,
             credentials_problem: false,
             budget_remaining: None,
+            credential_source: None,
         }
     }
 

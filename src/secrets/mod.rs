@@ -45,6 +45,14 @@ impl SecretSource {
         }
     }
 
+    /// How a run records it: `keychain`, `file`, or `env:VARIABLE`.
+    pub fn tag(&self) -> String {
+        match self {
+            Self::Environment(name) => format!("env:{name}"),
+            other => other.kind().to_owned(),
+        }
+    }
+
     /// Long description: which variable or file.
     pub fn describe(&self) -> String {
         match self {
@@ -64,6 +72,10 @@ pub enum SecretError {
     Timeout { after: Duration },
     #[error("no secret for `{connection}` in the keychain or in `{env_var}`")]
     Missing { connection: String, env_var: String },
+    #[error(
+        "no secret for `{connection}`: it was connected with `--secret-from-env` and `{env_var}` is not set"
+    )]
+    EnvUnset { connection: String, env_var: String },
     #[error("the keychain refused the request: {reason}")]
     Backend { reason: String },
     #[error("cannot use the secret file `{}`", path.display())]
@@ -78,7 +90,7 @@ impl SecretError {
     /// True when the connection has no secret at all (reconnect), as opposed to a store that
     /// failed.
     pub fn is_missing(&self) -> bool {
-        matches!(self, Self::Missing { .. })
+        matches!(self, Self::Missing { .. } | Self::EnvUnset { .. })
     }
 
     /// What the user can do about it.
@@ -96,6 +108,9 @@ impl SecretError {
                 env_var,
             } => vec![format!(
                 "run `inlet connect` again for `{connection}`, or set `{env_var}`"
+            )],
+            Self::EnvUnset { env_var, .. } => vec![format!(
+                "set `{env_var}` in the environment that runs inlet (your CI's secrets, the crontab line)"
             )],
             _ => Vec::new(),
         }
@@ -199,8 +214,24 @@ pub fn resolve(
     backend: &SecretBackend,
     key: &SecretKey,
 ) -> Result<(SecretString, SecretSource), SecretError> {
+    resolve_connection(backend, key, true)
+}
+
+/// Like [`resolve`], for a connection whose secret may never have been stored (`connect
+/// --secret-from-env`): then only the environment is asked, and the store is never touched.
+pub fn resolve_connection(
+    backend: &SecretBackend,
+    key: &SecretKey,
+    stored: bool,
+) -> Result<(SecretString, SecretSource), SecretError> {
     if let Some((secret, name)) = from_env(&key.connection) {
         return Ok((secret, SecretSource::Environment(name)));
+    }
+    if !stored {
+        return Err(SecretError::EnvUnset {
+            connection: key.connection.clone(),
+            env_var: env_var_name(&key.connection),
+        });
     }
     match load(backend, key)? {
         Some(secret) => Ok((secret, source_of(backend))),

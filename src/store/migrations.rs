@@ -97,6 +97,10 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE connections ADD COLUMN retry_secs INTEGER NOT NULL DEFAULT 900;
      ALTER TABLE runs ADD COLUMN credentials_problem INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE runs ADD COLUMN budget_remaining INTEGER;",
+    // 4: whether a connection's secret is in the store (not with `connect --secret-from-env`),
+    // and which source a run took its credential from (`keychain`, `file`, or the variable).
+    "ALTER TABLE connections ADD COLUMN secret_stored INTEGER NOT NULL DEFAULT 1;
+     ALTER TABLE runs ADD COLUMN credential_source TEXT;",
 ];
 
 /// The schema version this build writes.

@@ -139,6 +139,8 @@ pub struct RunRow {
     pub credentials_problem: bool,
     /// Requests left in the provider's window at the end of the run, when it reports it.
     pub budget_remaining: Option<u64>,
+    /// Where the run's credential came from: `keychain`, `file`, or `env:VARIABLE`.
+    pub credential_source: Option<String>,
 }
 
 /// Totals of a finished run, written by [`Store::finish_run`].
@@ -366,6 +368,39 @@ impl Store {
             ],
         )?;
         Ok(())
+    }
+
+    /// Records where a run's credential came from (`keychain`, `file`, `env:VARIABLE`), so
+    /// `status` blames the right source when the provider refuses it.
+    pub fn set_run_credential_source(&mut self, run_id: i64, source: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE runs SET credential_source = ?2 WHERE id = ?1",
+            params![run_id, source],
+        )?;
+        Ok(())
+    }
+
+    /// Records whether the connection's secret is kept in the secret store (`false` after
+    /// `connect --secret-from-env`: the environment holds it and nothing was stored).
+    pub fn set_secret_stored(&mut self, id: &str, stored: bool) -> Result<()> {
+        self.conn.execute(
+            "UPDATE connections SET secret_stored = ?2 WHERE id = ?1",
+            params![id, stored],
+        )?;
+        Ok(())
+    }
+
+    /// Whether the connection's secret is kept in the secret store.
+    pub fn secret_stored(&self, id: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT secret_stored FROM connections WHERE id = ?1",
+                [id],
+                |row| row.get(0),
+            )
+            .optional()?
+            .unwrap_or(true))
     }
 
     /// Records one stream's part of a run.
@@ -666,7 +701,8 @@ fn connection_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ConnectionRow> {
 
 const RUN_COLUMNS: &str =
     "SELECT id, connection_id, started_at, finished_at, outcome, pages, requests,
-        records_new, records_updated, error, pid, credentials_problem, budget_remaining";
+        records_new, records_updated, error, pid, credentials_problem, budget_remaining,
+        credential_source";
 
 /// A run row; a run left `running` by a process that no longer exists is `interrupted`.
 fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
@@ -690,6 +726,7 @@ fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
         error: row.get(9)?,
         credentials_problem: row.get(11)?,
         budget_remaining: row.get(12)?,
+        credential_source: row.get(13)?,
     })
 }
 

@@ -61,6 +61,11 @@ fn connect_asks_for_the_token_without_echoing_it_and_disconnect_asks_first() {
         text(&declined.stdout)
     );
     assert!(text(&declined.stdout).contains("Nothing changed."));
+    assert_eq!(
+        declined.status.code(),
+        Some(0),
+        "declining is a decision, not an interrupt"
+    );
     assert!(
         keychain_lookup(&home.profile(), "acme/hubspot").is_some(),
         "declining keeps the secret"
