@@ -126,8 +126,40 @@ pub(super) async fn fetch(
     }
     let catalog = ctx.catalog()?;
     check_streams(&catalog, &connections, &options.streams)?;
+    // `--client acme --stream contacts` means the connections that have it: skip the others.
+    if !options.streams.is_empty() {
+        connections.retain(|connection| {
+            let has = catalog.get(&connection.provider).is_ok_and(|provider| {
+                provider
+                    .streams
+                    .iter()
+                    .any(|stream| options.streams.contains(&stream.name))
+            });
+            if !has {
+                ctx.printer.status(&format!(
+                    "Skipping `{}`: {} has no stream {}",
+                    connection.id,
+                    connection.provider,
+                    options
+                        .streams
+                        .iter()
+                        .map(|stream| format!("`{stream}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ));
+            }
+            has
+        });
+    }
     let http = Http::new()?;
     let profile = store.profile_id()?;
+    // Connections made with `--secret-from-env` have nothing in the store to ask.
+    let mut env_only = BTreeSet::new();
+    for connection in &connections {
+        if !store.secret_stored(&connection.id)? {
+            env_only.insert(connection.id.clone());
+        }
+    }
     drop(store);
     let bars = MultiProgress::with_draw_target(ctx.printer.progress_target());
     let db = ctx.paths.database();
@@ -140,6 +172,7 @@ pub(super) async fn fetch(
                 &catalog,
                 &profile,
                 connection,
+                !env_only.contains(&connection.id),
                 options,
                 &bars,
                 selection.wait,
@@ -217,6 +250,7 @@ async fn fetch_one(
     catalog: &Catalog,
     profile: &str,
     connection: &ConnectionRow,
+    stored: bool,
     options: &FetchOptions,
     bars: &MultiProgress,
     wait: Duration,
@@ -256,7 +290,6 @@ async fn fetch_one(
         profile: profile.to_owned(),
         connection: connection.id.clone(),
     };
-    let stored = crate::store::Store::open(db)?.secret_stored(&connection.id)?;
     let (token, source) = match secrets::resolve_connection(&ctx.secrets, &key, stored) {
         Ok(found) => found,
         Err(error) => {

@@ -111,7 +111,9 @@ fn a_failed_connection_is_retried_sooner_with_backoff() {
     assert_code(&output, 4);
     let status = home.json(&["status", "acme/hubspot"], 0);
     let row = &status["connections"][0];
-    assert_eq!(row["credential"]["health"], "attention");
+    // The environment's token was refused, not the keychain's.
+    assert_eq!(row["credential"]["refused_source"], "environment");
+    assert_eq!(row["problems"][0]["kind"], "credentials");
     let next_due: jiff::Timestamp = row["next_due"]
         .as_str()
         .expect("next_due")
@@ -129,7 +131,7 @@ fn a_failed_connection_is_retried_sooner_with_backoff() {
             .iter()
             .any(|problem| problem["fix"]
                 .as_str()
-                .is_some_and(|fix| fix.contains("inlet connect hubspot --client acme"))),
+                .is_some_and(|fix| fix.starts_with("update INLET_TOKEN_ACME_HUBSPOT"))),
         "{row}"
     );
 }
