@@ -8,7 +8,8 @@
 //!
 //! `BENCH_RECORDS` (default 100000) sets N; `BENCH_LATENCIES` (default `0,20`) the sandbox
 //! latencies in ms; `BENCH_RSS_RECORDS` (default 1000000, 0 skips) the N of the peak-memory run;
-//! `BENCH_JOBS_RECORDS` (default 5000, 0 skips) the per-connection N of the `--jobs` scaling.
+//! `BENCH_JOBS_RECORDS` (default 5000, 0 skips) the per-connection N of the `--jobs` scaling;
+//! `BENCH_ALLOWANCE=0` skips the advertised-allowance run.
 
 #![allow(
     clippy::unwrap_used,
@@ -34,10 +35,16 @@ struct Sandbox {
     child: Child,
     base_url: String,
     token: String,
+    /// `http://ADDR`, for `/_sandbox/stats`.
+    origin: String,
 }
 
 impl Sandbox {
     fn start(records: u64, latency_ms: u64) -> Self {
+        Self::start_with(records, latency_ms, &[])
+    }
+
+    fn start_with(records: u64, latency_ms: u64, extra: &[&str]) -> Self {
         let mut child = Command::new(BIN)
             .args([
                 "sandbox",
@@ -47,6 +54,7 @@ impl Sandbox {
                 "--latency",
                 &latency_ms.to_string(),
             ])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -66,7 +74,27 @@ impl Sandbox {
             child,
             base_url: hubspot["base_url"].as_str().unwrap().to_owned(),
             token: hubspot["credential"].as_str().unwrap().to_owned(),
+            origin: format!("http://{}", banner["address"].as_str().unwrap()),
         }
+    }
+
+    /// Requests the sandbox refused with an enforced 429.
+    fn rate_limited(&self) -> u64 {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let text = runtime.block_on(async {
+            reqwest::get(format!("{}/_sandbox/stats", self.origin))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        });
+        let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+        body["rate_limited"].as_u64().unwrap()
     }
 }
 
@@ -272,6 +300,37 @@ fn jobs_scaling(per_connection: u64, latency_ms: u64, shared_account: bool) -> V
     results
 }
 
+/// The provider's advertised allowance, used in full: HubSpot enforcing `allowance` requests per
+/// window (shortened to 2 s so the run is short) while the shipped definition says 100. Returns
+/// requests/s sent, the allowance per second, and the 429s the sandbox sent.
+fn allowance_use(allowance: u64) -> (f64, f64, u64) {
+    let window_secs = 2.0;
+    // Enough pages for several windows: 6 windows' worth of requests.
+    let records = allowance * 6 * 100;
+    let sandbox = Sandbox::start_with(
+        records,
+        0,
+        &[
+            "--rate-limit",
+            "--rate-window",
+            "2s",
+            "--hubspot-burst",
+            &allowance.to_string(),
+        ],
+    );
+    let home = tempfile::tempdir().unwrap();
+    connect(home.path(), &sandbox, "tier");
+    let (status, elapsed, _) =
+        run_measured(inlet(home.path()).args(["fetch", "tier/hubspot", "--stream", "contacts"]));
+    assert!(status.success());
+    let requests = records.div_ceil(100) as f64;
+    (
+        requests / elapsed.as_secs_f64(),
+        allowance as f64 / window_secs,
+        sandbox.rate_limited(),
+    )
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing to parse.
     let records = env_number("BENCH_RECORDS", 100_000);
@@ -315,6 +374,20 @@ fn main() {
             "memory at N = {rss_records}: peak RSS {:.1} MiB ({rate:.0} records/s)\n",
             peak_kib as f64 / 1024.0
         );
+    }
+
+    if env_number("BENCH_ALLOWANCE", 1) > 0 {
+        println!(
+            "advertised allowance (HubSpot enforcing N per window, window 2 s, definition says 100):"
+        );
+        for allowance in [100, 190, 250] {
+            let (rate, allowed, refused) = allowance_use(allowance);
+            println!(
+                "  N = {allowance:>3}  {rate:>7.1} requests/s of {allowed:.0} allowed = {:>3.0}%  429s: {refused}",
+                100.0 * rate / allowed
+            );
+        }
+        println!();
     }
 
     let scaling = if jobs_records == 0 {

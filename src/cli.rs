@@ -461,6 +461,10 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_std_duration)]
     pub rate_window: Option<std::time::Duration>,
 
+    /// Requests per 10 s HubSpot allows and advertises: 100 (Free/Starter), 190 (Professional), 250 (API add-on)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub hubspot_burst: Option<u64>,
+
     /// Records changed per stream at each tick (`POST /_sandbox/tick`, or `--churn-every`)
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub churn: u64,

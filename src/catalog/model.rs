@@ -412,10 +412,12 @@ pub struct Incremental {
     /// Its record selector; default: the stream's.
     #[serde(default)]
     pub records: Option<String>,
-    /// Slice `[since, now)` into windows of this length (a duration).
+    /// Slice `[since, now)` into windows of this length (a duration). Without it the whole span
+    /// is one window, halved only when its total passes `max_results`: the fewest requests.
     #[serde(default)]
     pub window: Option<String>,
-    /// The provider's cap on results per query: windows whose total exceeds it are split.
+    /// The provider's cap on results per query: windows whose total exceeds it are halved until
+    /// they fit.
     #[serde(default)]
     pub max_results: Option<MaxResults>,
 }

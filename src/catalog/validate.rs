@@ -825,13 +825,6 @@ fn check_incremental(
     }
     if let Some(max) = &incremental.max_results {
         check_pointer(&max.total, &format!("{path}.max_results.total"), problem);
-        if incremental.window.is_none() {
-            problem(
-                format!("{path}.max_results"),
-                "a result cap needs a `window` to split".into(),
-                Some("add `window = \"30days\"`"),
-            );
-        }
     }
 }
 
@@ -888,7 +881,7 @@ mod tests {
                 "base_url = \"http://api.hubapi.com\"\norigins = [\"https://eu.hubapi.com/steal\", \"http://127.0.0.1:9\"]",
                 1,
             )
-            .replacen("window = \"30days\"", "window = \"0s\"", 1)
+            .replacen("lookback = \"1h\"", "lookback = \"1h\"\nwindow = \"0s\"", 1)
             .replacen("[limits]", "[limits]\nmax_response_bytes = 0", 1);
         let problems = parse(&text).err().unwrap_or_default();
         let paths: Vec<&str> = problems

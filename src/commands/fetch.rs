@@ -79,8 +79,7 @@ fn parse_since(text: &str) -> Result<jiff::Timestamp, UserError> {
     {
         return Ok(zoned.timestamp());
     }
-    let age = text.replace('d', "days");
-    if let Ok(age) = humantime::parse_duration(text).or_else(|_| humantime::parse_duration(&age))
+    if let Ok(age) = humantime::parse_duration(text)
         && let Ok(instant) = jiff::Timestamp::now().checked_sub(age)
     {
         return Ok(instant);

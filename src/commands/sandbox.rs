@@ -25,6 +25,7 @@ pub(super) async fn run(printer: Printer, args: &SandboxArgs) -> anyhow::Result<
         faults: args.faults.unwrap_or_default(),
         rate_limit: args.rate_limit,
         rate_window: args.rate_window,
+        hubspot_burst: args.hubspot_burst,
         churn: args.churn,
         churn_every: args.churn_every,
     };

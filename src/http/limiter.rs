@@ -81,9 +81,10 @@ impl Limiter {
     }
 
     /// The provider says how many requests are left in its window, and (when it says) how
-    /// many the window allows. Its numbers win: a smaller allowance replaces ours, and requests
-    /// it counts that we did not send (another client sharing the account's budget) are booked
-    /// as sent now. Without an allowance, "none left" pauses for a window.
+    /// many the window allows. Its numbers win both ways: its allowance replaces the
+    /// definition's, larger (a portal on a higher tier) or smaller, and requests it counts that
+    /// we did not send (another client sharing the account's budget) are booked as sent now.
+    /// Without an allowance, "none left" pauses for a window.
     pub fn observe_remaining(&self, remaining: u64, limit: Option<u64>, window: Option<Duration>) {
         let Ok(mut state) = self.state.lock() else {
             return;
@@ -99,7 +100,7 @@ impl Limiter {
             .filter(|limit| *limit > 0)
         {
             Some(limit) => {
-                state.capacity = state.capacity.min(limit);
+                state.capacity = limit;
                 let used = limit
                     .saturating_sub(usize::try_from(remaining).unwrap_or(usize::MAX))
                     .min(state.capacity);
@@ -193,6 +194,25 @@ mod tests {
             "{:?}",
             start.elapsed()
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_larger_advertised_allowance_is_used_in_full() {
+        // The definition says 100 per 10 s; the portal is on a higher tier and says 250.
+        let limiter = Limiter::new(100, Duration::from_secs(10));
+        limiter.acquire().await;
+        limiter.observe_remaining(249, Some(250), None);
+        let start = Instant::now();
+        for _ in 0..249 {
+            limiter.acquire().await;
+        }
+        assert!(
+            start.elapsed() < Duration::from_millis(5),
+            "all 250 fit in one window: {:?}",
+            start.elapsed()
+        );
+        limiter.acquire().await;
+        assert!(start.elapsed() >= Duration::from_millis(9_990));
     }
 
     #[tokio::test(start_paused = true)]

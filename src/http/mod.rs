@@ -216,29 +216,6 @@ impl Http {
         self
     }
 
-    /// `GET base+path?query` with a bearer token and no budget (connect's verify call).
-    pub async fn get_json(
-        &self,
-        base_url: &str,
-        path: &str,
-        query: &[(&str, &str)],
-        token: &SecretString,
-    ) -> Result<Response, HttpError> {
-        let mut url = join(base_url, path)?;
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
-        }
-        let origins = Origins::of(base_url)?;
-        let call = Call {
-            post: false,
-            url,
-            body: None,
-            headers: Vec::new(),
-            credential: Credential::bound(Presentation::Bearer(token), &origins),
-        };
-        self.call(&call, Budget::default()).await
-    }
-
     /// Sends a call, waiting for budget, retrying throttles, 5xx, timeouts, resets and
     /// malformed bodies with backoff, up to the retry policy's bound. The credential goes only
     /// to its own origins; every wait and request gives way to Ctrl-C and the run's deadline.

@@ -1,7 +1,6 @@
 //! Schema migrations keyed on `PRAGMA user_version`: an ordered list, each applied once inside
 //! an exclusive transaction, never edited once released.
 
-use std::hash::{BuildHasher as _, Hasher as _};
 use std::path::Path;
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -135,7 +134,7 @@ pub(super) fn apply(conn: &mut Connection, path: &Path) -> Result<(), StoreError
         if index == 0 {
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES ('profile_id', ?1)",
-                [random_id()],
+                [random_id()?],
             )?;
         }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
@@ -144,22 +143,11 @@ pub(super) fn apply(conn: &mut Connection, path: &Path) -> Result<(), StoreError
     Ok(())
 }
 
-/// 128 random bits as hex, from the standard library's per-process random hasher keys (an
-/// identifier, not key material).
-fn random_id() -> String {
-    let mut id = String::with_capacity(32);
-    for round in 0..2u8 {
-        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-        hasher.write_u8(round);
-        hasher.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |elapsed| elapsed.as_nanos()),
-        );
-        hasher.write_u32(std::process::id());
-        id.push_str(&format!("{:016x}", hasher.finish()));
-    }
-    id
+/// 128 random bits from the operating system, as hex (an identifier, not key material).
+fn random_id() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|error| StoreError::NoRandomness(error.to_string()))?;
+    Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
 }
 
 #[cfg(test)]

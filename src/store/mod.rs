@@ -29,6 +29,8 @@ pub enum StoreError {
     },
     #[error("cache query failed")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("the operating system gave no random bytes for the cache's profile id: {0}")]
+    NoRandomness(String),
 }
 
 impl StoreError {

@@ -123,6 +123,10 @@ fn incremental_fetch_after_churn_brings_exactly_the_changed_records() {
             );
             assert_eq!(stream["records_new"], 0, "round {round} {name}");
             assert_eq!(
+                stream["requests"], 1,
+                "round {round} {name}: one search over the whole span since the watermark"
+            );
+            assert_eq!(
                 stream["watermark"], tick["clock"],
                 "round {round} {name}: the watermark follows the changes"
             );
@@ -152,11 +156,8 @@ fn search_windows_stay_under_the_10000_result_cap() {
     require_keychain();
     let sandbox = Sandbox::start(25_000, 0);
     let home = Home::new();
-    // One ten-year window at first: it must be split, or search would refuse past 10,000.
-    home.provider_override(
-        "hubspot.toml",
-        &HUBSPOT.replace("window = \"90days\"", "window = \"3650days\""),
-    );
+    // The shipped definition asks for the whole span since 2020 at once: the window must be
+    // split, or search would refuse past 10,000.
     home.connect(&sandbox, "acme");
     let report = home.json(
         &["fetch", "--stream", "contacts", "--since", "2020-01-01"],
@@ -241,9 +242,17 @@ fn the_budget_paces_requests_before_the_provider_must_refuse() {
 #[test]
 fn throttles_are_waited_out_when_the_budget_is_wrong() {
     require_keychain();
-    // 162 list requests against a sandbox that allows 100 per 2 s.
-    let sandbox =
-        Sandbox::start_args(&["--records", "12000", "--rate-limit", "--rate-window", "2s"]);
+    // 41 list requests against a sandbox that allows 10 per 2 s: refusals come even on a
+    // loaded machine.
+    let sandbox = Sandbox::start_args(&[
+        "--records",
+        "3000",
+        "--rate-limit",
+        "--rate-window",
+        "2s",
+        "--hubspot-burst",
+        "10",
+    ]);
     let home = Home::new();
     // A definition that believes in a far larger budget than the sandbox grants (and a short
     // wait when HubSpot sends no Retry-After).

@@ -134,7 +134,8 @@ pub(crate) struct HubSpot {
 impl HubSpot {
     pub(crate) fn new(shared: Arc<Shared>, records: u64, base_url: String) -> HubSpot {
         let seed = shared.seed;
-        let burst = RollingWindow::new(INTERVAL_LIMIT, shared.window(INTERVAL));
+        let allowance = shared.hubspot_burst.unwrap_or(INTERVAL_LIMIT).max(1);
+        let burst = RollingWindow::new(allowance, shared.window(INTERVAL));
         let searches = RollingWindow::new(SEARCH_LIMIT, shared.window(SECOND));
         HubSpot {
             shared,

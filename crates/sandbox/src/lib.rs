@@ -61,6 +61,10 @@ pub struct SandboxConfig {
     /// zero) keeps each provider's own: 10 s for HubSpot's burst, 1 s for its searches and for
     /// Stripe.
     pub rate_window: Option<Duration>,
+    /// Requests per rolling 10 s the HubSpot emulation allows and advertises in
+    /// `X-HubSpot-RateLimit-Max`: 100 on Free/Starter, 190 on Professional/Enterprise, 250 with
+    /// the API add-on (`None`: 100).
+    pub hubspot_burst: Option<u64>,
     /// Records changed per stream at each churn tick (default 0: ticks only move the clock).
     /// Each tick moves the data clock (which starts at 2026-04-01T00:00:00Z, after every
     /// generated time) on by an hour and stamps the changed records with it.
@@ -80,6 +84,7 @@ impl Default for SandboxConfig {
             faults: Faults::default(),
             rate_limit: false,
             rate_window: None,
+            hubspot_burst: None,
             churn: 0,
             churn_every: None,
         }
@@ -93,6 +98,7 @@ pub(crate) struct Shared {
     /// Whether rate limits refuse requests, not only count them.
     pub(crate) rate_limit: bool,
     rate_window: Option<Duration>,
+    pub(crate) hubspot_burst: Option<u64>,
     faults: Faults,
     /// Numbers the requests that faults are drawn for, so draws follow the request order.
     fault_sequence: AtomicU64,
@@ -168,6 +174,7 @@ impl Sandbox {
             seed: config.seed,
             rate_limit: config.rate_limit,
             rate_window: config.rate_window,
+            hubspot_burst: config.hubspot_burst,
             faults: config.faults,
             fault_sequence: AtomicU64::new(0),
             churn: churn::Churn::new(
