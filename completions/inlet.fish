@@ -38,6 +38,9 @@ complete -c inlet -n "__fish_inlet_needs_command" -f -a "connect" -d 'Connect a 
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "fetch" -d 'Pull new data for connections into the local cache'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "status" -d 'Show connections: credential health, last run, next due time, staleness, and fixes'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "export" -d 'Export a client\'s cached data as one normalized JSON document'
+complete -c inlet -n "__fish_inlet_needs_command" -f -a "preview" -d 'Show cached records in the terminal: a connection\'s newest rows, or a client\'s streams'
+complete -c inlet -n "__fish_inlet_needs_command" -f -a "dashboard" -d 'Write a client\'s dashboard: one self-contained HTML file to open or send'
+complete -c inlet -n "__fish_inlet_needs_command" -f -a "report" -d 'Write a brief of a client\'s period: KPIs and changes per source, movers and caveats'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "disconnect" -d 'Remove a connection and its secret'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "providers" -d 'List, show and validate provider definitions'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "schedule" -d 'Schedule fetches: intervals per connection, and the timer or cron line that runs them'
@@ -106,6 +109,49 @@ complete -c inlet -n "__fish_inlet_using_subcommand export" -s v -l verbose -d '
 complete -c inlet -n "__fish_inlet_using_subcommand export" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
 complete -c inlet -n "__fish_inlet_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c inlet -n "__fish_inlet_using_subcommand export" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand preview" -s c -l client -d 'One line per stream of this client\'s connections instead' -r
+complete -c inlet -n "__fish_inlet_using_subcommand preview" -l stream -d 'Only this stream [default: every stream of the connection]' -r
+complete -c inlet -n "__fish_inlet_using_subcommand preview" -s n -l limit -d 'Records to show per stream, newest change first' -r
+complete -c inlet -n "__fish_inlet_using_subcommand preview" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand preview" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand preview" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand preview" -s q -l quiet -d 'Print only data and errors'
+complete -c inlet -n "__fish_inlet_using_subcommand preview" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand preview" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand preview" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand preview" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand dashboard" -s c -l client -d 'The client' -r
+complete -c inlet -n "__fish_inlet_using_subcommand dashboard" -s o -l out -d 'Where to write the page [default: DATA/dashboards/CLIENT.html]' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand dashboard" -l period -d 'The period: days, weeks, months or years (`30d`, `12w`, `3m`, `1y`), compared with the one before it' -r
+complete -c inlet -n "__fish_inlet_using_subcommand dashboard" -l until -d 'Last day of the period (`YYYY-MM-DD`, or `latest`: the newest activity in the data) [default: today, UTC]' -r
+complete -c inlet -n "__fish_inlet_using_subcommand dashboard" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand dashboard" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand dashboard" -l open -d 'Open the page in the default browser once written'
+complete -c inlet -n "__fish_inlet_using_subcommand dashboard" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand dashboard" -s q -l quiet -d 'Print only data and errors'
+complete -c inlet -n "__fish_inlet_using_subcommand dashboard" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand dashboard" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand dashboard" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand dashboard" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand report" -s c -l client -d 'The client' -r
+complete -c inlet -n "__fish_inlet_using_subcommand report" -l period -d 'The period: days, weeks, months or years (`30d`, `12w`, `3m`, `1y`), compared with the one before it' -r
+complete -c inlet -n "__fish_inlet_using_subcommand report" -l until -d 'Last day of the period (`YYYY-MM-DD`, or `latest`: the newest activity in the data) [default: today, UTC]' -r
+complete -c inlet -n "__fish_inlet_using_subcommand report" -l format -d 'Output format' -r -f -a "md\t'Markdown'
+json\t'JSON with `schema_version`'"
+complete -c inlet -n "__fish_inlet_using_subcommand report" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand report" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand report" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand report" -s q -l quiet -d 'Print only data and errors'
+complete -c inlet -n "__fish_inlet_using_subcommand report" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand report" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand report" -s V -l version -d 'Print version'
 complete -c inlet -n "__fish_inlet_using_subcommand disconnect" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand disconnect" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
 always\t'Always color'

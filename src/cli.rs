@@ -98,6 +98,9 @@ pub enum Command {
     Fetch(FetchArgs),
     Status(StatusArgs),
     Export(ExportArgs),
+    Preview(PreviewArgs),
+    Dashboard(DashboardArgs),
+    Report(ReportArgs),
     Disconnect(DisconnectArgs),
     Providers(ProvidersArgs),
     Schedule(ScheduleArgs),
@@ -273,6 +276,132 @@ pub enum ExportFormat {
     Json,
     /// One JSON object per line: a header line, then one line per row
     Ndjson,
+}
+
+/// Show cached records in the terminal: a connection's newest rows, or a client's streams
+///
+/// With a connection, prints its most recently changed records per stream as a table of the
+/// normalized fields (the rows `inlet export` writes), fitted to the terminal width. With
+/// `--client`, prints one line per stream: records, newest change and watermark. Reads only
+/// the cache; nothing is fetched.
+///
+/// Exit status: 2 an unknown connection, client or stream; 1 nothing cached yet.
+///
+/// Examples:
+///   inlet preview acme/hubspot
+///   inlet preview acme/hubspot --stream deals --limit 20
+///   inlet preview --client acme
+///   inlet preview acme/hubspot --stream deals --json | jq '.streams[0].rows[0]'
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct PreviewArgs {
+    /// The connection (`CLIENT/NAME`)
+    #[arg(value_name = "CONNECTION", required_unless_present = "client", conflicts_with = "client", add = ArgValueCandidates::new(crate::complete::connections))]
+    pub connection: Option<String>,
+
+    /// One line per stream of this client's connections instead
+    #[arg(long, short = 'c', add = ArgValueCandidates::new(crate::complete::clients))]
+    pub client: Option<String>,
+
+    /// Only this stream [default: every stream of the connection]
+    #[arg(long, value_name = "STREAM", add = ArgValueCandidates::new(crate::complete::streams))]
+    pub stream: Option<String>,
+
+    /// Records to show per stream, newest change first
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub limit: u64,
+}
+
+/// Write a client's dashboard: one self-contained HTML file to open or send
+///
+/// Freshness per source; KPI tiles with the change against the previous period; the CRM
+/// pipeline by stage, won and lost deals by month and revenue by month per currency; web
+/// analytics and search figures when the client has them. Every chart has its numbers in a
+/// table. Built from the cache alone: the file makes no network request, opens from disk,
+/// follows the system's light or dark mode, and prints cleanly to PDF.
+///
+/// Exit status: 2 an unknown client or a bad --period/--until; 1 nothing cached yet.
+///
+/// Examples:
+///   inlet dashboard --client acme --open
+///   inlet dashboard --client acme --period 30d --out reports/acme.html
+///   inlet dashboard --client acme --until 2026-03-31
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct DashboardArgs {
+    /// The client
+    #[arg(long, short = 'c', add = ArgValueCandidates::new(crate::complete::clients))]
+    pub client: String,
+
+    /// Where to write the page [default: DATA/dashboards/CLIENT.html]
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub window: WindowArgs,
+
+    /// Open the page in the default browser once written
+    #[arg(long)]
+    pub open: bool,
+}
+
+/// The period a dashboard or report covers.
+#[derive(Debug, Args)]
+pub struct WindowArgs {
+    /// The period: days, weeks, months or years (`30d`, `12w`, `3m`, `1y`), compared with the
+    /// one before it
+    #[arg(long, default_value = "90d", value_name = "PERIOD")]
+    pub period: String,
+
+    /// Last day of the period (`YYYY-MM-DD`, or `latest`: the newest activity in the data)
+    /// [default: today, UTC]
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+}
+
+/// Write a brief of a client's period: KPIs and changes per source, movers and caveats
+///
+/// Per source connection: each KPI with its value, the previous period's and the change,
+/// with its connection and dates; the largest movers (stages, customers, channels, queries,
+/// pages); and what to keep in mind (stale sources, unfinished or failed runs, a restatement
+/// window still open). Markdown reads well in an email or handed to an LLM; `--format json`
+/// (or `--json`) is the same content as versioned data. Built from the cache alone.
+///
+/// Exit status: 2 an unknown client or a bad --period/--until; 1 nothing cached yet.
+///
+/// Examples:
+///   inlet report --client acme
+///   inlet report --client acme --period 90d --format json > acme-brief.json
+///   inlet report --client acme | llm "Write the monthly update for the client"
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct ReportArgs {
+    /// The client
+    #[arg(long, short = 'c', add = ArgValueCandidates::new(crate::complete::clients))]
+    pub client: String,
+
+    /// The period: days, weeks, months or years (`30d`, `12w`, `3m`, `1y`), compared with the
+    /// one before it
+    #[arg(long, default_value = "30d", value_name = "PERIOD")]
+    pub period: String,
+
+    /// Last day of the period (`YYYY-MM-DD`, or `latest`: the newest activity in the data)
+    /// [default: today, UTC]
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+
+    /// Output format
+    #[arg(long, default_value = "md")]
+    pub format: ReportFormat,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown
+    Md,
+    /// JSON with `schema_version`
+    Json,
 }
 
 /// Remove a connection and its secret
@@ -485,8 +614,8 @@ fn parse_std_duration(text: &str) -> Result<std::time::Duration, String> {
 /// Run the whole pipeline against the built-in sandbox in a temporary home
 ///
 /// Starts the sandbox, connects a demo client's HubSpot, fetches, shows the status table,
-/// exports, and disconnects. Uses the OS keychain when one is available; otherwise says so and
-/// uses a temporary file store that it names.
+/// exports, writes the client's dashboard, and disconnects. Uses the OS keychain when one is
+/// available; otherwise says so and uses a temporary file store that it names.
 ///
 /// Examples:
 ///   inlet demo

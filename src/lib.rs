@@ -24,3 +24,4 @@ pub mod schedule;
 pub mod secrets;
 pub mod store;
 pub mod sync;
+pub mod view;

@@ -70,15 +70,20 @@ pub(super) async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<ExitSt
     let result = pipeline(&demo, &endpoint).await;
     let _ = stop.send(());
     let _ = server.await;
-    result?;
+    let dashboard = result?;
     printer.status(&format!(
-        "\nDone. Everything is in `{}`; delete it when you are finished.\nConnect a real account with `inlet connect hubspot --client CLIENT`.",
-        home.display()
+        "\nDone. Everything is in `{}`; delete it when you are finished.\nConnect a real account with `inlet connect hubspot --client CLIENT`.\nOpen the dashboard: {}",
+        home.display(),
+        dashboard.display()
     ));
     Ok(ExitStatus::Success)
 }
 
-async fn pipeline(demo: &Context, endpoint: &sandbox::ProviderEndpoint) -> anyhow::Result<()> {
+/// Runs the steps; returns the dashboard's path.
+async fn pipeline(
+    demo: &Context,
+    endpoint: &sandbox::ProviderEndpoint,
+) -> anyhow::Result<std::path::PathBuf> {
     let printer = demo.printer;
     let catalog = Catalog::built_in()?;
     let provider = catalog.get("hubspot")?;
@@ -143,10 +148,22 @@ async fn pipeline(demo: &Context, endpoint: &sandbox::ProviderEndpoint) -> anyho
         .unwrap_or_default();
     printer.done(&format!("Exported {} to `{shown}`", summary.describe()));
 
+    // The sandbox's data stops in spring 2026: the period ends with it rather than today.
+    printer.status("\n6. Dashboard: `inlet dashboard --client demo --until latest`");
+    let (store, facts) = super::dashboard::load_client(demo, "demo")?;
+    let window = super::dashboard::resolve_window("90d", Some("latest"), &facts)?;
+    let (dashboard, _) = super::dashboard::write_dashboard(demo, &store, &facts, &window, None)?;
+    drop(store);
+    printer.done(&format!(
+        "Wrote the dashboard of {} to `{}`",
+        window.current.describe(),
+        dashboard.display()
+    ));
+
     printer.status(
-        "\n6. Disconnect: `inlet disconnect demo/hubspot --yes` (cached data and the export stay)",
+        "\n7. Disconnect: `inlet disconnect demo/hubspot --yes` (cached data, the export and the dashboard stay)",
     );
     let mut store = demo.store()?;
     super::disconnect::disconnect(demo, &mut store, &id, false).await?;
-    Ok(())
+    Ok(dashboard)
 }

@@ -2,11 +2,14 @@
 
 mod completions;
 mod connect;
+mod dashboard;
 mod demo;
 mod disconnect;
 mod export;
 mod fetch;
+mod preview;
 mod providers;
+mod report;
 mod sandbox;
 mod schedule;
 mod status;
@@ -34,6 +37,9 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
         Command::Fetch(args) => fetch::run(&ctx, &args).await,
         Command::Status(args) => status::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),
+        Command::Preview(args) => preview::run(&ctx, &args),
+        Command::Dashboard(args) => dashboard::run(&ctx, &args),
+        Command::Report(args) => report::run(&ctx, &args),
         Command::Disconnect(args) => disconnect::run(&ctx, &args).await,
         Command::Providers(args) => providers::run(&ctx, &args),
         Command::Schedule(args) => schedule::run(&ctx, &args),

@@ -22,7 +22,8 @@ fn the_demo_runs_the_pipeline_with_the_keychain() {
         "3. Fetch",
         "4. Status",
         "5. Export",
-        "6. Disconnect",
+        "6. Dashboard",
+        "7. Disconnect",
     ] {
         assert!(stderr.contains(step), "{step} in:\n{stderr}");
     }
@@ -35,6 +36,13 @@ fn the_demo_runs_the_pipeline_with_the_keychain() {
         stderr.contains("Exported 300 contacts, 30 companies, 75 deals"),
         "{stderr}"
     );
+    // The demo ends by writing the dashboard and saying where it is.
+    let last = stderr.lines().last().unwrap_or_default();
+    let page = last
+        .strip_prefix("Open the dashboard: ")
+        .unwrap_or_else(|| panic!("the demo ends with the dashboard's path: {last}"));
+    let html = std::fs::read_to_string(page).expect("the dashboard exists");
+    assert!(html.contains("Pipeline by stage") && html.contains("data-kpi=\"deals_won\""));
     // Other tests use other clients; no entry of the demo's may remain.
     let after = std::process::Command::new("secret-tool")
         .args(["search", "--all", "service", "inlet"])

@@ -20,3 +20,4 @@ mod security;
 mod sigkill;
 mod terminal;
 mod unattended;
+mod views;
