@@ -53,6 +53,10 @@ pub struct FetchOptions {
     pub deadline: Option<(tokio::time::Instant, Duration)>,
 }
 
+/// Empty pages in a row that still point to a next page before a stream is stopped as
+/// making no progress.
+const MAX_EMPTY_PAGES: u32 = 10;
+
 /// Why a stream stopped early.
 #[derive(Debug, thiserror::Error)]
 enum StreamError {
@@ -334,6 +338,11 @@ async fn page_loop(
     progress: &dyn Fn(Progress<'_>),
 ) -> Result<(), StreamError> {
     let mut previous_page: Option<u64> = None;
+    // No-progress guards: cursors already followed in this window, and empty pages in a row
+    // that still point to a next one.
+    let mut followed: std::collections::HashSet<PageState> = std::collections::HashSet::new();
+    let mut window = checkpoint.mode.clone();
+    let mut empty_in_a_row = 0_u32;
     loop {
         if options
             .stop
@@ -417,6 +426,28 @@ async fn page_loop(
             &stream.primary_key,
         )
         .map_err(StreamError::Protocol)?;
+        if checkpoint.mode != window {
+            window = checkpoint.mode.clone();
+            followed.clear();
+        }
+        followed.insert(checkpoint.page.clone());
+        if let Some(next) = &next
+            && followed.contains(next)
+        {
+            return Err(StreamError::Protocol(
+                "the provider pointed back to a page it already sent in this run (a cursor loop); stopping".to_owned(),
+            ));
+        }
+        if records.is_empty() && next.is_some() {
+            empty_in_a_row += 1;
+            if empty_in_a_row >= MAX_EMPTY_PAGES {
+                return Err(StreamError::Protocol(format!(
+                    "the provider sent {MAX_EMPTY_PAGES} empty pages in a row, each pointing to another; stopping (no progress)"
+                )));
+            }
+        } else {
+            empty_in_a_row = 0;
+        }
         // A link to another origin is refused before it can reach the checkpoint.
         if let Some(PageState::Url { url }) = &next {
             connection.next_link(url)?;

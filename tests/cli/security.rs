@@ -2,6 +2,8 @@
 //! issued for (127.0.0.2 plays the foreign host), every encoding of a secret is masked, and a
 //! hostile or broken server cannot make inlet hang, loop or eat memory.
 
+use std::time::{Duration, Instant};
+
 use serde_json::{Value, json};
 
 use crate::common::hostile::{Hostile, Reply, Seen};
@@ -318,5 +320,220 @@ fn validate_rejects_what_it_can_know_about_trust() {
         "limits.max_response_bytes",
     ] {
         assert!(stderr.contains(expected), "`{expected}` missing: {stderr}");
+    }
+}
+
+/// Runs `inlet ARGS`, killing it (and failing the test) if it outlives `limit`; with
+/// `interrupt_after`, sends it SIGINT then.
+fn run_bounded(
+    home: &Home,
+    args: &[&str],
+    limit: Duration,
+    interrupt_after: Option<Duration>,
+) -> (std::process::Output, Duration) {
+    let mut child = home
+        .inlet()
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run inlet");
+    let started = Instant::now();
+    let mut interrupted = false;
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if let Some(after) = interrupt_after
+            && !interrupted
+            && started.elapsed() >= after
+        {
+            let status = std::process::Command::new("bash")
+                .args(["-c", &format!("kill -INT {}", child.id())])
+                .status()
+                .expect("kill -INT");
+            assert!(status.success());
+            interrupted = true;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let output = child.wait_with_output().expect("wait");
+            panic!(
+                "`inlet {}` still ran after {limit:?}\n{}",
+                args.join(" "),
+                text(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let elapsed = started.elapsed();
+    (child.wait_with_output().expect("output"), elapsed)
+}
+
+const ONE_PAGE: &str =
+    "records = \"/records\"\npaginator = { kind = \"none\" }\n[streams.request]\npath = \"/items\"";
+
+#[test]
+fn responses_past_the_cap_are_refused_without_reading_them_whole() {
+    require_keychain();
+    // Unannounced and past the definition's cap; announced and past the default (64 MiB).
+    let unannounced = serve(|_| Reply::Huge {
+        len: 50 * 1024 * 1024,
+        announce: false,
+    });
+    let capped = definition("huge", &unannounced.origin, BEARER, ONE_PAGE).replace(
+        "[[inputs]]",
+        "[limits]\nmax_response_bytes = 1048576\n\n[[inputs]]",
+    );
+    let home = connected("huge", &capped, "token-huge");
+    let (output, _) = run_bounded(&home, &["--json", "fetch"], Duration::from_secs(60), None);
+    assert_code(&output, 1);
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let error = report["runs"][0]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("larger than 1048576 bytes"), "{report}");
+    assert!(
+        error.contains("max_response_bytes"),
+        "names the fix: {report}"
+    );
+
+    let announced = serve(|_| Reply::Huge {
+        len: 400 * 1024 * 1024,
+        announce: true,
+    });
+    let home = connected(
+        "huge2",
+        &definition("huge2", &announced.origin, BEARER, ONE_PAGE),
+        "token-huge",
+    );
+    let (output, elapsed) = run_bounded(&home, &["--json", "fetch"], Duration::from_secs(60), None);
+    assert_code(&output, 1);
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert!(
+        report["runs"][0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("larger than {} bytes", 64 * 1024 * 1024)),
+        "{report}"
+    );
+    assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
+}
+
+#[test]
+fn absurd_rate_limit_headers_and_hanging_requests_end_at_the_run_timeout() {
+    require_keychain();
+    let limits = "[limits]\nrequests = 100\nper = \"10s\"\nremaining_header = \"x-remaining\"\ninterval_ms_header = \"x-interval\"\n\n[[inputs]]";
+    let stream = "records = \"/records\"\npaginator = { kind = \"body_cursor\", cursor = \"/next\", param = \"after\" }\n[streams.request]\npath = \"/items\"";
+    let absurd = serve(|seen| {
+        let page: u64 = seen
+            .target
+            .split("after=")
+            .nth(1)
+            .and_then(|after| after.parse().ok())
+            .unwrap_or(0);
+        Reply::json_with(
+            200,
+            &[("x-remaining", "0"), ("x-interval", "999999999999999")],
+            &json!({ "records": [{ "id": page.to_string(), "name": "n" }], "next": (page + 1).to_string() }),
+        )
+    });
+    let hanging = serve(|_| Reply::Hang(Duration::from_secs(120)));
+    for (id, server) in [("absurd", &absurd), ("hanging", &hanging)] {
+        let home = connected(
+            id,
+            &definition(id, &server.origin, BEARER, stream).replace("[[inputs]]", limits),
+            "token-limits",
+        );
+        let connection = format!("lab/{id}");
+        assert_success(&home.run(&["schedule", "set", &connection, "1h", "--timeout", "2s"]));
+        let (output, elapsed) =
+            run_bounded(&home, &["--json", "fetch"], Duration::from_secs(40), None);
+        assert!(elapsed < Duration::from_secs(15), "{id}: {elapsed:?}");
+        let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+        assert!(
+            report["runs"][0]["error"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("timeout"),
+            "{id}: {report}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_interrupts_a_throttle_wait_with_exit_130() {
+    require_keychain();
+    let throttled = serve(|_| {
+        Reply::json_with(
+            429,
+            &[("retry-after", "3600")],
+            &json!({ "message": "slow down" }),
+        )
+    });
+    let home = connected(
+        "throttled",
+        &definition("throttled", &throttled.origin, BEARER, ONE_PAGE),
+        "token-throttled",
+    );
+    let (output, elapsed) = run_bounded(
+        &home,
+        &["--json", "fetch"],
+        Duration::from_secs(40),
+        Some(Duration::from_millis(1500)),
+    );
+    assert_code(&output, 130);
+    assert!(elapsed < Duration::from_secs(8), "{elapsed:?}");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("a summary is still printed");
+    assert_eq!(report["runs"][0]["outcome"], "interrupted", "{report}");
+}
+
+#[test]
+fn pages_that_make_no_progress_stop_the_stream() {
+    require_keychain();
+    let stream = "records = \"/records\"\npaginator = { kind = \"body_cursor\", cursor = \"/next\", param = \"after\" }\n[streams.request]\npath = \"/items\"";
+    let after = |seen: &Seen| -> String {
+        seen.target
+            .split("after=")
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // Empty pages, each with a fresh cursor, forever.
+    let empty = serve(move |seen| {
+        let next = format!("{}x", after(seen));
+        Reply::json(200, &json!({ "records": [], "next": next }))
+    });
+    // A → B → A.
+    let cycle = serve(move |seen| {
+        let (id, next) = match after(seen).as_str() {
+            "" => ("0", "A"),
+            "A" => ("1", "B"),
+            _ => ("2", "A"),
+        };
+        Reply::json(
+            200,
+            &json!({ "records": [{ "id": id, "name": "n" }], "next": next }),
+        )
+    });
+    for (id, server, expected) in [
+        ("empty", &empty, "empty pages in a row"),
+        ("cycle", &cycle, "already sent"),
+    ] {
+        let home = connected(
+            id,
+            &definition(id, &server.origin, BEARER, stream),
+            "token-loop",
+        );
+        let (output, _) = run_bounded(&home, &["--json", "fetch"], Duration::from_secs(60), None);
+        assert_code(&output, 1);
+        let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+        assert!(
+            report["runs"][0]["error"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(expected),
+            "{id}: {report}"
+        );
+        let requests = server.seen().len();
+        assert!(requests <= 12, "{id}: {requests} requests");
     }
 }
