@@ -537,3 +537,73 @@ fn pages_that_make_no_progress_stop_the_stream() {
         assert!(requests <= 12, "{id}: {requests} requests");
     }
 }
+
+#[test]
+fn a_record_from_the_future_does_not_move_the_watermark_and_duplicates_are_counted() {
+    require_keychain();
+    let now = jiff::Timestamp::now();
+    let recent = now
+        .checked_sub(jiff::SignedDuration::from_hours(1))
+        .expect("an hour ago")
+        .to_string();
+    let future = serve(move |_| {
+        Reply::json(
+            200,
+            &json!({ "records": [
+                { "id": "1", "name": "recent", "updated": recent },
+                { "id": "2", "name": "from 2099", "updated": "2099-01-01T00:00:00Z" },
+                { "id": "2", "name": "from 2099 again", "updated": "2099-01-01T00:00:00Z" },
+                { "name": "no id", "updated": recent },
+            ] }),
+        )
+    });
+    let stream = "records = \"/records\"\npaginator = { kind = \"none\" }\n[streams.request]\npath = \"/items\"\nquery = { since = \"{since}\" }\n[streams.incremental]\ncursor = \"/updated\"\nformat = \"rfc3339\"\n[streams.incremental.request]\npath = \"/items\"\nquery = { since = \"{since}\" }";
+    let stream = stream.replacen(
+        "query = { since = \"{since}\" }\n[streams.incremental]",
+        "[streams.incremental]",
+        1,
+    );
+    let home = connected(
+        "future",
+        &definition("future", &future.origin, BEARER, &stream),
+        "token-future",
+    );
+    let output = home.run(&["--json", "fetch"]);
+    assert_success(&output);
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let stream_report = &report["runs"][0]["streams"][0];
+    assert_eq!(stream_report["records_new"], 2, "{report}");
+    assert_eq!(
+        stream_report["records_updated"], 0,
+        "a duplicate is not an update: {report}"
+    );
+    assert_eq!(stream_report["records_duplicate"], 1, "{report}");
+    assert_eq!(stream_report["records_without_id"], 1, "{report}");
+    let watermark = stream_report["watermark"].as_str().expect("a watermark");
+    let watermark: jiff::Timestamp = watermark.parse().expect("an instant");
+    assert!(
+        watermark <= jiff::Timestamp::now(),
+        "the watermark moved into the future: {report}"
+    );
+    let warnings = stream_report["warnings"].to_string();
+    assert!(
+        warnings.contains("`2`") && warnings.contains("2099"),
+        "{report}"
+    );
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("2099") && stderr.contains("without a primary key"),
+        "{stderr}"
+    );
+
+    // The next fetch asks for what changed since about now, not since 2099.
+    assert_success(&home.run(&["fetch"]));
+    let since = future
+        .seen()
+        .iter()
+        .filter(|seen| seen.path() == "/api/items")
+        .filter_map(|seen| seen.target.split("since=").nth(1).map(str::to_owned))
+        .next_back()
+        .expect("an incremental request");
+    assert!(!since.starts_with("2099"), "{since}");
+}
