@@ -16,6 +16,10 @@ use tokio::time::Instant;
 /// (and `Instant + Duration` would overflow). The run's deadline bounds every wait further.
 const MAX_WAIT: Duration = Duration::from_secs(3600);
 
+/// The largest allowance a provider's headers can claim: each request counted in the window
+/// is remembered, so an absurd claim must not fill memory.
+const MAX_ALLOWANCE: usize = 100_000;
+
 /// A rolling-window budget shared by every stream of one connection.
 #[derive(Debug)]
 pub struct Limiter {
@@ -102,6 +106,7 @@ impl Limiter {
         match limit
             .and_then(|limit| usize::try_from(limit).ok())
             .filter(|limit| *limit > 0)
+            .map(|limit| limit.min(MAX_ALLOWANCE))
         {
             Some(limit) => {
                 state.capacity = limit;
@@ -227,6 +232,14 @@ mod tests {
         let start = Instant::now();
         limiter.acquire().await;
         assert_eq!(start.elapsed(), MAX_WAIT);
+        // An absurd allowance with nothing left is booked without remembering a trillion sends.
+        limiter.observe_remaining(0, Some(u64::MAX), None);
+        let booked = limiter
+            .state
+            .lock()
+            .map(|state| state.sent.len())
+            .unwrap_or(0);
+        assert_eq!(booked, MAX_ALLOWANCE);
     }
 
     #[tokio::test(start_paused = true)]
