@@ -19,6 +19,9 @@ _inlet() {
             inlet,__generate)
                 cmd="inlet__subcmd____generate"
                 ;;
+            inlet,authorize)
+                cmd="inlet__subcmd__authorize"
+                ;;
             inlet,completions)
                 cmd="inlet__subcmd__completions"
                 ;;
@@ -89,7 +92,7 @@ _inlet() {
 
     case "${cmd}" in
         inlet)
-            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version connect fetch status export preview dashboard report disconnect providers schedule sandbox demo completions __generate"
+            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version connect authorize fetch status export preview dashboard report disconnect providers schedule sandbox demo completions __generate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -136,6 +139,40 @@ _inlet() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        inlet__subcmd__authorize)
+            opts="-q -v -h -V --auth --set --no-browser --auth-url --home --json --quiet --verbose --color --no-input --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --auth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         inlet__subcmd__completions)
             opts="-q -v -h -V --dynamic --home --json --quiet --verbose --color --no-input --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -159,7 +196,7 @@ _inlet() {
             return 0
             ;;
         inlet__subcmd__connect)
-            opts="-c -q -v -h -V --client --name --token-stdin --secret-from-env --base-url --auth --set --every --home --json --quiet --verbose --color --no-input --help --version"
+            opts="-c -q -v -h -V --client --name --token-stdin --secret-from-env --base-url --auth --set --every --no-browser --auth-url --authorization --key-file --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -190,6 +227,18 @@ _inlet() {
                     return 0
                     ;;
                 --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorization)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -35,6 +35,7 @@ complete -c inlet -n "__fish_inlet_needs_command" -l no-input -d 'Never prompt; 
 complete -c inlet -n "__fish_inlet_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c inlet -n "__fish_inlet_needs_command" -s V -l version -d 'Print version'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "connect" -d 'Connect a client\'s account at a provider'
+complete -c inlet -n "__fish_inlet_needs_command" -f -a "authorize" -d 'Sign in with a browser here, for a connection made on a machine without one'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "fetch" -d 'Pull new data for connections into the local cache'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "status" -d 'Show connections: credential health, last run, next due time, staleness, and fixes'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "export" -d 'Export a client\'s cached data as one normalized JSON document'
@@ -54,18 +55,36 @@ complete -c inlet -n "__fish_inlet_using_subcommand connect" -l base-url -d 'Tal
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l auth -d 'Authentication mode, when the provider has several (`inlet providers show PROVIDER`)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l set -d 'A non-secret input of the provider, e.g. `--set shop=acme-store`' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l every -d 'How often `inlet fetch --due` fetches this connection' -r
+complete -c inlet -n "__fish_inlet_using_subcommand connect" -l auth-url -d 'OAuth: the authorization server\'s origin when it is not the definition\'s (a sandbox, `https://test.salesforce.com`, a Salesforce My Domain)' -r
+complete -c inlet -n "__fish_inlet_using_subcommand connect" -l authorization -d 'OAuth: finish a sign-in made with `inlet authorize` on a machine with a browser (`-` reads it from stdin)' -r
+complete -c inlet -n "__fish_inlet_using_subcommand connect" -l key-file -d 'OAuth JWT bearer: the private key (PEM), or a Google service-account key file (JSON); `-` reads it from stdin. It is kept in the keychain, never copied elsewhere' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l token-stdin -d 'Read the token from stdin instead of prompting'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l secret-from-env -d 'Take the secret from `INLET_TOKEN_<CLIENT>_<NAME>` and do not store it anywhere (CI, where there is no keychain and the CI\'s secret store keeps it)'
+complete -c inlet -n "__fish_inlet_using_subcommand connect" -l no-browser -d 'OAuth: do not open a browser; print the sign-in URL and read the address the browser was sent to (or the code) from stdin'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l json -d 'Print machine-readable JSON on stdout instead of tables'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -s q -l quiet -d 'Print only data and errors'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand authorize" -l auth -d 'Authentication mode (an authorization code mode)' -r
+complete -c inlet -n "__fish_inlet_using_subcommand authorize" -l set -d 'A non-secret input of the provider, e.g. `--set client_id=…`' -r
+complete -c inlet -n "__fish_inlet_using_subcommand authorize" -l auth-url -d 'OAuth: the authorization server\'s origin when it is not the definition\'s (a sandbox, `https://test.salesforce.com`, a Salesforce My Domain)' -r
+complete -c inlet -n "__fish_inlet_using_subcommand authorize" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand authorize" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand authorize" -l no-browser -d 'OAuth: do not open a browser; print the sign-in URL and read the address the browser was sent to (or the code) from stdin'
+complete -c inlet -n "__fish_inlet_using_subcommand authorize" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand authorize" -s q -l quiet -d 'Print only data and errors'
+complete -c inlet -n "__fish_inlet_using_subcommand authorize" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand authorize" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand authorize" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand authorize" -s V -l version -d 'Print version'
 complete -c inlet -n "__fish_inlet_using_subcommand fetch" -s c -l client -d 'Fetch every connection of this client' -r
 complete -c inlet -n "__fish_inlet_using_subcommand fetch" -l stream -d 'Only this stream (repeatable), e.g. `--stream contacts`' -r
 complete -c inlet -n "__fish_inlet_using_subcommand fetch" -l since -d 'Fetch what changed since this time, for this run only: RFC 3339, a date, or an age such as `7d`' -r

@@ -95,6 +95,7 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Connect(ConnectArgs),
+    Authorize(AuthorizeArgs),
     Fetch(FetchArgs),
     Status(StatusArgs),
     Export(ExportArgs),
@@ -161,6 +162,61 @@ pub struct ConnectArgs {
     /// How often `inlet fetch --due` fetches this connection
     #[arg(long, default_value = "24h", value_name = "DURATION")]
     pub every: String,
+
+    #[command(flatten)]
+    pub oauth: OAuthArgs,
+
+    /// OAuth: finish a sign-in made with `inlet authorize` on a machine with a browser (`-`
+    /// reads it from stdin)
+    #[arg(long, value_name = "BLOB", conflicts_with = "no_browser")]
+    pub authorization: Option<String>,
+
+    /// OAuth JWT bearer: the private key (PEM), or a Google service-account key file (JSON);
+    /// `-` reads it from stdin. It is kept in the keychain, never copied elsewhere
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<std::path::PathBuf>,
+}
+
+/// OAuth options shared by `connect` and `authorize`.
+#[derive(Debug, Args)]
+pub struct OAuthArgs {
+    /// OAuth: do not open a browser; print the sign-in URL and read the address the browser
+    /// was sent to (or the code) from stdin
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// OAuth: the authorization server's origin when it is not the definition's (a sandbox,
+    /// `https://test.salesforce.com`, a Salesforce My Domain)
+    #[arg(long, value_name = "URL")]
+    pub auth_url: Option<String>,
+}
+
+/// Sign in with a browser here, for a connection made on a machine without one
+///
+/// Runs an OAuth provider's browser sign-in and prints a one-time authorization blob. On the
+/// headless machine, `inlet connect PROVIDER --client C --authorization -` reads it from
+/// stdin and finishes the connection there (the blob holds a single-use code, no token).
+///
+/// Examples:
+///   inlet authorize hubspot --auth oauth --set client_id=… > blob.txt
+///   ssh box inlet connect hubspot --client acme --auth oauth --set client_id=… --authorization - < blob.txt
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct AuthorizeArgs {
+    /// Provider id (e.g. `hubspot`)
+    #[arg(add = ArgValueCandidates::new(crate::complete::providers))]
+    pub provider: String,
+
+    /// Authentication mode (an authorization code mode)
+    #[arg(long, value_name = "MODE")]
+    pub auth: Option<String>,
+
+    /// A non-secret input of the provider, e.g. `--set client_id=…`
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub settings: Vec<String>,
+
+    #[command(flatten)]
+    pub oauth: OAuthArgs,
 }
 
 /// Pull new data for connections into the local cache
@@ -613,8 +669,8 @@ fn parse_std_duration(text: &str) -> Result<std::time::Duration, String> {
 
 /// Run the whole pipeline against the built-in sandbox in a temporary home
 ///
-/// Starts the sandbox, connects a demo client's HubSpot and Stripe, fetches, shows the status
-/// table, exports, writes the client's dashboard, and disconnects. Uses the OS keychain when one is
+/// Starts the sandbox, connects a demo client's HubSpot, fetches, shows the status table,
+/// exports, writes the client's dashboard, and disconnects. Uses the OS keychain when one is
 /// available; otherwise says so and uses a temporary file store that it names.
 ///
 /// Examples:

@@ -135,7 +135,10 @@ mod tests {
     fn with_modes(modes: &str, inputs: &str) -> String {
         let base = include_str!("../../providers/hubspot.toml");
         let (head, rest) = base.split_once("[verify]").unwrap_or((base, ""));
-        format!("{head}\n{inputs}\n{modes}\n[verify]{rest}")
+        // Only the identity of HubSpot's file: these tests bring their own inputs and modes.
+        let head = head.split("[[inputs]]").next().unwrap_or_default();
+        let token = "[[inputs]]\nname = \"token\"\nlabel = \"token\"\nsecret = true\n[[auth]]\nid = \"private_app\"\nlabel = \"token\"\nkind = \"bearer\"\nsecret = \"token\"\n";
+        format!("{head}\n{token}\n{inputs}\n{modes}\n[verify]{rest}")
     }
 
     const INPUTS: &str = r#"

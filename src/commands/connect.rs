@@ -36,6 +36,8 @@ pub(super) struct Request<'a> {
     pub schedule: crate::store::Schedule,
     /// Keep the secret in the store (the keychain); `false` with `--secret-from-env`.
     pub store_secret: bool,
+    /// What to store, when it is not the token itself (an OAuth token set).
+    pub stored: Option<SecretString>,
 }
 
 pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<ExitStatus> {
@@ -45,11 +47,7 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
     refuse_env_var_collision(ctx, &id)?;
     let auth = provider.auth_mode(args.auth.as_deref())?;
     if auth.oauth.is_some() {
-        return Err(UserError::failure(format!(
-            "`{}` mode `{}` is an OAuth 2.0 mode, which this build cannot connect yet",
-            provider.id, auth.id
-        ))
-        .into());
+        return super::connect_oauth::run(ctx, args, provider, auth, id).await;
     }
     let settings = settings(provider, auth, &args.settings)?;
     let base_url = args
@@ -70,6 +68,7 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
         settings,
         schedule,
         store_secret: !args.secret_from_env,
+        stored: None,
     };
     connect(ctx, &request, &token).await?;
     Ok(ExitStatus::Success)
@@ -213,7 +212,7 @@ pub(super) async fn connect(
         connection: id.to_string(),
     };
     if request.store_secret {
-        secrets::save(&ctx.secrets, &key, token)
+        secrets::save(&ctx.secrets, &key, request.stored.as_ref().unwrap_or(token))
             .with_context(|| format!("cannot store the secret of `{id}`"))?;
     }
     let row = ConnectionRow {

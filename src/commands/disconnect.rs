@@ -133,8 +133,11 @@ async fn revoke(
     let row = store.connection(&id.to_string()).ok().flatten()?;
     let catalog = ctx.catalog().ok()?;
     let provider = catalog.get(&row.provider).ok()?;
-    let request = provider.revoke.as_ref()?;
     let auth = provider.auth_mode(row.auth_mode.as_deref()).ok()?;
+    if auth.oauth.is_some() {
+        return revoke_oauth(ctx, &row, provider, auth, secret).await;
+    }
+    let request = provider.revoke.as_ref()?;
     let settings = serde_json::from_str(&row.settings).unwrap_or_default();
     let http = crate::http::Http::new()
         .ok()?
@@ -159,6 +162,36 @@ async fn revoke(
             ctx.printer.warn(&format!(
                 "could not revoke `{id}` with {}: {error}; revoke it there by hand",
                 provider.name
+            ));
+            Some(false)
+        }
+    }
+}
+
+/// OAuth connections revoke their grant at the mode's RFC 7009 endpoint.
+async fn revoke_oauth(
+    ctx: &Context,
+    row: &crate::store::ConnectionRow,
+    provider: &crate::catalog::Provider,
+    auth: &crate::catalog::AuthMode,
+    secret: &secrecy::SecretString,
+) -> Option<bool> {
+    let stored = crate::auth::Stored::parse(secret);
+    let Some(stored) = stored else {
+        ctx.printer.warn(&format!(
+            "no stored tokens for `{}` to revoke with {}; remove the app's access there by hand",
+            row.id, provider.name
+        ));
+        return Some(false);
+    };
+    let settings = serde_json::from_str(&row.settings).unwrap_or_default();
+    match crate::auth::revoke_stored(auth, &settings, &stored).await {
+        Ok(true) => Some(true),
+        Ok(false) => None,
+        Err(error) => {
+            ctx.printer.warn(&format!(
+                "could not revoke `{}` with {}: {error}; remove the app's access there by hand",
+                row.id, provider.name
             ));
             Some(false)
         }

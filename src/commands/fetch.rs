@@ -268,6 +268,7 @@ async fn fetch_one(
         budget_remaining: None,
         credentials_problem,
         error: Some(error),
+        reconnect: None,
         streams: Vec::new(),
     };
     let provider = match catalog.entry(&connection.provider) {
@@ -296,6 +297,27 @@ async fn fetch_one(
             // still a failed run, so `status` and the retry schedule know about it.
             let mut report = failed(error.to_string(), error.is_missing());
             report.run_id = record_unstarted(db, connection, &report)?;
+            return Ok(report);
+        }
+    };
+    let reconnect = crate::auth::reconnect_for(provider, connection, &token);
+    // OAuth tokens are renewed here when about to expire, under the refresh lock and before
+    // the run lock, so every process that needs a fresh token gets the same one.
+    let credentials = match crate::auth::credentials_for(
+        provider,
+        connection,
+        &ctx.secrets,
+        &key,
+        token,
+        &source,
+        &ctx.paths.data_dir.join("locks"),
+    )
+    .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => {
+            let mut report = failed(error.to_string(), error.needs_reconnect());
+            report.reconnect = error.needs_reconnect().then_some(reconnect);
             return Ok(report);
         }
     };
@@ -353,8 +375,20 @@ async fn fetch_one(
             .collect();
         bar.set_message(message.join(" · "));
     };
-    let report =
-        sync::fetch_connection(db, http, provider, connection, &token, options, &progress).await?;
+    let report = sync::fetch_connection(
+        db,
+        http,
+        provider,
+        connection,
+        &credentials,
+        options,
+        &progress,
+    )
+    .await?;
+    let mut report = report;
+    if report.credentials_problem {
+        report.reconnect = Some(reconnect);
+    }
     bar.finish_and_clear();
     crate::store::Store::open(db)?.set_run_credential_source(report.run_id, &source.tag())?;
     Ok(report)
@@ -436,28 +470,12 @@ fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {
 
 fn warn_about(ctx: &Context, reports: &[ConnectionReport]) {
     for report in reports {
-        for stream in &report.streams {
-            let name = format!("`{}` {}", report.connection, stream.stream);
-            for warning in &stream.warnings {
-                ctx.printer.warn(&format!("{name}: {warning}"));
-            }
-            if stream.records_duplicate > 0 {
-                ctx.printer.warn(&format!(
-                    "{name}: {} record(s) repeated within a page; stored once, not counted as updates",
-                    stream.records_duplicate
-                ));
-            }
-            if stream.records_without_id > 0 {
-                ctx.printer.warn(&format!(
-                    "{name}: {} record(s) without a primary key were skipped",
-                    stream.records_without_id
-                ));
-            }
-        }
         if let Some(error) = &report.error {
             ctx.printer
                 .warn(&format!("`{}` failed: {error}", report.connection));
-            if report.credentials_problem {
+            if let Some(command) = &report.reconnect {
+                ctx.printer.hint(&format!("reconnect with `{command}`"));
+            } else if report.credentials_problem {
                 let (client, name) = report
                     .connection
                     .split_once('/')

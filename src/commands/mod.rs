@@ -2,6 +2,7 @@
 
 mod completions;
 mod connect;
+mod connect_oauth;
 mod dashboard;
 mod demo;
 mod disconnect;
@@ -34,6 +35,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
     let ctx = Context::new(&cli.global, printer)?;
     match cli.command {
         Command::Connect(args) => connect::run(&ctx, &args).await,
+        Command::Authorize(args) => connect_oauth::authorize(&ctx, &args).await,
         Command::Fetch(args) => fetch::run(&ctx, &args).await,
         Command::Status(args) => status::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),

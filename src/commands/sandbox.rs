@@ -61,6 +61,21 @@ pub(super) async fn run(printer: Printer, args: &SandboxArgs) -> anyhow::Result<
                 endpoint.provider,
                 endpoint.base_url,
             ));
+            if let Some(oauth) = &endpoint.oauth {
+                text.push_str(&format!(
+                    "  OAuth app:  client id {}, client secret {} (the sign-in page approves at once)
+  OAuth:      printf %s '{}' | inlet connect {} --client demo --name {}-oauth --auth oauth --set client_id={} --auth-url {} --base-url {} --token-stdin
+",
+                    oauth.client_id,
+                    oauth.client_secret,
+                    oauth.client_secret,
+                    endpoint.provider,
+                    endpoint.provider,
+                    oauth.client_id,
+                    oauth.auth_url,
+                    endpoint.base_url,
+                ));
+            }
         }
         printer.text_data(&text)?;
     }

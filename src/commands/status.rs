@@ -61,6 +61,37 @@ pub(super) struct Credential {
     pub refused_source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refused_variable: Option<String>,
+    /// For OAuth connections: the grant, the scopes granted and when the tokens expire.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<OAuthView>,
+}
+
+/// An OAuth connection's token state, as `status` shows it (never a token).
+#[derive(Debug, Serialize)]
+pub(super) struct OAuthView {
+    /// The auth mode.
+    pub mode: String,
+    /// `authorization_code`, `device_code`, `client_credentials` or `jwt_bearer`.
+    pub grant: String,
+    pub scopes: Vec<String>,
+    /// When the access token expires (it is renewed before then); null when unknown.
+    pub access_token_expires_at: Option<String>,
+    /// Whether a refresh token is stored.
+    pub refresh_token: bool,
+    /// When the refresh token is known to expire, if it is.
+    pub refresh_token_expires_at: Option<String>,
+}
+
+fn oauth_view(secret: &secrecy::SecretString) -> Option<OAuthView> {
+    let stored = crate::auth::Stored::parse(secret)?;
+    Some(OAuthView {
+        mode: stored.mode.clone(),
+        grant: stored.grant.as_str().to_owned(),
+        scopes: stored.scopes.clone(),
+        access_token_expires_at: stored.expires_at.map(|at| at.to_string()),
+        refresh_token: stored.refresh_token.is_some(),
+        refresh_token_expires_at: stored.refresh_expires_at.map(|at| at.to_string()),
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -163,13 +194,14 @@ fn credential(
     stored: bool,
     keychain_down: &mut bool,
 ) -> Credential {
-    if let Some((_, variable)) = secrets::from_env(connection) {
+    if let Some((secret, variable)) = secrets::from_env(connection) {
         return Credential {
             source: "environment".to_owned(),
             variable: Some(variable),
             health: "ok".to_owned(),
             refused_source: None,
             refused_variable: None,
+            oauth: oauth_view(&secret),
         };
     }
     if !stored {
@@ -180,8 +212,10 @@ fn credential(
             health: "attention".to_owned(),
             refused_source: None,
             refused_variable: None,
+            oauth: None,
         };
     }
+    let mut oauth = None;
     let source = if *keychain_down {
         "unavailable".to_owned()
     } else {
@@ -190,7 +224,10 @@ fn credential(
             connection: connection.to_owned(),
         };
         match secrets::load(&ctx.secrets, &key) {
-            Ok(Some(_)) => secrets::source_of(&ctx.secrets).kind().to_owned(),
+            Ok(Some(secret)) => {
+                oauth = oauth_view(&secret);
+                secrets::source_of(&ctx.secrets).kind().to_owned()
+            }
             Ok(None) => "missing".to_owned(),
             Err(SecretError::Unavailable { .. } | SecretError::Timeout { .. }) => {
                 *keychain_down = true;
@@ -210,6 +247,7 @@ fn credential(
         health: health.to_owned(),
         refused_source: None,
         refused_variable: None,
+        oauth,
     }
 }
 
@@ -250,6 +288,25 @@ fn row(
             fix: format!("unlock your keychain, or set {env_var}"),
         }),
         _ => {}
+    }
+    if let Some(expires) = credential
+        .oauth
+        .as_ref()
+        .and_then(|oauth| oauth.refresh_token_expires_at.as_deref())
+        .and_then(|at| at.parse::<jiff::Timestamp>().ok())
+    {
+        let left = jiff::Timestamp::now().duration_until(expires);
+        if left < jiff::SignedDuration::from_hours(48) {
+            problems.push(ProblemView {
+                kind: "expiring",
+                message: if left.is_negative() {
+                    format!("the refresh token expired at {expires}; fetches fail until you sign in again")
+                } else {
+                    format!("the refresh token expires at {expires} (the app's refresh tokens are short-lived, e.g. a Google app in testing mode)")
+                },
+                fix: reconnect.clone(),
+            });
+        }
     }
     if let Some(run) = last_run.as_ref().filter(|run| run.credentials_problem) {
         // Blame the source the run used, which need not be the one seen here: cron or CI may
@@ -390,10 +447,17 @@ pub(super) fn render(ctx: &Context, rows: &[StatusRow]) -> anyhow::Result<()> {
         "RECORDS",
     ]);
     for row in rows {
-        let credential = match &row.credential.variable {
+        let mut credential = match &row.credential.variable {
             Some(variable) => format!("environment ({variable})"),
             None => row.credential.source.clone(),
         };
+        if let Some(oauth) = &row.credential.oauth {
+            credential.push_str(&format!(" · {} ({})", oauth.mode, oauth.grant));
+            if let Some(at) = &oauth.access_token_expires_at {
+                let short = at.get(..16).unwrap_or(at).replace('T', " ");
+                credential.push_str(&format!(", token until {short}"));
+            }
+        }
         let mut credential = if row.credential.health == "ok" {
             paint(color, GOOD, &format!("✓ {credential}"))
         } else {

@@ -22,6 +22,7 @@ use jiff::Timestamp;
 use secrecy::SecretString;
 use serde_json::Value;
 
+use crate::auth::Credentials;
 use crate::catalog::{AuthScheme, Provider, Stream};
 use crate::http::{
     self, Budget, Call, Credential, Http, HttpError, Limiter, Origins, Presentation, ThrottleRule,
@@ -53,10 +54,6 @@ pub struct FetchOptions {
     pub deadline: Option<(tokio::time::Instant, Duration)>,
 }
 
-/// Empty pages in a row that still point to a next page before a stream is stopped as
-/// making no progress.
-const MAX_EMPTY_PAGES: u32 = 10;
-
 /// Why a stream stopped early.
 #[derive(Debug, thiserror::Error)]
 enum StreamError {
@@ -66,6 +63,8 @@ enum StreamError {
     Store(#[from] crate::store::StoreError),
     #[error("{0}")]
     Protocol(String),
+    #[error("{0}")]
+    Credentials(String),
     #[error("interrupted")]
     Interrupted,
     #[error("stopped after the connection's timeout ({}); the next run resumes where it stopped", crate::schedule::format_secs(.0.as_secs()))]
@@ -76,7 +75,7 @@ enum StreamError {
 struct Connection<'a> {
     provider: &'a Arc<Provider>,
     row: &'a ConnectionRow,
-    secret: &'a SecretString,
+    credentials: &'a Credentials,
     scheme: AuthScheme,
     settings: BTreeMap<String, String>,
     base_url: String,
@@ -84,20 +83,14 @@ struct Connection<'a> {
     origins: Origins,
     limiter: Limiter,
     throttle: Vec<ThrottleRule>,
-    /// When this fetch started: no watermark moves past it (plus [`CLOCK_SKEW`]).
-    started_at: Timestamp,
 }
 
-/// How far a record's cursor may lie ahead of the fetch's start before it counts as being
-/// from the future (clocks differ a little between machines).
-const CLOCK_SKEW: Duration = Duration::from_secs(300);
-
 impl Connection<'_> {
-    fn credential(&self) -> Credential<'_> {
+    fn credential<'s>(&'s self, secret: &'s SecretString) -> Credential<'s> {
         let presentation = match &self.scheme {
-            AuthScheme::Bearer => Presentation::Bearer(self.secret),
-            AuthScheme::Basic => Presentation::Basic(self.secret),
-            AuthScheme::Header(header) => Presentation::Header(header, self.secret),
+            AuthScheme::Bearer => Presentation::Bearer(secret),
+            AuthScheme::Basic => Presentation::Basic(secret),
+            AuthScheme::Header(header) => Presentation::Header(header, secret),
         };
         Credential::bound(presentation, &self.origins)
     }
@@ -142,7 +135,7 @@ pub async fn fetch_connection(
     http: &Http,
     provider: &Arc<Provider>,
     row: &ConnectionRow,
-    secret: &SecretString,
+    credentials: &Credentials,
     options: &FetchOptions,
     progress: &dyn Fn(Progress<'_>),
 ) -> anyhow::Result<ConnectionReport> {
@@ -157,14 +150,13 @@ pub async fn fetch_connection(
     let connection = Connection {
         provider,
         row,
-        secret,
+        credentials,
         scheme,
         base_url,
         origins,
         settings,
         limiter: limiter_for(provider),
         throttle: throttle_rules(provider),
-        started_at: Timestamp::now(),
     };
     let streams: Vec<&Stream> = provider
         .streams
@@ -201,6 +193,7 @@ pub async fn fetch_connection(
         budget_remaining: connection.limiter.reported_remaining(),
         credentials_problem: false,
         error: None,
+        reconnect: None,
         streams: Vec::new(),
     };
     for stream in &reports {
@@ -287,9 +280,6 @@ async fn run_stream(
         watermark: None,
         credentials_problem: false,
         error: None,
-        records_duplicate: 0,
-        records_without_id: 0,
-        warnings: Vec::new(),
     };
     let mut writer = Writer::new(store);
     let result = page_loop(
@@ -314,6 +304,9 @@ async fn run_stream(
             report.outcome = Outcome::Failed;
             if let StreamError::Http(http) = &error {
                 report.credentials_problem = http.is_credentials();
+            }
+            if let StreamError::Credentials(_) = &error {
+                report.credentials_problem = true;
             }
             tracing::debug!(stream = %stream.name, error = %error, "stream failed");
             report.error = Some(error.to_string());
@@ -348,11 +341,7 @@ async fn page_loop(
     progress: &dyn Fn(Progress<'_>),
 ) -> Result<(), StreamError> {
     let mut previous_page: Option<u64> = None;
-    // No-progress guards: cursors already followed in this window, and empty pages in a row
-    // that still point to a next one.
-    let mut followed: std::collections::HashSet<PageState> = std::collections::HashSet::new();
-    let mut window = checkpoint.mode.clone();
-    let mut empty_in_a_row = 0_u32;
+    let mut renewed = false;
     loop {
         if options
             .stop
@@ -372,9 +361,25 @@ async fn page_loop(
                 shape.paginator.max_pages()
             )));
         }
-        let call = build_call(connection, stream, &checkpoint)?;
+        let secret = connection.credentials.current();
+        let call = build_call(connection, stream, &checkpoint, &secret)?;
         let response = match http.call(&call, connection.budget(options)).await {
             Ok(response) => response,
+            // An expired or revoked OAuth access token: renew it once (under the cross-process
+            // lock) and ask for the same page again.
+            Err(HttpError::Unauthorized { .. }) if !renewed => {
+                report.requests += 1;
+                renewed = true;
+                match connection.credentials.renew(&secret).await {
+                    Ok(true) => continue,
+                    Ok(false) => {
+                        return Err(StreamError::Credentials(
+                            "the provider rejected the credential (HTTP 401)".to_owned(),
+                        ));
+                    }
+                    Err(error) => return Err(StreamError::Credentials(error.to_string())),
+                }
+            }
             Err(HttpError::Interrupted) => return Err(StreamError::Interrupted),
             Err(HttpError::TimedOut) => {
                 let timeout = options
@@ -389,6 +394,7 @@ async fn page_loop(
             }
         };
         report.requests += u64::from(response.requests);
+        renewed = false;
         let body = response.body;
 
         // A window whose total passes the provider's cap is halved before any page of it is
@@ -436,28 +442,6 @@ async fn page_loop(
             &stream.primary_key,
         )
         .map_err(StreamError::Protocol)?;
-        if checkpoint.mode != window {
-            window = checkpoint.mode.clone();
-            followed.clear();
-        }
-        followed.insert(checkpoint.page.clone());
-        if let Some(next) = &next
-            && followed.contains(next)
-        {
-            return Err(StreamError::Protocol(
-                "the provider pointed back to a page it already sent in this run (a cursor loop); stopping".to_owned(),
-            ));
-        }
-        if records.is_empty() && next.is_some() {
-            empty_in_a_row += 1;
-            if empty_in_a_row >= MAX_EMPTY_PAGES {
-                return Err(StreamError::Protocol(format!(
-                    "the provider sent {MAX_EMPTY_PAGES} empty pages in a row, each pointing to another; stopping (no progress)"
-                )));
-            }
-        } else {
-            empty_in_a_row = 0;
-        }
         // A link to another origin is refused before it can reach the checkpoint.
         if let Some(PageState::Url { url }) = &next {
             connection.next_link(url)?;
@@ -470,11 +454,9 @@ async fn page_loop(
         {
             let newest = newest_cursor(&records, pointer);
             if let Some(newest) = newest {
-                let newest = clamp_cursor(connection, stream, pointer, &records, newest, report);
                 checkpoint.observe_cursor(newest);
             }
         }
-        let records = unique_records(records, &stream.primary_key, report);
         let fingerprint = page_fingerprint(&records, &stream.primary_key);
         if !records.is_empty() && next.is_some() && previous_page == Some(fingerprint) {
             return Err(StreamError::Protocol(
@@ -518,82 +500,6 @@ async fn page_loop(
     }
 }
 
-/// A cursor value past the fetch's start (plus the clock skew allowance) would stop every later
-/// incremental fetch from seeing changes: the watermark stays at the start time instead, and the
-/// record is named in a warning.
-fn clamp_cursor(
-    connection: &Connection<'_>,
-    stream: &Stream,
-    pointer: &str,
-    records: &[Value],
-    newest: String,
-    report: &mut StreamReport,
-) -> String {
-    let Some(newest_instant) = instant(&newest) else {
-        return newest;
-    };
-    let limit = connection
-        .started_at
-        .checked_add(CLOCK_SKEW)
-        .unwrap_or(connection.started_at);
-    if newest_instant <= limit {
-        return newest;
-    }
-    let record = records
-        .iter()
-        .find(|record| {
-            crate::normalize::pointer_text(record, pointer)
-                .and_then(|text| crate::normalize::canonical_instant(&text))
-                .is_some_and(|text| text == newest)
-        })
-        .and_then(|record| crate::normalize::pointer_text(record, &stream.primary_key))
-        .unwrap_or_else(|| "?".to_owned());
-    let start = crate::normalize::rfc3339(connection.started_at);
-    let warning = format!(
-        "record `{}` has `{pointer}` = {newest}, in the future; the watermark stays at the fetch's start ({start})",
-        crate::output::sanitize::for_terminal(&record)
-    );
-    tracing::warn!(stream = %stream.name, "{warning}");
-    if report.warnings.len() < 10 {
-        report.warnings.push(warning);
-    }
-    start
-}
-
-/// Drops records without a primary key and repeats of an id within the page (the last one
-/// wins), counting both: a duplicate is not an update.
-fn unique_records(records: Vec<Value>, primary_key: &str, report: &mut StreamReport) -> Vec<Value> {
-    let mut last: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut without_id = 0;
-    let ids: Vec<Option<String>> = records
-        .iter()
-        .map(|record| {
-            crate::normalize::pointer_text(record, primary_key).filter(|id| !id.is_empty())
-        })
-        .collect();
-    for (index, id) in ids.iter().enumerate() {
-        match id {
-            Some(id) => {
-                last.insert(id.clone(), index);
-            }
-            None => without_id += 1,
-        }
-    }
-    let duplicates = (records.len() - without_id - last.len()) as u64;
-    report.records_duplicate += duplicates;
-    report.records_without_id += without_id as u64;
-    if duplicates == 0 && without_id == 0 {
-        return records;
-    }
-    records
-        .into_iter()
-        .zip(ids)
-        .enumerate()
-        .filter(|(index, (_, id))| id.as_ref().is_some_and(|id| last.get(id) == Some(index)))
-        .map(|(_, (record, _))| record)
-        .collect()
-}
-
 fn stream_index(provider: &Provider, stream: &Stream) -> usize {
     provider
         .streams
@@ -608,6 +514,7 @@ fn build_call<'a>(
     connection: &'a Connection<'_>,
     stream: &Stream,
     checkpoint: &Checkpoint,
+    secret: &'a SecretString,
 ) -> Result<Call<'a>, StreamError> {
     let shape = checkpoint.shape(stream);
     let (since, until) = match (&checkpoint.mode, &stream.incremental) {
@@ -631,7 +538,7 @@ fn build_call<'a>(
     };
     let params = plan::page_params(shape.paginator, &checkpoint.page);
     let request = shape.request;
-    let credential = connection.credential();
+    let credential = connection.credential(secret);
     let headers: Vec<(String, String)> = request
         .headers
         .iter()

@@ -40,12 +40,6 @@ pub struct StreamReport {
     /// True when the provider refused the credential.
     pub credentials_problem: bool,
     pub error: Option<String>,
-    /// Records sent twice within one page: stored once, not counted as updates.
-    pub records_duplicate: u64,
-    /// Records without a primary key: not stored.
-    pub records_without_id: u64,
-    /// What the user should know about the data (a record from the future, …).
-    pub warnings: Vec<String>,
 }
 
 /// What one connection's fetch did.
@@ -67,6 +61,9 @@ pub struct ConnectionReport {
     /// True when the failure is the credential's (exit 4).
     pub credentials_problem: bool,
     pub error: Option<String>,
+    /// With a credential problem: the exact command that connects it again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reconnect: Option<String>,
     pub streams: Vec<StreamReport>,
 }
 

@@ -6,6 +6,7 @@ use crate::common::{Home, assert_success, text};
 const COMMANDS: &[&[&str]] = &[
     &[],
     &["connect"],
+    &["authorize"],
     &["fetch"],
     &["status"],
     &["export"],

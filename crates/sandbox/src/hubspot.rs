@@ -200,7 +200,9 @@ async fn gateway(
     let correlation = uuid_like(hubspot.seed(), served);
     let search = is_search(request.uri().path());
     let enforce = hubspot.shared.rate_limit;
-    let authorized = presented_token(request.headers()) == Some(hubspot.token.as_str());
+    let presented = presented_token(request.headers());
+    let authorized = presented == Some(hubspot.token.as_str())
+        || presented.is_some_and(|token| hubspot.shared.oauth.access_ok(token));
     // What the burst and secondly -Remaining headers will say (searches report neither).
     // Only requests HubSpot can attribute to a token are counted; the burst count of an
     // authorized list call comes from its admission below.

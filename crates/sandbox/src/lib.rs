@@ -20,6 +20,7 @@ mod hubspot;
 #[allow(clippy::result_large_err)]
 mod lab;
 mod limits;
+mod oauth;
 mod rng;
 mod stripe;
 #[cfg(test)]
@@ -40,6 +41,7 @@ use tokio::net::TcpListener;
 
 pub use faults::Faults;
 pub use hubspot::{hubspot_counts, hubspot_token};
+pub use oauth::oauth_client;
 pub use stripe::{stripe_counts, stripe_key};
 
 /// How to run the sandbox.
@@ -104,6 +106,8 @@ pub(crate) struct Shared {
     fault_sequence: AtomicU64,
     pub(crate) churn: churn::Churn,
     pub(crate) stats: admin::Stats,
+    /// Grants and tokens of the emulated authorization servers.
+    pub(crate) oauth: Arc<oauth::Registry>,
 }
 
 impl Shared {
@@ -139,6 +143,18 @@ pub struct ProviderEndpoint {
     pub credential: String,
     /// Records served per stream.
     pub streams: Vec<StreamCount>,
+    /// The OAuth app registered with the provider's emulated authorization server, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<OAuthApp>,
+}
+
+/// An OAuth app the sandbox has registered: what `connect --auth oauth` needs.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OAuthApp {
+    /// The authorization server's origin (`connect --auth-url`).
+    pub auth_url: String,
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 /// How many records one stream of a provider holds.
@@ -183,6 +199,7 @@ impl Sandbox {
                 [contacts, companies, deals, customers, charges, invoices],
             ),
             stats: admin::Stats::default(),
+            oauth: Arc::new(oauth::Registry::new(config.seed)),
         });
         let hubspot = Arc::new(hubspot::HubSpot::new(
             shared.clone(),
@@ -196,6 +213,29 @@ impl Sandbox {
             .nest(stripe::PREFIX, stripe::router(stripe))
             .nest(lab::PREFIX, lab::router(origin.clone()))
             .nest(admin::PREFIX, admin::router(shared.clone()))
+            .merge(oauth::router(
+                shared.oauth.clone(),
+                oauth::HUBSPOT,
+                format!("{origin}{}/oauth/v1/token", hubspot::PREFIX),
+                [
+                    "/hubspot/oauth/authorize",
+                    "/hubspot/oauth/v1/token",
+                    "/hubspot/oauth/2026-03/token/revoke",
+                    "/hubspot/oauth/device",
+                ],
+            ))
+            .merge(oauth::router(
+                shared.oauth.clone(),
+                oauth::GENERIC,
+                format!("{origin}/oauth/token"),
+                [
+                    "/oauth/authorize",
+                    "/oauth/token",
+                    "/oauth/revoke",
+                    "/oauth/device",
+                ],
+            ))
+            .merge(oauth::admin_router(shared.oauth.clone()))
             .layer(middleware::from_fn_with_state(
                 Observe {
                     latency: config.latency,
@@ -226,12 +266,21 @@ impl Sandbox {
                 base_url: format!("{}{}", self.origin, hubspot::PREFIX),
                 credential: hubspot_token(self.config.seed),
                 streams: hubspot_counts(self.config.records),
+                oauth: Some({
+                    let (client_id, client_secret) = oauth_client(self.config.seed);
+                    OAuthApp {
+                        auth_url: format!("{}{}", self.origin, hubspot::PREFIX),
+                        client_id,
+                        client_secret,
+                    }
+                }),
             },
             ProviderEndpoint {
                 provider: "stripe".to_owned(),
                 base_url: format!("{}{}", self.origin, stripe::PREFIX),
                 credential: stripe_key(self.config.seed),
                 streams: stripe_counts(self.config.records),
+                oauth: None,
             },
         ]
     }
