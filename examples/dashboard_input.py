@@ -4,8 +4,10 @@
     inlet export --client acme --out - | python3 examples/dashboard_input.py > acme-kpis.json
     python3 examples/dashboard_input.py export/acme.json > acme-kpis.json
 
-Reads only the export contract (schema_version 1): contacts, companies, deals, invoices,
-payments, each row with its `source`. Standard library only.
+Reads only the export contract (schema_version 2): contacts, companies, deals, customers,
+invoices, payments, each row with its `source`. Money is exact: amounts are added as integer
+minor units, and only within one currency; every total is a list with one entry per currency.
+Standard library only.
 """
 import collections
 import json
@@ -19,38 +21,91 @@ def load(argv):
     return json.load(sys.stdin)
 
 
+def decimal(minor_units, exponent):
+    """Minor units as a decimal string with `exponent` places, exactly (no float)."""
+    sign = "-" if minor_units < 0 else ""
+    whole, fraction = divmod(abs(minor_units), 10**exponent)
+    return f"{sign}{whole}.{fraction:0{exponent}d}" if exponent else f"{sign}{whole}"
+
+
+class Totals:
+    """Sums of money per currency (and per an optional key such as a month)."""
+
+    def __init__(self):
+        self.sums = collections.defaultdict(int)
+        self.exponents = {}
+
+    def add(self, money, key=()):
+        if money is None:
+            return
+        self.sums[(key, money["currency"])] += money["minor_units"]
+        self.exponents[money["currency"]] = money["exponent"]
+
+    def rows(self, key_names=()):
+        return [
+            {
+                **dict(zip(key_names, key)),
+                "currency": currency,
+                "minor_units": minor_units,
+                "decimal": decimal(minor_units, self.exponents[currency]),
+            }
+            for (key, currency), minor_units in sorted(self.sums.items())
+        ]
+
+
+def deal_status(deal):
+    """`open`, `won` or `lost`; HubSpot's default pipeline ids stand in until labels resolve."""
+    if deal.get("status"):
+        return deal["status"]
+    return {"closedwon": "won", "closedlost": "lost"}.get(deal.get("stage_id"), "open")
+
+
 def main(argv):
     document = load(argv)
-    if document.get("schema_version") != 1:
+    if document.get("schema_version") != 2:
         sys.exit(f"unsupported export schema_version {document.get('schema_version')!r}")
-    deals = document.get("deals", [])
-    open_deals = [deal for deal in deals if deal.get("stage") not in ("closedwon", "closedlost")]
-    won = [deal for deal in deals if deal.get("stage") == "closedwon"]
-    by_stage = collections.Counter(deal.get("stage") or "unknown" for deal in deals)
-    payments = [payment for payment in document.get("payments", []) if payment.get("status") == "succeeded"]
-    revenue = collections.defaultdict(float)
-    for payment in payments:
-        month = (payment.get("created_at") or "")[:7] or "unknown"
-        revenue[(month, payment.get("currency") or "?")] += payment.get("amount") or 0
-    invoices = document.get("invoices", [])
+    deals = document["deals"]
+    open_pipeline, won = Totals(), Totals()
+    by_stage = collections.Counter()
+    for deal in deals:
+        status = deal_status(deal)
+        by_stage[deal["stage"] or deal["stage_id"] or "unknown"] += 1
+        if status == "open":
+            open_pipeline.add(deal["amount"])
+        elif status == "won":
+            won.add(deal["amount"])
+    revenue = Totals()
+    for payment in document["payments"]:
+        if payment["status"] == "succeeded":
+            month = (payment["created_at"] or "")[:7] or "unknown"
+            revenue.add(payment["amount"], (month,))
+    invoices = document["invoices"]
+    outstanding = Totals()
+    for invoice in invoices:
+        if invoice["status"] == "open":
+            outstanding.add(invoice["amount_remaining"])
+    customers = {customer["id"] for customer in document["customers"]}
     kpis = {
-        "client": document.get("client"),
-        "generated_at": document.get("generated_at"),
+        "client": document["client"],
+        "generated_at": document["generated_at"],
         "sources": [entry["connection"] for entry in document["manifest"]["connections"]],
-        "contacts": len(document.get("contacts", [])),
-        "companies": len(document.get("companies", [])),
+        "contacts": len(document["contacts"]),
+        "companies": len(document["companies"]),
+        "customers": len(customers),
         "deals": {
             "total": len(deals),
-            "open": len(open_deals),
-            "open_pipeline": round(sum(deal.get("amount") or 0 for deal in open_deals), 2),
-            "won_amount": round(sum(deal.get("amount") or 0 for deal in won), 2),
+            "open": sum(1 for deal in deals if deal_status(deal) == "open"),
+            "open_pipeline": open_pipeline.rows(),
+            "won_amount": won.rows(),
             "by_stage": dict(sorted(by_stage.items())),
         },
-        "revenue_by_month": [
-            {"month": month, "currency": currency, "amount": round(amount, 2)}
-            for (month, currency), amount in sorted(revenue.items())
-        ],
-        "open_invoices": sum(1 for invoice in invoices if invoice.get("status") == "open"),
+        "revenue_by_month": revenue.rows(("month",)),
+        "open_invoices": sum(1 for invoice in invoices if invoice["status"] == "open"),
+        "outstanding": outstanding.rows(),
+        # Foreign keys are ids: an invoice joins its customer by plain equality.
+        "invoices_with_known_customer": sum(
+            1 for invoice in invoices if invoice["customer_id"] in customers
+        ),
     }
     json.dump(kpis, sys.stdout, indent=2, sort_keys=False)
     sys.stdout.write("\n")

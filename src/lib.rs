@@ -17,6 +17,7 @@ pub mod paths;
 
 pub mod auth;
 pub mod catalog;
+pub mod entities;
 pub mod export;
 pub mod http;
 pub mod normalize;

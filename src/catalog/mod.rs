@@ -4,6 +4,7 @@
 //!
 //! A definition is data: adding a provider that fits the vocabulary needs no Rust.
 
+mod mapping;
 mod model;
 mod oauth;
 mod validate;

@@ -453,43 +453,8 @@ pub enum WriteMode {
     Upsert,
 }
 
-/// The normalized entities of the export contract.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Entity {
-    Contacts,
-    Companies,
-    Deals,
-    Invoices,
-    Payments,
-    Metrics,
-}
-
-impl Entity {
-    /// All entities, in export order.
-    pub const ALL: [Self; 6] = [
-        Self::Contacts,
-        Self::Companies,
-        Self::Deals,
-        Self::Invoices,
-        Self::Payments,
-        Self::Metrics,
-    ];
-
-    /// The entity's name in the export document.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Contacts => "contacts",
-            Self::Companies => "companies",
-            Self::Deals => "deals",
-            Self::Invoices => "invoices",
-            Self::Payments => "payments",
-            Self::Metrics => "metrics",
-        }
-    }
-}
+/// The normalized entities of the export contract (their shapes live in [`crate::entities`]).
+pub use crate::entities::Entity;
 
 /// Where a normalized field comes from: a JSON pointer, or a pointer with a type.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -502,7 +467,23 @@ pub enum FieldSpec {
         from: String,
         #[serde(rename = "type")]
         kind: FieldType,
-        /// For `money`: divide by this (e.g. 100 for amounts in cents).
+        /// For `money`: JSON pointer to the amount's ISO currency code (required).
+        #[serde(default)]
+        currency: Option<String>,
+        /// For `money`: `major` (default) when the amount is written in major units
+        /// (`"2739.70"`), `minor` when it is an integer of minor units (Stripe's cents).
+        #[serde(default)]
+        units: Option<MoneyUnits>,
+        /// For `reference` and `references`: the stream (of the same connection) whose records
+        /// the value points to; the value becomes that row's `id`.
+        #[serde(default)]
+        stream: Option<String>,
+        /// For `references`: JSON pointer, within each element of the array, to the id
+        /// (default: the element itself).
+        #[serde(default)]
+        id: Option<String>,
+        /// No longer read: money is exact (`units = "minor"` replaces `scale = 100`);
+        /// validation explains it.
         #[serde(default)]
         scale: Option<f64>,
     },
@@ -522,10 +503,26 @@ pub enum FieldType {
     Date,
     /// An instant, RFC 3339 UTC; accepts RFC 3339, epoch milliseconds and epoch seconds.
     Datetime,
-    /// A number divided by `scale` (cents → units).
+    /// Exact money (integer minor units, currency, exponent, decimal text); needs
+    /// `currency`, and `units = "minor"` for integer minor units.
     Money,
     /// Upper-case currency code.
     Currency,
+    /// Another row's `id`: `CONNECTION:STREAM:VALUE` (needs `stream`).
+    Reference,
+    /// An array of other rows' `id`s (needs `stream`; `id` points within each element).
+    References,
+}
+
+/// How a money amount is written by the provider.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MoneyUnits {
+    /// A decimal in major units: `"2739.70"` dollars.
+    #[default]
+    Major,
+    /// An integer of the currency's minor unit: `273970` cents.
+    Minor,
 }
 
 impl FieldSpec {

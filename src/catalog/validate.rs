@@ -294,6 +294,9 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
                 check_pointer(pointer, &format!("{path}.normalize.{field}"), &mut problem);
             }
         }
+        for (at, message, hint) in super::mapping::check(provider, stream, &path) {
+            problem(at, message, hint.as_deref());
+        }
     }
     problems
 }

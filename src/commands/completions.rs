@@ -63,5 +63,7 @@ pub fn generate_files(root: &Path) -> anyhow::Result<()> {
     fs_err::create_dir_all(&schemas)?;
     let schema = serde_json::to_string_pretty(&crate::catalog::json_schema())?;
     fs_err::write(schemas.join("provider.schema.json"), format!("{schema}\n"))?;
+    let schema = serde_json::to_string_pretty(&crate::export::json_schema())?;
+    fs_err::write(schemas.join("export.schema.json"), format!("{schema}\n"))?;
     Ok(())
 }

@@ -37,18 +37,24 @@ pub(super) async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<ExitSt
         ..SandboxConfig::default()
     };
     let sandbox = Sandbox::bind(config).await?;
-    let endpoint = sandbox
-        .endpoints()
-        .into_iter()
-        .find(|endpoint| endpoint.provider == "hubspot")
-        .ok_or_else(|| anyhow::anyhow!("the sandbox serves no HubSpot emulation"))?;
+    // HubSpot for the CRM, Stripe for billing: together they fill every part of the dashboard.
+    let endpoints: Vec<sandbox::ProviderEndpoint> = ["hubspot", "stripe"]
+        .iter()
+        .map(|provider| {
+            sandbox
+                .endpoints()
+                .into_iter()
+                .find(|endpoint| endpoint.provider == *provider)
+                .ok_or_else(|| anyhow::anyhow!("the sandbox serves no {provider} emulation"))
+        })
+        .collect::<anyhow::Result<_>>()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(sandbox.serve(async move {
         let _ = stopped.await;
     }));
     printer.status(&format!(
-        "1. Sandbox: a HubSpot emulation at {}",
-        endpoint.base_url
+        "1. Sandbox: HubSpot and Stripe emulations at {} and {}",
+        endpoints[0].base_url, endpoints[1].base_url
     ));
 
     demo.secrets = match secrets::probe(&SecretBackend::Keychain) {
@@ -67,7 +73,7 @@ pub(super) async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<ExitSt
         }
     };
 
-    let result = pipeline(&demo, &endpoint).await;
+    let result = pipeline(&demo, &endpoints).await;
     let _ = stop.send(());
     let _ = server.await;
     let dashboard = result?;
@@ -82,48 +88,61 @@ pub(super) async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<ExitSt
 /// Runs the steps; returns the dashboard's path.
 async fn pipeline(
     demo: &Context,
-    endpoint: &sandbox::ProviderEndpoint,
+    endpoints: &[sandbox::ProviderEndpoint],
 ) -> anyhow::Result<std::path::PathBuf> {
     let printer = demo.printer;
     let catalog = Catalog::built_in()?;
-    let provider = catalog.get("hubspot")?;
-    let id = ConnectionId::new("demo", "hubspot")?;
-    let token = secrecy::SecretString::from(endpoint.credential.clone());
+    let mut ids = Vec::new();
+    for (index, endpoint) in endpoints.iter().enumerate() {
+        let provider = catalog.get(&endpoint.provider)?;
+        let id = ConnectionId::new("demo", &endpoint.provider)?;
+        let token = secrecy::SecretString::from(endpoint.credential.clone());
+        printer.status(&format!(
+            "{}2. Connect: `inlet connect {} --client demo --base-url {}`",
+            if index == 0 { "\n" } else { "" },
+            endpoint.provider,
+            endpoint.base_url
+        ));
+        let request = super::connect::Request {
+            provider,
+            id: id.clone(),
+            base_url: endpoint.base_url.clone(),
+            auth: provider.auth_mode(None)?,
+            settings: std::collections::BTreeMap::new(),
+            schedule: crate::store::Schedule::default(),
+            store_secret: true,
+            stored: None,
+        };
+        super::connect::connect(demo, &request, &token).await?;
+        ids.push(id);
+    }
 
-    printer.status(&format!(
-        "\n2. Connect: `inlet connect hubspot --client demo --base-url {}`",
-        endpoint.base_url
-    ));
-    let request = super::connect::Request {
-        provider,
-        id: id.clone(),
-        base_url: endpoint.base_url.clone(),
-        auth: provider.auth_mode(None)?,
-        settings: std::collections::BTreeMap::new(),
-        schedule: crate::store::Schedule::default(),
-        store_secret: true,
-        stored: None,
-    };
-    super::connect::connect(demo, &request, &token).await?;
-
-    printer.status("\n3. Fetch: `inlet fetch demo/hubspot`");
+    printer.status("\n3. Fetch: `inlet fetch --client demo`");
     let options = crate::sync::FetchOptions {
         stream_jobs: 3,
         ..Default::default()
     };
-    let named = [id.to_string()];
+    let named: Vec<String> = ids.iter().map(ToString::to_string).collect();
     let selection = super::fetch::Selection {
         named: &named,
         client: None,
         due: false,
         wait: Duration::ZERO,
     };
-    let reports = super::fetch::fetch(demo, &selection, &options, 1).await?;
-    let mut table =
-        crate::output::table(&["STREAM", "OUTCOME", "NEW", "UPDATED", "PAGES", "REQUESTS"]);
+    let reports = super::fetch::fetch(demo, &selection, &options, 2).await?;
+    let mut table = crate::output::table(&[
+        "CONNECTION",
+        "STREAM",
+        "OUTCOME",
+        "NEW",
+        "UPDATED",
+        "PAGES",
+        "REQUESTS",
+    ]);
     for report in &reports {
         for stream in &report.streams {
             table.add_row(vec![
+                report.connection.clone(),
                 stream.stream.clone(),
                 stream.outcome.as_str().to_owned(),
                 stream.records_new.to_string(),
@@ -162,9 +181,11 @@ async fn pipeline(
     ));
 
     printer.status(
-        "\n7. Disconnect: `inlet disconnect demo/hubspot --yes` (cached data, the export and the dashboard stay)",
+        "\n7. Disconnect: `inlet disconnect demo/hubspot --yes`, and demo/stripe (cached data, the export and the dashboard stay)",
     );
     let mut store = demo.store()?;
-    super::disconnect::disconnect(demo, &mut store, &id, false).await?;
+    for id in &ids {
+        super::disconnect::disconnect(demo, &mut store, id, false).await?;
+    }
     Ok(dashboard)
 }

@@ -44,13 +44,15 @@ pub(super) fn export_client(
     format: Format,
 ) -> anyhow::Result<(Option<PathBuf>, Summary)> {
     ids::check_client(client)?;
-    let store = ctx
+    let mut store = ctx
         .existing_store()?
         .ok_or_else(|| unknown_client(client))?;
     if !store.client_known(client)? {
         return Err(unknown_client(client).into());
     }
     let catalog = ctx.catalog()?;
+    // Rows cached by an older inlet or provider definition take the current shape first.
+    crate::normalize::refresh_stale(&mut store, &catalog, client)?;
     if out.is_some_and(|path| path.as_os_str() == "-") {
         let mut stdout = ctx.printer.data();
         let summary = export::write(&store, &catalog, client, format, &mut stdout)?;

@@ -470,6 +470,24 @@ fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {
 
 fn warn_about(ctx: &Context, reports: &[ConnectionReport]) {
     for report in reports {
+        for stream in &report.streams {
+            let name = format!("`{}` {}", report.connection, stream.stream);
+            for warning in &stream.warnings {
+                ctx.printer.warn(&format!("{name}: {warning}"));
+            }
+            if stream.records_duplicate > 0 {
+                ctx.printer.warn(&format!(
+                    "{name}: {} record(s) repeated within a page; stored once, not counted as updates",
+                    stream.records_duplicate
+                ));
+            }
+            if stream.records_without_id > 0 {
+                ctx.printer.warn(&format!(
+                    "{name}: {} record(s) without a primary key were skipped",
+                    stream.records_without_id
+                ));
+            }
+        }
         if let Some(error) = &report.error {
             ctx.printer
                 .warn(&format!("`{}` failed: {error}", report.connection));

@@ -92,7 +92,12 @@ fn connection_preview(ctx: &Context, text: &str, args: &PreviewArgs) -> anyhow::
         .existing_store()?
         .ok_or_else(|| missing_connection(&name))?;
     let row = store.connection(&name)?;
-    if row.is_none() && !store.record_sources(&id.client)?.contains(&name) {
+    if row.is_none()
+        && !store
+            .record_sources(&id.client)?
+            .iter()
+            .any(|(source, _)| *source == name)
+    {
         return Err(missing_connection(&name).into());
     }
     let catalog = ctx.catalog()?;

@@ -12,6 +12,14 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+/// The longest window or pause a provider's headers can impose: beyond it a value is absurd
+/// (and `Instant + Duration` would overflow). The run's deadline bounds every wait further.
+const MAX_WAIT: Duration = Duration::from_secs(3600);
+
+/// The largest allowance a provider's headers can claim: each request counted in the window
+/// is remembered, so an absurd claim must not fill memory.
+const MAX_ALLOWANCE: usize = 100_000;
+
 /// A rolling-window budget shared by every stream of one connection.
 #[derive(Debug)]
 pub struct Limiter {
@@ -91,13 +99,14 @@ impl Limiter {
         };
         state.reported = Some(remaining);
         if let Some(window) = window.filter(|window| !window.is_zero()) {
-            state.window = window;
+            state.window = window.min(MAX_WAIT);
         }
         let now = Instant::now();
         state.expire(now);
         match limit
             .and_then(|limit| usize::try_from(limit).ok())
             .filter(|limit| *limit > 0)
+            .map(|limit| limit.min(MAX_ALLOWANCE))
         {
             Some(limit) => {
                 state.capacity = limit;
@@ -123,7 +132,7 @@ impl Limiter {
         let Ok(mut state) = self.state.lock() else {
             return;
         };
-        let until = Instant::now() + wait;
+        let until = Instant::now() + wait.min(MAX_WAIT);
         if state.paused_until.is_none_or(|current| current < until) {
             state.paused_until = Some(until);
         }
@@ -213,6 +222,24 @@ mod tests {
         );
         limiter.acquire().await;
         assert!(start.elapsed() >= Duration::from_millis(9_990));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn absurd_windows_are_bounded() {
+        let limiter = Limiter::new(100, Duration::from_secs(10));
+        limiter.observe_remaining(0, None, Some(Duration::from_millis(999_999_999_999_999)));
+        limiter.pause(Duration::MAX);
+        let start = Instant::now();
+        limiter.acquire().await;
+        assert_eq!(start.elapsed(), MAX_WAIT);
+        // An absurd allowance with nothing left is booked without remembering a trillion sends.
+        limiter.observe_remaining(0, Some(u64::MAX), None);
+        let booked = limiter
+            .state
+            .lock()
+            .map(|state| state.sent.len())
+            .unwrap_or(0);
+        assert_eq!(booked, MAX_ALLOWANCE);
     }
 
     #[tokio::test(start_paused = true)]

@@ -45,7 +45,9 @@ pub enum HttpError {
         "the provider redirected from `{from}` to another origin (`{to}`); refusing to follow with the credential"
     )]
     Redirected { from: String, to: String },
-    #[error("the response from `{url}` is larger than {limit} bytes; stopped reading")]
+    #[error(
+        "the response from `{url}` is larger than {limit} bytes; stopped reading (raise `max_response_bytes` under `[limits]` in the provider definition if such pages are expected)"
+    )]
     TooLarge { url: String, limit: u64 },
     #[error("interrupted")]
     Interrupted,

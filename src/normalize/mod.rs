@@ -4,9 +4,15 @@
 //! values that cannot be converted become `null` rather than failing the page, since one odd
 //! record must not stop a client's sync.
 
-use serde_json::Value;
+mod refresh;
 
-use crate::catalog::{FieldSpec, FieldType, Provider, Stream};
+use serde_json::{Map, Value, json};
+
+use crate::catalog::{FieldSpec, FieldType, MoneyUnits, Provider, Stream};
+use crate::entities::Money;
+use crate::entities::money::currency_code;
+
+pub use refresh::{refresh_stale, shape_label};
 
 /// Follows a JSON pointer (RFC 6901). Unlike `Value::pointer`, a pointer without escapes is
 /// walked without allocating: this runs several times for every record of every fetch.
@@ -39,9 +45,14 @@ pub fn pointer_text(value: &Value, pointer: &str) -> Option<String> {
     }
 }
 
-/// The normalized row for one record, as compact JSON: `id`, the mapped fields (in name
-/// order), `source`, `updated_at`. Written straight into one buffer: this runs for every
-/// record of every fetch.
+/// The normalized row for one record, as compact JSON in its entity's shape
+/// ([`crate::entities`]): `id`, the entity's fields in order (`null` when the mapping does not
+/// set them or a value cannot be converted), `source`, `updated_at`.
+///
+/// # Errors
+///
+/// Only when the mapping does not fit the entity's type, which validation of the definition
+/// rules out.
 pub fn normalize(
     provider: &Provider,
     connection_id: &str,
@@ -49,71 +60,126 @@ pub fn normalize(
     record_id: &str,
     updated_at: Option<&str>,
     record: &Value,
-) -> String {
-    let mut out = Vec::with_capacity(512);
-    let id = format!("{connection_id}:{}:{record_id}", stream.name);
-    out.extend_from_slice(b"{\"id\":");
-    write_json(&mut out, &id);
+) -> Result<String, serde_json::Error> {
+    let mut row = Map::with_capacity(stream.normalize.len() + 3);
+    row.insert(
+        "id".to_owned(),
+        Value::String(format!("{connection_id}:{}:{record_id}", stream.name)),
+    );
     for (field, spec) in &stream.normalize {
-        out.push(b',');
-        write_json(&mut out, field);
-        out.push(b':');
-        match spec {
-            // The common case, a plain string, is written without an intermediate value.
-            FieldSpec::Pointer(pointer) => match lookup(record, pointer) {
-                Some(Value::String(text)) if !text.trim().is_empty() => {
-                    write_json(&mut out, text.trim())
-                }
-                Some(Value::String(_) | Value::Null) | None => out.extend_from_slice(b"null"),
-                Some(other) => write_json(&mut out, &convert(other, FieldType::String, None)),
-            },
-            _ => write_json(&mut out, &field_value(spec, record)),
-        }
+        row.insert(field.clone(), field_value(spec, connection_id, record));
     }
-    out.extend_from_slice(b",\"source\":{\"connection\":");
-    write_json(&mut out, connection_id);
-    out.extend_from_slice(b",\"provider\":");
-    write_json(&mut out, &provider.id);
-    out.extend_from_slice(b",\"stream\":");
-    write_json(&mut out, &stream.name);
-    out.extend_from_slice(b",\"record_id\":");
-    write_json(&mut out, record_id);
-    out.extend_from_slice(b"},\"updated_at\":");
-    write_json(&mut out, &updated_at);
-    out.push(b'}');
-    // serde_json writes valid UTF-8, and so does every literal above.
-    String::from_utf8(out).unwrap_or_default()
+    row.insert(
+        "source".to_owned(),
+        json!({
+            "connection": connection_id,
+            "provider": provider.id,
+            "stream": stream.name,
+            "record_id": record_id,
+        }),
+    );
+    row.insert(
+        "updated_at".to_owned(),
+        updated_at.map_or(Value::Null, |text| Value::String(text.to_owned())),
+    );
+    stream.entity.shape(row)
 }
 
-fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    // Writing to a Vec cannot fail, and these values always serialize.
-    let _ = serde_json::to_writer(out, value);
-}
-
-fn field_value(spec: &FieldSpec, record: &Value) -> Value {
+fn field_value(spec: &FieldSpec, connection_id: &str, record: &Value) -> Value {
     match spec {
         FieldSpec::Constant { constant } => constant.clone(),
-        FieldSpec::Pointer(pointer) => lookup(record, pointer)
-            .map_or(Value::Null, |value| convert(value, FieldType::String, None)),
-        FieldSpec::Typed { from, kind, scale } => {
-            lookup(record, from).map_or(Value::Null, |value| convert(value, *kind, *scale))
+        FieldSpec::Pointer(pointer) => {
+            lookup(record, pointer).map_or(Value::Null, |value| convert(value, FieldType::String))
+        }
+        FieldSpec::Typed {
+            from,
+            kind: FieldType::Money,
+            currency,
+            units,
+            ..
+        } => {
+            let currency = currency
+                .as_deref()
+                .and_then(|pointer| pointer_text(record, pointer));
+            lookup(record, from)
+                .zip(currency)
+                .and_then(|(amount, currency)| money(amount, &currency, units.unwrap_or_default()))
+                .and_then(|money| serde_json::to_value(money).ok())
+                .unwrap_or(Value::Null)
+        }
+        FieldSpec::Typed {
+            from,
+            kind: FieldType::Reference,
+            stream: Some(target),
+            ..
+        } => lookup(record, from)
+            .and_then(scalar_text)
+            .map_or(Value::Null, |id| {
+                Value::String(format!("{connection_id}:{target}:{id}"))
+            }),
+        FieldSpec::Typed {
+            from,
+            kind: FieldType::References,
+            stream: Some(target),
+            id,
+            ..
+        } => match lookup(record, from) {
+            Some(Value::Array(items)) => Value::Array(
+                items
+                    .iter()
+                    .filter_map(|item| match id {
+                        Some(pointer) => lookup(item, pointer),
+                        None => Some(item),
+                    })
+                    .filter_map(scalar_text)
+                    .map(|id| Value::String(format!("{connection_id}:{target}:{id}")))
+                    .collect(),
+            ),
+            _ => Value::Null,
+        },
+        FieldSpec::Typed { from, kind, .. } => {
+            lookup(record, from).map_or(Value::Null, |value| convert(value, *kind))
         }
     }
 }
 
-fn convert(value: &Value, kind: FieldType, scale: Option<f64>) -> Value {
+/// A string or number as text; empty strings and anything else are unknown.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_owned()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// An amount as exact money; never through a float.
+fn money(amount: &Value, currency: &str, units: MoneyUnits) -> Option<Money> {
+    let text = scalar_text(amount)?;
+    match units {
+        MoneyUnits::Minor => Money::from_minor(text.parse().ok()?, currency),
+        MoneyUnits::Major => Money::from_decimal(&text, currency),
+    }
+}
+
+fn convert(value: &Value, kind: FieldType) -> Value {
     let text = match value {
         Value::Null => return Value::Null,
         Value::String(text) if text.trim().is_empty() => return Value::Null,
         Value::String(text) => text.trim().to_owned(),
         Value::Bool(flag) if kind == FieldType::Boolean => return Value::Bool(*flag),
-        Value::Array(_) | Value::Object(_) if kind == FieldType::String => return value.clone(),
+        Value::Array(_) | Value::Object(_) if kind == FieldType::String => {
+            return Value::String(value.to_string());
+        }
         other => other.to_string(),
     };
     match kind {
         FieldType::String => Value::String(text),
-        FieldType::Number => number(&text, 1.0),
-        FieldType::Money => number(&text, scale.unwrap_or(1.0)),
+        FieldType::Number => text
+            .parse::<f64>()
+            .ok()
+            .filter(|value| value.is_finite())
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
         FieldType::Integer => text.parse::<i64>().map_or(Value::Null, Value::from),
         FieldType::Boolean => match text.to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" => Value::Bool(true),
@@ -122,16 +188,10 @@ fn convert(value: &Value, kind: FieldType, scale: Option<f64>) -> Value {
         },
         FieldType::Date => date(&text),
         FieldType::Datetime => canonical_instant(&text).map_or(Value::Null, Value::String),
-        FieldType::Currency => Value::String(text.to_ascii_uppercase()),
+        FieldType::Currency => currency_code(&text).map_or(Value::Null, Value::String),
+        // Money and references are converted with their context above.
+        FieldType::Money | FieldType::Reference | FieldType::References => Value::Null,
     }
-}
-
-fn number(text: &str, scale: f64) -> Value {
-    text.parse::<f64>()
-        .ok()
-        .filter(|value| value.is_finite() && scale != 0.0)
-        .and_then(|value| serde_json::Number::from_f64(value / scale))
-        .map_or(Value::Null, Value::Number)
 }
 
 /// An instant as RFC 3339 UTC with milliseconds: the one time format inlet writes.
@@ -237,36 +297,27 @@ mod tests {
 
     #[test]
     fn conversions() {
+        assert_eq!(convert(&json!("0.25"), FieldType::Number), json!(0.25));
+        assert_eq!(convert(&json!(""), FieldType::String), Value::Null);
+        assert_eq!(convert(&json!("12"), FieldType::Integer), json!(12));
+        assert_eq!(convert(&json!("abc"), FieldType::Number), Value::Null);
+        assert_eq!(convert(&json!(true), FieldType::Boolean), json!(true));
+        assert_eq!(convert(&json!("usd"), FieldType::Currency), json!("USD"));
+        assert_eq!(convert(&json!("dollars"), FieldType::Currency), Value::Null);
         assert_eq!(
-            convert(&json!("1250.50"), FieldType::Number, None),
-            json!(1250.5)
-        );
-        assert_eq!(
-            convert(&json!(125_050), FieldType::Money, Some(100.0)),
-            json!(1250.5)
-        );
-        assert_eq!(convert(&json!(""), FieldType::String, None), Value::Null);
-        assert_eq!(convert(&json!("12"), FieldType::Integer, None), json!(12));
-        assert_eq!(convert(&json!("abc"), FieldType::Number, None), Value::Null);
-        assert_eq!(convert(&json!(true), FieldType::Boolean, None), json!(true));
-        assert_eq!(
-            convert(&json!("usd"), FieldType::Currency, None),
-            json!("USD")
-        );
-        assert_eq!(
-            convert(&json!("2024-03-05T10:00:00Z"), FieldType::Date, None),
+            convert(&json!("2024-03-05T10:00:00Z"), FieldType::Date),
             json!("2024-03-05")
         );
         assert_eq!(
-            convert(&json!("2024-03-05T10:00:00Z"), FieldType::Datetime, None),
+            convert(&json!("2024-03-05T10:00:00Z"), FieldType::Datetime),
             json!("2024-03-05T10:00:00.000Z")
         );
         assert_eq!(
-            convert(&json!("1704067200000"), FieldType::Datetime, None),
+            convert(&json!("1704067200000"), FieldType::Datetime),
             json!("2024-01-01T00:00:00.000Z")
         );
         assert_eq!(
-            convert(&json!(1_704_067_200), FieldType::Datetime, None),
+            convert(&json!(1_704_067_200), FieldType::Datetime),
             json!("2024-01-01T00:00:00.000Z")
         );
     }

@@ -100,6 +100,9 @@ const MIGRATIONS: &[&str] = &[
     // and which source a run took its credential from (`keychain`, `file`, or the variable).
     "ALTER TABLE connections ADD COLUMN secret_stored INTEGER NOT NULL DEFAULT 1;
      ALTER TABLE runs ADD COLUMN credential_source TEXT;",
+    // 5: which mapping wrote each normalized row (export schema 2 reshaped them all), so rows
+    // written by an older inlet or provider definition are rewritten from `raw`.
+    "ALTER TABLE records ADD COLUMN shape TEXT NOT NULL DEFAULT '';",
 ];
 
 /// The schema version this build writes.

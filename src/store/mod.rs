@@ -113,10 +113,16 @@ pub struct RecordRow {
     pub entity: &'static str,
     /// The provider's record as received (compact JSON).
     pub raw: String,
-    /// The normalized row (compact JSON with sorted keys).
+    /// The normalized row (compact JSON in its entity's shape).
     pub normalized: String,
+    /// Which mapping wrote `normalized` (see `normalize::shape_label`): rows written by
+    /// another one are rewritten before an export.
+    pub shape: std::sync::Arc<str>,
     pub updated_at: Option<String>,
 }
+
+/// A cached record to normalize again: (stream, record id, raw JSON, updated_at).
+pub type StaleRecord = (String, String, String, Option<String>);
 
 /// What a committed page changed.
 #[derive(Debug, Default, Clone, Copy)]
@@ -553,13 +559,15 @@ impl Store {
             // existing record is rewritten only when its payload changed.
             let mut insert = tx.prepare_cached(
                 "INSERT INTO records (connection_id, client, stream, record_id, entity, raw,
-                                      normalized, updated_at, fetched_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                                      normalized, updated_at, fetched_at, shape)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT(connection_id, stream, record_id) DO NOTHING",
             )?;
             let mut update = tx.prepare_cached(
-                "UPDATE records SET raw = ?4, normalized = ?5, updated_at = ?6, fetched_at = ?7
-                 WHERE connection_id = ?1 AND stream = ?2 AND record_id = ?3 AND raw != ?4",
+                "UPDATE records SET raw = ?4, normalized = ?5, updated_at = ?6, fetched_at = ?7,
+                                    entity = ?8, shape = ?9
+                 WHERE connection_id = ?1 AND stream = ?2 AND record_id = ?3
+                   AND (raw != ?4 OR shape != ?9)",
             )?;
             for record in records {
                 let inserted = insert.execute(params![
@@ -571,7 +579,8 @@ impl Store {
                     record.raw,
                     record.normalized,
                     record.updated_at,
-                    fetched_at
+                    fetched_at,
+                    &*record.shape
                 ])?;
                 if inserted == 1 {
                     counts.new += 1;
@@ -584,7 +593,9 @@ impl Store {
                     record.raw,
                     record.normalized,
                     record.updated_at,
-                    fetched_at
+                    fetched_at,
+                    record.entity,
+                    &*record.shape
                 ])?;
                 counts.updated += updated as u64;
             }
@@ -624,15 +635,73 @@ impl Store {
     }
 
     /// Connection ids that have records of a client, ordered (includes disconnected ones whose
-    /// records were kept).
-    pub fn record_sources(&self, client: &str) -> Result<Vec<String>> {
+    /// records were kept), with the provider their rows name.
+    pub fn record_sources(&self, client: &str) -> Result<Vec<(String, Option<String>)>> {
         let mut statement = self.conn.prepare(
-            "SELECT DISTINCT connection_id FROM records
+            "SELECT connection_id, MIN(json_extract(normalized, '$.source.provider')) FROM records
              WHERE connection_id > ?1 || '/' AND connection_id < ?1 || '0' AND client = ?1
-             ORDER BY connection_id",
+             GROUP BY connection_id ORDER BY connection_id",
         )?;
-        let rows = statement.query_map([client], |row| row.get(0))?;
+        let rows = statement.query_map([client], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Starts a read transaction: every query until the guard drops sees the same snapshot of
+    /// the cache, whatever a concurrent fetch commits meanwhile (WAL keeps it readable).
+    pub fn read_snapshot(&self) -> Result<rusqlite::Transaction<'_>> {
+        let tx = self.conn.unchecked_transaction()?;
+        // A deferred transaction takes its snapshot at the first read: take it now.
+        tx.query_row("SELECT COUNT(*) FROM meta", [], |_| Ok(()))?;
+        Ok(tx)
+    }
+
+    /// Records of a connection's stream whose normalized row was written by another mapping
+    /// than `shape` (an older inlet or provider definition): (stream, record id, raw,
+    /// updated_at).
+    pub fn stale_records(
+        &self,
+        connection_id: &str,
+        stream: &str,
+        shape: &str,
+        limit: u32,
+    ) -> Result<Vec<StaleRecord>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT stream, record_id, raw, updated_at FROM records
+             WHERE connection_id = ?1 AND stream = ?2 AND shape != ?3 LIMIT ?4",
+        )?;
+        let rows = statement.query_map(params![connection_id, stream, shape, limit], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Rewrites normalized rows (stream, record id, entity, row) under the mapping `shape`, in
+    /// one transaction.
+    pub fn renormalize(
+        &mut self,
+        connection_id: &str,
+        shape: &str,
+        rows: &[(String, String, &'static str, String)],
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut update = tx.prepare_cached(
+                "UPDATE records SET entity = ?4, normalized = ?5, shape = ?6
+                 WHERE connection_id = ?1 AND stream = ?2 AND record_id = ?3",
+            )?;
+            for (stream, record_id, entity, normalized) in rows {
+                update.execute(params![
+                    connection_id,
+                    stream,
+                    record_id,
+                    entity,
+                    normalized,
+                    shape
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Calls `each` with every normalized row of one entity of a client, in a stable order
@@ -765,6 +834,7 @@ mod tests {
             raw: raw.to_owned(),
             normalized: raw.to_owned(),
             updated_at: None,
+            shape: "test".into(),
         }
     }
 

@@ -54,6 +54,10 @@ pub struct FetchOptions {
     pub deadline: Option<(tokio::time::Instant, Duration)>,
 }
 
+/// Empty pages in a row that still point to a next page before a stream is stopped as
+/// making no progress.
+const MAX_EMPTY_PAGES: u32 = 10;
+
 /// Why a stream stopped early.
 #[derive(Debug, thiserror::Error)]
 enum StreamError {
@@ -83,7 +87,13 @@ struct Connection<'a> {
     origins: Origins,
     limiter: Limiter,
     throttle: Vec<ThrottleRule>,
+    /// When this fetch started: no watermark moves past it (plus [`CLOCK_SKEW`]).
+    started_at: Timestamp,
 }
+
+/// How far a record's cursor may lie ahead of the fetch's start before it counts as being
+/// from the future (clocks differ a little between machines).
+const CLOCK_SKEW: Duration = Duration::from_secs(300);
 
 impl Connection<'_> {
     fn credential<'s>(&'s self, secret: &'s SecretString) -> Credential<'s> {
@@ -157,6 +167,7 @@ pub async fn fetch_connection(
         settings,
         limiter: limiter_for(provider),
         throttle: throttle_rules(provider),
+        started_at: Timestamp::now(),
     };
     let streams: Vec<&Stream> = provider
         .streams
@@ -280,6 +291,9 @@ async fn run_stream(
         watermark: None,
         credentials_problem: false,
         error: None,
+        records_duplicate: 0,
+        records_without_id: 0,
+        warnings: Vec::new(),
     };
     let mut writer = Writer::new(store);
     let result = page_loop(
@@ -341,6 +355,11 @@ async fn page_loop(
     progress: &dyn Fn(Progress<'_>),
 ) -> Result<(), StreamError> {
     let mut previous_page: Option<u64> = None;
+    // No-progress guards: cursors already followed in this window, and empty pages in a row
+    // that still point to a next one.
+    let mut followed: std::collections::HashSet<PageState> = std::collections::HashSet::new();
+    let mut window = checkpoint.mode.clone();
+    let mut empty_in_a_row = 0_u32;
     let mut renewed = false;
     loop {
         if options
@@ -442,6 +461,28 @@ async fn page_loop(
             &stream.primary_key,
         )
         .map_err(StreamError::Protocol)?;
+        if checkpoint.mode != window {
+            window = checkpoint.mode.clone();
+            followed.clear();
+        }
+        followed.insert(checkpoint.page.clone());
+        if let Some(next) = &next
+            && followed.contains(next)
+        {
+            return Err(StreamError::Protocol(
+                "the provider pointed back to a page it already sent in this run (a cursor loop); stopping".to_owned(),
+            ));
+        }
+        if records.is_empty() && next.is_some() {
+            empty_in_a_row += 1;
+            if empty_in_a_row >= MAX_EMPTY_PAGES {
+                return Err(StreamError::Protocol(format!(
+                    "the provider sent {MAX_EMPTY_PAGES} empty pages in a row, each pointing to another; stopping (no progress)"
+                )));
+            }
+        } else {
+            empty_in_a_row = 0;
+        }
         // A link to another origin is refused before it can reach the checkpoint.
         if let Some(PageState::Url { url }) = &next {
             connection.next_link(url)?;
@@ -454,9 +495,11 @@ async fn page_loop(
         {
             let newest = newest_cursor(&records, pointer);
             if let Some(newest) = newest {
+                let newest = clamp_cursor(connection, stream, pointer, &records, newest, report);
                 checkpoint.observe_cursor(newest);
             }
         }
+        let records = unique_records(records, &stream.primary_key, report);
         let fingerprint = page_fingerprint(&records, &stream.primary_key);
         if !records.is_empty() && next.is_some() && previous_page == Some(fingerprint) {
             return Err(StreamError::Protocol(
@@ -498,6 +541,82 @@ async fn page_loop(
             None => return Ok(()),
         }
     }
+}
+
+/// A cursor value past the fetch's start (plus the clock skew allowance) would stop every later
+/// incremental fetch from seeing changes: the watermark stays at the start time instead, and the
+/// record is named in a warning.
+fn clamp_cursor(
+    connection: &Connection<'_>,
+    stream: &Stream,
+    pointer: &str,
+    records: &[Value],
+    newest: String,
+    report: &mut StreamReport,
+) -> String {
+    let Some(newest_instant) = instant(&newest) else {
+        return newest;
+    };
+    let limit = connection
+        .started_at
+        .checked_add(CLOCK_SKEW)
+        .unwrap_or(connection.started_at);
+    if newest_instant <= limit {
+        return newest;
+    }
+    let record = records
+        .iter()
+        .find(|record| {
+            crate::normalize::pointer_text(record, pointer)
+                .and_then(|text| crate::normalize::canonical_instant(&text))
+                .is_some_and(|text| text == newest)
+        })
+        .and_then(|record| crate::normalize::pointer_text(record, &stream.primary_key))
+        .unwrap_or_else(|| "?".to_owned());
+    let start = crate::normalize::rfc3339(connection.started_at);
+    let warning = format!(
+        "record `{}` has `{pointer}` = {newest}, in the future; the watermark stays at the fetch's start ({start})",
+        crate::output::sanitize::for_terminal(&record)
+    );
+    tracing::warn!(stream = %stream.name, "{warning}");
+    if report.warnings.len() < 10 {
+        report.warnings.push(warning);
+    }
+    start
+}
+
+/// Drops records without a primary key and repeats of an id within the page (the last one
+/// wins), counting both: a duplicate is not an update.
+fn unique_records(records: Vec<Value>, primary_key: &str, report: &mut StreamReport) -> Vec<Value> {
+    let mut last: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut without_id = 0;
+    let ids: Vec<Option<String>> = records
+        .iter()
+        .map(|record| {
+            crate::normalize::pointer_text(record, primary_key).filter(|id| !id.is_empty())
+        })
+        .collect();
+    for (index, id) in ids.iter().enumerate() {
+        match id {
+            Some(id) => {
+                last.insert(id.clone(), index);
+            }
+            None => without_id += 1,
+        }
+    }
+    let duplicates = (records.len() - without_id - last.len()) as u64;
+    report.records_duplicate += duplicates;
+    report.records_without_id += without_id as u64;
+    if duplicates == 0 && without_id == 0 {
+        return records;
+    }
+    records
+        .into_iter()
+        .zip(ids)
+        .enumerate()
+        .filter(|(index, (_, id))| id.as_ref().is_some_and(|id| last.get(id) == Some(index)))
+        .map(|(_, (record, _))| record)
+        .collect()
 }
 
 fn stream_index(provider: &Provider, stream: &Stream) -> usize {

@@ -39,7 +39,7 @@ pub(super) enum Mode {
 }
 
 /// The next page, in each paginator's terms.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub(super) enum PageState {
     First,

@@ -40,6 +40,12 @@ pub struct StreamReport {
     /// True when the provider refused the credential.
     pub credentials_problem: bool,
     pub error: Option<String>,
+    /// Records sent twice within one page: stored once, not counted as updates.
+    pub records_duplicate: u64,
+    /// Records without a primary key: not stored.
+    pub records_without_id: u64,
+    /// What the user should know about the data (a record from the future, …).
+    pub warnings: Vec<String>,
 }
 
 /// What one connection's fetch did.

@@ -151,10 +151,11 @@ impl Writer {
 /// Normalizes a page (on the normalizer thread).
 pub(super) fn normalize_page(page: Page) -> Result<Rows, StreamError> {
     let stream = &page.provider.streams[page.stream];
+    let shape = normalize::shape_label(&page.provider, stream);
     let rows = page
         .records
         .iter()
-        .map(|record| record_row(&page.provider, &page.connection, stream, record))
+        .map(|record| record_row(&page.provider, &page.connection, stream, &shape, record))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Rows {
         connection: page.connection,
@@ -185,6 +186,7 @@ pub(super) fn record_row(
     provider: &Provider,
     connection_id: &str,
     stream: &Stream,
+    shape: &std::sync::Arc<str>,
     record: &Value,
 ) -> Result<RecordRow, StreamError> {
     let record_id = normalize::pointer_text(record, &stream.primary_key)
@@ -204,13 +206,21 @@ pub(super) fn record_row(
         &record_id,
         updated_at.as_deref(),
         record,
-    );
+    )
+    .map_err(|error| {
+        StreamError::Protocol(format!(
+            "stream `{}` does not fit the `{}` shape: {error}",
+            stream.name,
+            stream.entity.as_str()
+        ))
+    })?;
     Ok(RecordRow {
         record_id,
         entity: stream.entity.as_str(),
         raw: record.to_string(),
         normalized,
         updated_at,
+        shape: shape.clone(),
     })
 }
 

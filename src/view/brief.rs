@@ -105,7 +105,8 @@ pub enum Figure {
 /// Money in the public shape: minor units, currency, exponent and the decimal string.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MoneyView {
-    pub minor: i128,
+    /// Integer minor units, as in the export.
+    pub minor_units: i128,
     pub currency: String,
     pub exponent: u32,
     pub decimal: String,
@@ -114,7 +115,7 @@ pub struct MoneyView {
 impl From<&Money> for MoneyView {
     fn from(money: &Money) -> Self {
         Self {
-            minor: money.minor,
+            minor_units: money.minor,
             currency: money.currency.clone(),
             exponent: money.exponent,
             decimal: money.decimal(),
@@ -128,7 +129,7 @@ impl Figure {
         match self {
             Self::Count(count) => super::money::grouped(&count.to_string()),
             Self::Money(money) => Money {
-                minor: money.minor,
+                minor: money.minor_units,
                 currency: money.currency.clone(),
                 exponent: money.exponent,
             }
@@ -166,7 +167,7 @@ impl Figure {
     fn scaled(&self) -> i128 {
         match self {
             Self::Count(count) => i128::from(*count),
-            Self::Money(money) => money.minor,
+            Self::Money(money) => money.minor_units,
             #[expect(clippy::cast_possible_truncation, reason = "measurements, not money")]
             Self::Number(number) => (number * 1_000.0).round() as i128,
         }
@@ -1316,7 +1317,7 @@ fn mover(
             )
         }
         (Figure::Money(now), Figure::Money(before)) => {
-            let diff = now.minor - before.minor;
+            let diff = now.minor_units - before.minor_units;
             format!(
                 "{} {}{}",
                 now.currency,

@@ -340,14 +340,13 @@ impl Facts {
 }
 
 fn deal(connection: String, row: &Value) -> Deal {
-    // The stage may be an object (`{id, label, …}`), or `stage` plus `stage_label`.
+    // The stage may be an object (`{id, label, …}`); export schema 2 writes `stage_id` and the
+    // label in `stage`; schema 1 wrote only the id, in `stage`.
     let stage_value = &row["stage"];
     let (stage_id, stage_label) = match stage_value {
         Value::Object(_) => (text(stage_value, "id"), text(stage_value, "label")),
-        _ => (
-            text(row, "stage_id").or_else(|| text(row, "stage")),
-            text(row, "stage_label"),
-        ),
+        _ if row.get("stage_id").is_some() => (text(row, "stage_id"), text(row, "stage")),
+        _ => (text(row, "stage"), text(row, "stage_label")),
     };
     let stage_order = stage_value["display_order"]
         .as_i64()
@@ -371,13 +370,17 @@ fn deal(connection: String, row: &Value) -> Deal {
         .flatten()
         .map(squash)
         .collect::<Vec<_>>();
+    // A deal's `status` (`open`, `won`, `lost`) says it outright when the export has it.
+    let status = text(row, "status").map(|status| squash(&status));
     let outcome = if flag(&["won", "is_won", "closed_won"]) == Some(true)
+        || status.as_deref() == Some("won")
         || named
             .iter()
             .any(|name| name == "closedwon" || name == "won")
     {
         DealOutcome::Won
     } else if flag(&["closed", "is_closed"]) == Some(true)
+        || status.as_deref() == Some("lost")
         || named
             .iter()
             .any(|name| name == "closedlost" || name == "lost")
@@ -494,6 +497,33 @@ mod tests {
             (open.outcome, open.stage.as_str()),
             (DealOutcome::Open, "Appointment scheduled")
         );
+    }
+
+    #[test]
+    fn deals_read_export_schema_2() {
+        let row = json!({
+            "stage_id": "closedwon", "stage": "Closed won", "stage_order": 5, "status": "won",
+            "amount": {"minor_units": 125_050, "currency": "EUR", "exponent": 2, "decimal": "1250.50"},
+            "currency": "EUR", "close_date": "2026-01-02", "created_at": "2025-12-01T10:00:00.000Z"
+        });
+        let deal = deal("a/h".into(), &row);
+        assert_eq!(
+            (deal.outcome, deal.stage.as_str()),
+            (DealOutcome::Won, "Closed won")
+        );
+        assert_eq!(deal.stage_order, Some(5));
+        let amount = deal.amount.expect("money");
+        assert_eq!((amount.minor, amount.currency.as_str()), (125_050, "EUR"));
+        assert_eq!(deal.created, Some(jiff::civil::date(2025, 12, 1)));
+        let lost = deal_of(json!({"stage_id": "x9", "stage": null, "status": "lost"}));
+        assert_eq!(
+            (lost.outcome, lost.stage.as_str()),
+            (DealOutcome::Lost, "x9")
+        );
+    }
+
+    fn deal_of(row: Value) -> Deal {
+        deal("a/h".into(), &row)
     }
 
     #[test]

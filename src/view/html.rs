@@ -228,7 +228,7 @@ fn tile(page: &mut String, kpis: &[Kpi]) {
 fn machine(figure: &Figure) -> String {
     match figure {
         Figure::Count(count) => count.to_string(),
-        Figure::Money(money) => money.minor.to_string(),
+        Figure::Money(money) => money.minor_units.to_string(),
         Figure::Number(number) => format!("{number}"),
     }
 }

@@ -32,8 +32,10 @@ fn the_demo_runs_the_pipeline_with_the_keychain() {
         stdout.contains("contacts") && stdout.contains("300"),
         "{stdout}"
     );
+    // HubSpot's CRM and Stripe's billing data, 300 contacts and 300 customers at this size.
     assert!(
-        stderr.contains("Exported 300 contacts, 30 companies, 75 deals"),
+        stderr.contains("contacts, 30 companies, 75 deals, ")
+            && stderr.contains("300 invoices, 600 payments"),
         "{stderr}"
     );
     // The demo ends by writing the dashboard and saying where it is.
@@ -43,15 +45,18 @@ fn the_demo_runs_the_pipeline_with_the_keychain() {
         .unwrap_or_else(|| panic!("the demo ends with the dashboard's path: {last}"));
     let html = std::fs::read_to_string(page).expect("the dashboard exists");
     assert!(html.contains("Pipeline by stage") && html.contains("data-kpi=\"deals_won\""));
+    assert!(html.contains("Revenue by month, USD") && html.contains("data-kpi=\"revenue\""));
     // Other tests use other clients; no entry of the demo's may remain.
     let after = std::process::Command::new("secret-tool")
         .args(["search", "--all", "service", "inlet"])
         .output()
         .expect("secret-tool");
-    assert!(
-        !text(&after.stdout).contains("inlet: demo/hubspot"),
-        "the demo removed its secret from the keychain"
-    );
+    for connection in ["demo/hubspot", "demo/stripe"] {
+        assert!(
+            !text(&after.stdout).contains(&format!("inlet: {connection}")),
+            "the demo removed the secret of {connection} from the keychain"
+        );
+    }
 }
 
 #[test]

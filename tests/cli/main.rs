@@ -8,6 +8,7 @@ mod bad_input;
 mod credentials;
 mod demo;
 mod engine;
+mod export_contract;
 mod failures;
 mod generated;
 mod help;

@@ -2,6 +2,8 @@
 //! issued for (127.0.0.2 plays the foreign host), every encoding of a secret is masked, and a
 //! hostile or broken server cannot make inlet hang, loop or eat memory.
 
+use std::time::{Duration, Instant};
+
 use serde_json::{Value, json};
 
 use crate::common::hostile::{Hostile, Reply, Seen};
@@ -319,4 +321,289 @@ fn validate_rejects_what_it_can_know_about_trust() {
     ] {
         assert!(stderr.contains(expected), "`{expected}` missing: {stderr}");
     }
+}
+
+/// Runs `inlet ARGS`, killing it (and failing the test) if it outlives `limit`; with
+/// `interrupt_after`, sends it SIGINT then.
+fn run_bounded(
+    home: &Home,
+    args: &[&str],
+    limit: Duration,
+    interrupt_after: Option<Duration>,
+) -> (std::process::Output, Duration) {
+    let mut child = home
+        .inlet()
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run inlet");
+    let started = Instant::now();
+    let mut interrupted = false;
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if let Some(after) = interrupt_after
+            && !interrupted
+            && started.elapsed() >= after
+        {
+            let status = std::process::Command::new("bash")
+                .args(["-c", &format!("kill -INT {}", child.id())])
+                .status()
+                .expect("kill -INT");
+            assert!(status.success());
+            interrupted = true;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let output = child.wait_with_output().expect("wait");
+            panic!(
+                "`inlet {}` still ran after {limit:?}\n{}",
+                args.join(" "),
+                text(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let elapsed = started.elapsed();
+    (child.wait_with_output().expect("output"), elapsed)
+}
+
+const ONE_PAGE: &str =
+    "records = \"/records\"\npaginator = { kind = \"none\" }\n[streams.request]\npath = \"/items\"";
+
+#[test]
+fn responses_past_the_cap_are_refused_without_reading_them_whole() {
+    require_keychain();
+    // Unannounced and past the definition's cap; announced and past the default (64 MiB).
+    let unannounced = serve(|_| Reply::Huge {
+        len: 50 * 1024 * 1024,
+        announce: false,
+    });
+    let capped = definition("huge", &unannounced.origin, BEARER, ONE_PAGE).replace(
+        "[[inputs]]",
+        "[limits]\nmax_response_bytes = 1048576\n\n[[inputs]]",
+    );
+    let home = connected("huge", &capped, "token-huge");
+    let (output, _) = run_bounded(&home, &["--json", "fetch"], Duration::from_secs(60), None);
+    assert_code(&output, 1);
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let error = report["runs"][0]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("larger than 1048576 bytes"), "{report}");
+    assert!(
+        error.contains("max_response_bytes"),
+        "names the fix: {report}"
+    );
+
+    let announced = serve(|_| Reply::Huge {
+        len: 400 * 1024 * 1024,
+        announce: true,
+    });
+    let home = connected(
+        "huge2",
+        &definition("huge2", &announced.origin, BEARER, ONE_PAGE),
+        "token-huge",
+    );
+    let (output, elapsed) = run_bounded(&home, &["--json", "fetch"], Duration::from_secs(60), None);
+    assert_code(&output, 1);
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert!(
+        report["runs"][0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("larger than {} bytes", 64 * 1024 * 1024)),
+        "{report}"
+    );
+    assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
+}
+
+#[test]
+fn absurd_rate_limit_headers_and_hanging_requests_end_at_the_run_timeout() {
+    require_keychain();
+    let limits = "[limits]\nrequests = 100\nper = \"10s\"\nremaining_header = \"x-remaining\"\ninterval_ms_header = \"x-interval\"\n\n[[inputs]]";
+    let stream = "records = \"/records\"\npaginator = { kind = \"body_cursor\", cursor = \"/next\", param = \"after\" }\n[streams.request]\npath = \"/items\"";
+    let absurd = serve(|seen| {
+        let page: u64 = seen
+            .target
+            .split("after=")
+            .nth(1)
+            .and_then(|after| after.parse().ok())
+            .unwrap_or(0);
+        Reply::json_with(
+            200,
+            &[("x-remaining", "0"), ("x-interval", "999999999999999")],
+            &json!({ "records": [{ "id": page.to_string(), "name": "n" }], "next": (page + 1).to_string() }),
+        )
+    });
+    let hanging = serve(|_| Reply::Hang(Duration::from_secs(120)));
+    for (id, server) in [("absurd", &absurd), ("hanging", &hanging)] {
+        let home = connected(
+            id,
+            &definition(id, &server.origin, BEARER, stream).replace("[[inputs]]", limits),
+            "token-limits",
+        );
+        let connection = format!("lab/{id}");
+        assert_success(&home.run(&["schedule", "set", &connection, "1h", "--timeout", "2s"]));
+        let (output, elapsed) =
+            run_bounded(&home, &["--json", "fetch"], Duration::from_secs(40), None);
+        assert!(elapsed < Duration::from_secs(15), "{id}: {elapsed:?}");
+        let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+        assert!(
+            report["runs"][0]["error"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("timeout"),
+            "{id}: {report}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_interrupts_a_throttle_wait_with_exit_130() {
+    require_keychain();
+    let throttled = serve(|_| {
+        Reply::json_with(
+            429,
+            &[("retry-after", "3600")],
+            &json!({ "message": "slow down" }),
+        )
+    });
+    let home = connected(
+        "throttled",
+        &definition("throttled", &throttled.origin, BEARER, ONE_PAGE),
+        "token-throttled",
+    );
+    let (output, elapsed) = run_bounded(
+        &home,
+        &["--json", "fetch"],
+        Duration::from_secs(40),
+        Some(Duration::from_millis(1500)),
+    );
+    assert_code(&output, 130);
+    assert!(elapsed < Duration::from_secs(8), "{elapsed:?}");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("a summary is still printed");
+    assert_eq!(report["runs"][0]["outcome"], "interrupted", "{report}");
+}
+
+#[test]
+fn pages_that_make_no_progress_stop_the_stream() {
+    require_keychain();
+    let stream = "records = \"/records\"\npaginator = { kind = \"body_cursor\", cursor = \"/next\", param = \"after\" }\n[streams.request]\npath = \"/items\"";
+    let after = |seen: &Seen| -> String {
+        seen.target
+            .split("after=")
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // Empty pages, each with a fresh cursor, forever.
+    let empty = serve(move |seen| {
+        let next = format!("{}x", after(seen));
+        Reply::json(200, &json!({ "records": [], "next": next }))
+    });
+    // A → B → A.
+    let cycle = serve(move |seen| {
+        let (id, next) = match after(seen).as_str() {
+            "" => ("0", "A"),
+            "A" => ("1", "B"),
+            _ => ("2", "A"),
+        };
+        Reply::json(
+            200,
+            &json!({ "records": [{ "id": id, "name": "n" }], "next": next }),
+        )
+    });
+    for (id, server, expected) in [
+        ("empty", &empty, "empty pages in a row"),
+        ("cycle", &cycle, "already sent"),
+    ] {
+        let home = connected(
+            id,
+            &definition(id, &server.origin, BEARER, stream),
+            "token-loop",
+        );
+        let (output, _) = run_bounded(&home, &["--json", "fetch"], Duration::from_secs(60), None);
+        assert_code(&output, 1);
+        let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+        assert!(
+            report["runs"][0]["error"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(expected),
+            "{id}: {report}"
+        );
+        let requests = server.seen().len();
+        assert!(requests <= 12, "{id}: {requests} requests");
+    }
+}
+
+#[test]
+fn a_record_from_the_future_does_not_move_the_watermark_and_duplicates_are_counted() {
+    require_keychain();
+    let now = jiff::Timestamp::now();
+    let recent = now
+        .checked_sub(jiff::SignedDuration::from_hours(1))
+        .expect("an hour ago")
+        .to_string();
+    let future = serve(move |_| {
+        Reply::json(
+            200,
+            &json!({ "records": [
+                { "id": "1", "name": "recent", "updated": recent },
+                { "id": "2", "name": "from 2099", "updated": "2099-01-01T00:00:00Z" },
+                { "id": "2", "name": "from 2099 again", "updated": "2099-01-01T00:00:00Z" },
+                { "name": "no id", "updated": recent },
+            ] }),
+        )
+    });
+    let stream = "records = \"/records\"\npaginator = { kind = \"none\" }\n[streams.request]\npath = \"/items\"\nquery = { since = \"{since}\" }\n[streams.incremental]\ncursor = \"/updated\"\nformat = \"rfc3339\"\n[streams.incremental.request]\npath = \"/items\"\nquery = { since = \"{since}\" }";
+    let stream = stream.replacen(
+        "query = { since = \"{since}\" }\n[streams.incremental]",
+        "[streams.incremental]",
+        1,
+    );
+    let home = connected(
+        "future",
+        &definition("future", &future.origin, BEARER, &stream),
+        "token-future",
+    );
+    let output = home.run(&["--json", "fetch"]);
+    assert_success(&output);
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let stream_report = &report["runs"][0]["streams"][0];
+    assert_eq!(stream_report["records_new"], 2, "{report}");
+    assert_eq!(
+        stream_report["records_updated"], 0,
+        "a duplicate is not an update: {report}"
+    );
+    assert_eq!(stream_report["records_duplicate"], 1, "{report}");
+    assert_eq!(stream_report["records_without_id"], 1, "{report}");
+    let watermark = stream_report["watermark"].as_str().expect("a watermark");
+    let watermark: jiff::Timestamp = watermark.parse().expect("an instant");
+    assert!(
+        watermark <= jiff::Timestamp::now(),
+        "the watermark moved into the future: {report}"
+    );
+    let warnings = stream_report["warnings"].to_string();
+    assert!(
+        warnings.contains("`2`") && warnings.contains("2099"),
+        "{report}"
+    );
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("2099") && stderr.contains("without a primary key"),
+        "{stderr}"
+    );
+
+    // The next fetch asks for what changed since about now, not since 2099.
+    assert_success(&home.run(&["fetch"]));
+    let since = future
+        .seen()
+        .iter()
+        .filter(|seen| seen.path() == "/api/items")
+        .filter_map(|seen| seen.target.split("since=").nth(1).map(str::to_owned))
+        .next_back()
+        .expect("an incremental request");
+    assert!(!since.starts_with("2099"), "{since}");
 }

@@ -34,12 +34,15 @@ fn export(home: &Home) -> Value {
     serde_json::from_slice(&output.stdout).expect("the export is JSON")
 }
 
-/// An amount in minor units, computed here independently of inlet: from a `{minor}` object,
+/// An amount in minor units, computed here independently of inlet: from a `{minor_units}` object,
 /// or from the decimal text of a number in major units (the sandbox's currencies have two
 /// decimals).
 fn minor(value: &Value) -> Option<i128> {
     match value {
-        Value::Object(object) => object.get("minor").and_then(Value::as_i64).map(i128::from),
+        Value::Object(object) => object
+            .get("minor_units")
+            .and_then(Value::as_i64)
+            .map(i128::from),
         Value::Number(number) => {
             let text = number.to_string();
             let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
@@ -425,7 +428,7 @@ fn the_report_gives_each_number_its_source_and_dates() {
                 source["connection"].as_str().unwrap_or_default().to_owned(),
                 kpi["currency"].as_str().unwrap_or_default().to_owned(),
             );
-            let value = kpi["value"]["minor"]
+            let value = kpi["value"]["minor_units"]
                 .as_i64()
                 .or_else(|| kpi["value"].as_i64());
             if let Some(want) = expected.get(&key) {

@@ -381,3 +381,86 @@ pub fn assert_code(output: &Output, code: i32) {
 pub fn assert_success(output: &Output) {
     assert_code(output, 0);
 }
+
+/// Validates an export document against `schemas/export.schema.json` with Python's
+/// `jsonschema` (Draft 2020-12, formats checked): a validator independent of the Rust code that
+/// generates the schema. Fails the test with the first errors.
+pub fn assert_valid_export(document: &Value) {
+    const SCRIPT: &str = r#"
+import json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1], encoding="utf-8"))
+document = json.load(sys.stdin)
+validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+errors = sorted(validator.iter_errors(document), key=lambda error: list(error.path))
+for error in errors[:5]:
+    print("/".join(map(str, error.path)), error.message, file=sys.stderr)
+sys.exit(1 if errors else 0)
+"#;
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/export.schema.json");
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(SCRIPT)
+        .arg(schema)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 with jsonschema (`pip install jsonschema`)");
+    let input = serde_json::to_vec(document).expect("serialize");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&input)
+        .expect("write the document");
+    let output = child.wait_with_output().expect("wait for python3");
+    assert!(
+        output.status.success(),
+        "the export does not validate against schemas/export.schema.json:\n{}",
+        text(&output.stderr)
+    );
+}
+
+/// `inlet export --client CLIENT --out -`, parsed and validated against the shipped schema.
+pub fn export_document(home: &Home, client: &str) -> Value {
+    let output = home.run(&["export", "--client", client, "--out", "-"]);
+    assert_success(&output);
+    let document: Value = serde_json::from_slice(&output.stdout).expect("the export is JSON");
+    assert_valid_export(&document);
+    document
+}
+
+/// An NDJSON export put back together as the JSON document it stands for (the header's keys,
+/// then each entity's rows in order), so it can be checked against the same schema.
+pub fn ndjson_document(text: &str) -> Value {
+    let mut lines = text.lines().map(|line| {
+        serde_json::from_str::<Value>(line).unwrap_or_else(|error| panic!("{error}: {line}"))
+    });
+    let mut document = lines.next().expect("a header line");
+    assert_eq!(document["type"], "header");
+    let object = document.as_object_mut().expect("header object");
+    object.remove("type");
+    for entity in [
+        "contacts",
+        "companies",
+        "deals",
+        "leads",
+        "customers",
+        "invoices",
+        "payments",
+        "metrics",
+    ] {
+        object.insert(entity.to_owned(), Value::Array(Vec::new()));
+    }
+    for line in lines {
+        assert_eq!(line["type"], "row", "{line}");
+        let entity = line["entity"].as_str().expect("entity");
+        object
+            .get_mut(entity)
+            .and_then(Value::as_array_mut)
+            .unwrap_or_else(|| panic!("unknown entity {entity}"))
+            .push(line["row"].clone());
+    }
+    document
+}

@@ -1,0 +1,321 @@
+//! The export contract (schema_version 2) end to end against the sandbox: exact money, one
+//! shape per entity with every key present, foreign keys that join, the shipped schema.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{Home, Sandbox, assert_success, export_document, require_keychain};
+
+/// A home with `acme` connected to the sandbox's HubSpot and Stripe, fetched.
+fn fetched(sandbox: &Sandbox) -> Home {
+    let home = Home::new();
+    home.connect(sandbox, "acme");
+    let (stripe_url, stripe_key, _) = sandbox.provider("stripe");
+    home.connect_to("stripe", "acme", &stripe_url, &stripe_key, &[]);
+    assert_success(&home.run(&["fetch"]));
+    home
+}
+
+fn rows<'a>(document: &'a Value, entity: &str) -> &'a Vec<Value> {
+    document[entity]
+        .as_array()
+        .unwrap_or_else(|| panic!("`{entity}` is an array"))
+}
+
+/// Every money object in a row: (key, value).
+fn money_fields(row: &Value) -> Vec<(String, Value)> {
+    row.as_object()
+        .expect("row object")
+        .iter()
+        .filter(|(_, value)| value.get("minor_units").is_some())
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
+}
+
+/// The provider's record as the cache keeps it.
+fn raw(home: &Home, connection: &str, stream: &str, record_id: &str) -> Value {
+    let conn = rusqlite::Connection::open(home.database()).expect("open the cache");
+    let text: String = conn
+        .query_row(
+            "SELECT raw FROM records WHERE connection_id = ?1 AND stream = ?2 AND record_id = ?3",
+            [connection, stream, record_id],
+            |row| row.get(0),
+        )
+        .expect("raw record");
+    serde_json::from_str(&text).expect("raw JSON")
+}
+
+/// `"2739.7"` as hundredths, exactly, by string arithmetic (the test's own, not inlet's).
+fn hundredths(text: &str) -> i64 {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let fraction = format!("{fraction:0<2}");
+    assert_eq!(
+        fraction.len(),
+        2,
+        "the sandbox writes at most cents: {text}"
+    );
+    format!("{whole}{fraction}").parse().expect("digits")
+}
+
+#[test]
+fn money_is_exact_minor_units_with_currency_and_never_summed_across_currencies() {
+    require_keychain();
+    let sandbox = Sandbox::start(300, 0);
+    let home = fetched(&sandbox);
+    let document = export_document(&home, "acme");
+
+    let mut checked = 0;
+    for entity in ["deals", "invoices", "payments"] {
+        for row in rows(&document, entity) {
+            for (key, money) in money_fields(row) {
+                let minor = money["minor_units"].as_i64().expect("integer minor units");
+                let exponent = money["exponent"].as_u64().expect("exponent");
+                let currency = money["currency"].as_str().expect("currency");
+                assert_eq!(Some(currency), row["currency"].as_str(), "{row}");
+                assert_eq!(exponent, 2, "the sandbox's currencies have cents: {row}");
+                let expected = format!("{}.{:02}", minor / 100, minor % 100);
+                assert_eq!(money["decimal"], expected.as_str(), "{entity}.{key}: {row}");
+                // The amount is exactly what the provider sent.
+                let source = &row["source"];
+                let record = raw(
+                    &home,
+                    source["connection"].as_str().expect("connection"),
+                    source["stream"].as_str().expect("stream"),
+                    source["record_id"].as_str().expect("record id"),
+                );
+                let sent = if entity == "deals" {
+                    hundredths(
+                        record["properties"]["amount"]
+                            .as_str()
+                            .expect("amount text"),
+                    )
+                } else {
+                    record[&key].as_i64().expect("Stripe amounts are integers")
+                };
+                assert_eq!(minor, sent, "{entity}.{key}: {row}");
+                assert_eq!(currency, record_currency(entity, &record), "{row}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 500, "money was checked ({checked})");
+    // No amount anywhere is a bare (float) number.
+    for (entity, keys) in [
+        ("deals", &["amount"][..]),
+        (
+            "invoices",
+            &["amount_due", "amount_paid", "amount_remaining", "total"][..],
+        ),
+        ("payments", &["amount", "amount_refunded"][..]),
+    ] {
+        for row in rows(&document, entity) {
+            for key in keys {
+                assert!(
+                    row[key].is_object() || row[key].is_null(),
+                    "{entity}.{key}: {row}"
+                );
+            }
+        }
+    }
+
+    // The dashboard example adds amounts only within a currency: its totals are per currency
+    // and equal the test's own integer sums.
+    let path = home.path().join("acme.json");
+    std::fs::write(&path, serde_json::to_vec(&document).expect("json")).expect("write");
+    let kpis = std::process::Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dashboard_input.py"))
+        .arg(&path)
+        .output()
+        .expect("python3");
+    assert_success(&kpis);
+    let kpis: Value = serde_json::from_slice(&kpis.stdout).expect("kpis json");
+    let mut won: BTreeMap<String, i64> = BTreeMap::new();
+    for deal in rows(&document, "deals") {
+        if deal["stage_id"] == "closedwon" && deal["amount"].is_object() {
+            *won.entry(
+                deal["amount"]["currency"]
+                    .as_str()
+                    .expect("currency")
+                    .to_owned(),
+            )
+            .or_default() += deal["amount"]["minor_units"].as_i64().expect("minor");
+        }
+    }
+    assert!(
+        won.len() > 1,
+        "the sandbox's deals use several currencies: {won:?}"
+    );
+    let reported: BTreeMap<String, i64> = kpis["deals"]["won_amount"]
+        .as_array()
+        .expect("won per currency")
+        .iter()
+        .map(|total| {
+            (
+                total["currency"].as_str().expect("currency").to_owned(),
+                total["minor_units"].as_i64().expect("minor units"),
+            )
+        })
+        .collect();
+    assert_eq!(reported, won);
+    let months = kpis["revenue_by_month"].as_array().expect("revenue");
+    assert!(months.iter().all(|month| month["currency"].is_string()));
+    assert!(
+        months
+            .iter()
+            .map(|month| month["currency"].as_str())
+            .collect::<BTreeSet<_>>()
+            .len()
+            > 1
+    );
+}
+
+fn record_currency(entity: &str, record: &Value) -> String {
+    let text = if entity == "deals" {
+        record["properties"]["deal_currency_code"].as_str()
+    } else {
+        record["currency"].as_str()
+    };
+    text.expect("currency").to_ascii_uppercase()
+}
+
+#[test]
+fn each_entity_has_one_shape_its_own_array_and_foreign_keys_that_join() {
+    require_keychain();
+    let sandbox = Sandbox::start(200, 0);
+    let home = fetched(&sandbox);
+    let document = export_document(&home, "acme");
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/export.schema.json"),
+        )
+        .expect("schema"),
+    )
+    .expect("schema JSON");
+
+    let (_, _, stripe_counts) = sandbox.provider("stripe");
+    let stripe = |stream: &str| {
+        stripe_counts
+            .iter()
+            .find(|(name, _)| name == stream)
+            .map_or(0, |(_, count)| *count as usize)
+    };
+    // Stripe customers are customers, apart from HubSpot's contacts.
+    assert_eq!(
+        rows(&document, "contacts").len(),
+        sandbox.count("contacts") as usize
+    );
+    assert_eq!(rows(&document, "customers").len(), stripe("customers"));
+    assert!(
+        rows(&document, "contacts")
+            .iter()
+            .all(|contact| contact["source"]["provider"] == "hubspot")
+    );
+
+    // Every row of an entity has exactly the keys of its type, in the same order, whatever
+    // its provider sent (null when unknown).
+    for (entity, definition) in [
+        ("contacts", "Contact"),
+        ("companies", "Company"),
+        ("deals", "Deal"),
+        ("customers", "Customer"),
+        ("invoices", "Invoice"),
+        ("payments", "Payment"),
+    ] {
+        let expected: Vec<&str> = schema["$defs"][definition]["required"]
+            .as_array()
+            .expect("required keys")
+            .iter()
+            .map(|key| key.as_str().expect("key"))
+            .collect();
+        assert!(expected.contains(&"id") && expected.contains(&"source"));
+        let all = rows(&document, entity);
+        assert!(!all.is_empty(), "{entity}");
+        for row in all {
+            let keys: Vec<&str> = row
+                .as_object()
+                .expect("object")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(keys, expected, "{entity}: {row}");
+        }
+    }
+    // Some keys the sandbox leaves out are there as null, not absent.
+    assert!(
+        rows(&document, "contacts")
+            .iter()
+            .any(|contact| contact["phone"].is_null())
+    );
+
+    // Foreign keys are ids: every invoice and payment joins its customer by equality.
+    let customers: BTreeSet<&str> = rows(&document, "customers")
+        .iter()
+        .map(|customer| customer["id"].as_str().expect("id"))
+        .collect();
+    for entity in ["invoices", "payments"] {
+        let all = rows(&document, entity);
+        let joined = all
+            .iter()
+            .filter(|row| {
+                row["customer_id"]
+                    .as_str()
+                    .is_some_and(|id| customers.contains(id))
+            })
+            .count();
+        assert_eq!(joined, all.len(), "every {entity} row joins its customer");
+    }
+    let ids: BTreeSet<&str> = [
+        "contacts",
+        "companies",
+        "deals",
+        "customers",
+        "invoices",
+        "payments",
+    ]
+    .iter()
+    .flat_map(|entity| rows(&document, entity))
+    .map(|row| row["id"].as_str().expect("id"))
+    .collect();
+    let total: usize = [
+        "contacts",
+        "companies",
+        "deals",
+        "customers",
+        "invoices",
+        "payments",
+    ]
+    .iter()
+    .map(|entity| rows(&document, entity).len())
+    .sum();
+    assert_eq!(ids.len(), total, "ids are unique across the document");
+}
+
+#[test]
+fn rows_cached_by_an_older_shape_are_rewritten_before_an_export() {
+    require_keychain();
+    let sandbox = Sandbox::start(40, 0);
+    let home = fetched(&sandbox);
+    let fresh = export_document(&home, "acme");
+    // What schema 1 left in a cache: Stripe customers among contacts, other keys, no label.
+    let conn = rusqlite::Connection::open(home.database()).expect("open the cache");
+    conn.execute(
+        "UPDATE records SET shape = '', normalized = '{\"id\":\"old\",\"amount\":27.5}',
+                entity = CASE stream WHEN 'customers' THEN 'contacts' ELSE entity END",
+        [],
+    )
+    .expect("age the rows");
+    drop(conn);
+    let rewritten = export_document(&home, "acme");
+    for entity in [
+        "contacts",
+        "companies",
+        "deals",
+        "customers",
+        "invoices",
+        "payments",
+    ] {
+        assert_eq!(rewritten[entity], fresh[entity], "{entity}");
+    }
+}
