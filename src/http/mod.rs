@@ -4,7 +4,7 @@
 mod limiter;
 mod origin;
 
-pub use limiter::Limiter;
+pub use limiter::{Admission, Limiter, SharedBudget};
 pub use origin::{Credential, Origins, Presentation, origin_of};
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -236,12 +236,18 @@ impl Http {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            if let Some(limiter) = budget.limiter {
-                budget.guard(limiter.acquire()).await?;
-            }
+            let ticket = match budget.limiter {
+                Some(limiter) => Some(budget.guard(limiter.acquire()).await?),
+                None => None,
+            };
             tracing::debug!(url = %shown, attempt, post = call.post, "request");
             let request = self.build(call)?;
-            let response = match budget.guard(request.send()).await? {
+            let sent = budget.guard(request.send()).await?;
+            // The provider counted the request somewhere before its answer: from now on.
+            if let Some((limiter, ticket)) = budget.limiter.zip(ticket) {
+                limiter.settle(ticket);
+            }
+            let response = match sent {
                 Ok(response) => response,
                 Err(error) if error.is_redirect() => {
                     return Err(redirect_error(&error, &call.url));

@@ -103,6 +103,21 @@ const MIGRATIONS: &[&str] = &[
     // 5: which mapping wrote each normalized row (export schema 2 reshaped them all), so rows
     // written by an older inlet or provider definition are rewritten from `raw`.
     "ALTER TABLE records ADD COLUMN shape TEXT NOT NULL DEFAULT '';",
+    // 6: request budgets shared by every process fetching from one provider account: the
+    // requests sent in the current window, and the provider's last word on its allowance.
+    "CREATE TABLE budget_sends (
+         account TEXT NOT NULL,
+         at_ms INTEGER NOT NULL,
+         count INTEGER NOT NULL DEFAULT 1
+     );
+     CREATE INDEX budget_sends_account ON budget_sends (account, at_ms);
+     CREATE TABLE budget_state (
+         account TEXT PRIMARY KEY,
+         capacity INTEGER,
+         window_ms INTEGER,
+         paused_until_ms INTEGER NOT NULL DEFAULT 0,
+         updated_at TEXT NOT NULL
+     );",
 ];
 
 /// The schema version this build writes.

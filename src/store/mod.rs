@@ -3,7 +3,10 @@
 //! Nothing outside this module writes SQL. A page of records and the checkpoint that follows it
 //! commit in one transaction ([`Store::commit_page`]), which is what makes fetches crash-safe.
 
+mod budget;
 mod migrations;
+
+pub use budget::{Booking, Ledger};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -165,7 +165,7 @@ pub async fn fetch_connection(
         base_url,
         origins,
         settings,
-        limiter: limiter_for(provider),
+        limiter: request::shared_limiter(db, provider, &row.account_id),
         throttle: throttle_rules(provider),
         started_at: Timestamp::now(),
     };

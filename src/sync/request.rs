@@ -101,3 +101,63 @@ pub async fn call_once(
     };
     http.call(&call, budget).await
 }
+
+/// The cache's ledger as the limiter's shared budget: every process fetching from one account
+/// books its requests there. A cache error becomes the limiter's reason to pace alone.
+#[derive(Debug)]
+pub(super) struct CacheBudget(pub(super) crate::store::Ledger);
+
+fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+impl http::SharedBudget for CacheBudget {
+    fn last_reading(&self) -> Option<(u64, std::time::Duration)> {
+        self.0.last_reading().ok().flatten()
+    }
+
+    fn book(&self, capacity: u64, window: std::time::Duration) -> Result<http::Admission, String> {
+        match self.0.book(capacity, window, now_ms()) {
+            Ok(crate::store::Booking::Granted(booking)) => Ok(http::Admission::Granted(booking)),
+            Ok(crate::store::Booking::Wait(wait)) => Ok(http::Admission::Wait(wait)),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+
+    fn settle(&self, booking: i64) {
+        if let Err(error) = self.0.settle(booking, now_ms()) {
+            tracing::warn!(%error, "could not settle a request in the shared budget");
+        }
+    }
+
+    fn observe(
+        &self,
+        used: Option<u64>,
+        capacity: Option<u64>,
+        window: Option<std::time::Duration>,
+    ) {
+        if let Err(error) = self.0.observe(used, capacity, window, now_ms()) {
+            tracing::warn!(%error, "could not record the provider's budget reading");
+        }
+    }
+
+    fn pause(&self, wait: std::time::Duration) {
+        let until = now_ms() + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX / 2);
+        if let Err(error) = self.0.pause(until) {
+            tracing::warn!(%error, "could not share the provider's throttle");
+        }
+    }
+}
+
+/// The connection's budget: its definition's, shared through the cache with every process
+/// fetching from the same account.
+pub(super) fn shared_limiter(db: &std::path::Path, provider: &Provider, account: &str) -> Limiter {
+    let limiter = limiter_for(provider);
+    match crate::store::Ledger::open(db, format!("{}:{account}", provider.id)) {
+        Ok(ledger) => limiter.with_shared(std::sync::Arc::new(CacheBudget(ledger))),
+        Err(error) => {
+            tracing::warn!(%error, "the shared request budget is unavailable; pacing this process alone");
+            limiter
+        }
+    }
+}

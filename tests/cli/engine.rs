@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::common::{Home, Sandbox, assert_code, require_keychain};
+use crate::common::{Home, Sandbox, assert_code, assert_success, require_keychain};
 
 const HUBSPOT: &str = include_str!("../../providers/hubspot.toml");
 
@@ -334,4 +334,56 @@ fn connections_fetch_in_parallel() {
     let stripe_total: u64 = stripe_counts.iter().map(|(_, count)| count).sum();
     assert_eq!(home.record_count("acme/stripe"), stripe_total);
     assert_code(&home.run(&["fetch", "--jobs", "0"]), 2);
+}
+
+#[test]
+fn processes_fetching_one_account_share_its_budget() {
+    require_keychain();
+    // One HubSpot portal, 10 requests per 2 s, connected for two clients and fetched by two
+    // processes at once (a person and cron, say): 2 × 41 list requests. Each process alone
+    // would pace itself at 10 per window and together they would draw 429s; through the
+    // cache's ledger they never do.
+    let sandbox = Sandbox::start_args(&[
+        "--records",
+        "3000",
+        "--rate-limit",
+        "--rate-window",
+        "2s",
+        "--hubspot-burst",
+        "10",
+    ]);
+    let home = Home::new();
+    // The definition knows the real allowance from the start, and reads no headers: only the
+    // ledger can keep the two processes apart.
+    let exact: String = HUBSPOT
+        .replace("requests = 100\n", "requests = 10\n")
+        .replace("per = \"10s\"", "per = \"2s\"")
+        .lines()
+        .filter(|line| !line.contains("_header ="))
+        .collect::<Vec<_>>()
+        .join("\n");
+    home.provider_override("hubspot.toml", &exact);
+    home.connect(&sandbox, "acme");
+    home.connect(&sandbox, "beta");
+    // The connects' verify calls count too: let their window pass.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let children: Vec<_> = ["acme/hubspot", "beta/hubspot"]
+        .iter()
+        .map(|connection| {
+            home.inlet()
+                .args(["fetch", connection, "--json"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start fetch")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().expect("fetch ends");
+        assert_success(&output);
+    }
+    assert_eq!(home.record_count("acme/hubspot"), sandbox.total());
+    assert_eq!(home.record_count("beta/hubspot"), sandbox.total());
+    let stats = sandbox.stats();
+    assert_eq!(stats["rate_limited"], 0, "no request was refused: {stats}");
 }
