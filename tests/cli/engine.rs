@@ -217,11 +217,21 @@ fn per_run_overrides_keep_every_watermark() {
 #[test]
 fn the_budget_paces_requests_before_the_provider_must_refuse() {
     require_keychain();
-    // 12,000 contacts + 1,200 companies + 3,000 deals: 162 list requests, past HubSpot's 100
-    // per 10 s, which the sandbox enforces.
-    let sandbox = Sandbox::start_args(&["--records", "12000", "--rate-limit"]);
+    // 3,000 contacts + 300 companies + 750 deals: 41 list requests against a portal that
+    // allows 5 per 2 s (and says so in its headers), so pacing is needed even on a slow machine.
+    let sandbox = Sandbox::start_args(&[
+        "--records",
+        "3000",
+        "--rate-limit",
+        "--rate-window",
+        "2s",
+        "--hubspot-burst",
+        "5",
+    ]);
     let home = Home::new();
     home.connect(&sandbox, "acme");
+    // Connect's verify call is not the fetch's to pace: let its window pass.
+    std::thread::sleep(std::time::Duration::from_secs(2));
     let report = home.json(&["fetch"], 0);
     assert_eq!(
         report["runs"][0]["records_new"].as_u64(),

@@ -183,7 +183,13 @@ fn a_lock_left_by_a_killed_run_is_taken_over() {
     let home = Home::new();
     home.connect(&sandbox, "acme");
     let mut first = home.inlet().args(["fetch"]).spawn().expect("fetch");
-    std::thread::sleep(Duration::from_millis(400));
+    // Killed once it holds the lock (however slow the machine is to get there).
+    let lock = home.path().join("data/locks/acme~hubspot.lock");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !lock.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
     first.kill().expect("kill");
     let _ = first.wait();
     assert!(
