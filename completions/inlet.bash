@@ -16,9 +16,6 @@ _inlet() {
             ",$1")
                 cmd="inlet"
                 ;;
-            inlet,__generate)
-                cmd="inlet__subcmd____generate"
-                ;;
             inlet,authorize)
                 cmd="inlet__subcmd__authorize"
                 ;;
@@ -92,38 +89,12 @@ _inlet() {
 
     case "${cmd}" in
         inlet)
-            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version connect authorize fetch status export preview dashboard report disconnect providers schedule sandbox demo completions __generate"
+            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version connect authorize fetch status export preview dashboard report disconnect providers schedule sandbox demo completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --home)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        inlet__subcmd____generate)
-            opts="-q -v -h -V --root --home --json --quiet --verbose --color --no-input --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -36,8 +36,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Flags that every command accepts.
+/// Flags that every command accepts, under their own heading in every `--help`.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Keep config, data and state in this one folder (separate profiles, tests)
     #[arg(long, global = true, value_name = "DIR", env = EnvVars::HOME, hide_env_values = true)]
@@ -47,7 +48,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// Print only data and errors
+    /// Print only errors, warnings and data: no status lines, progress or summaries
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
@@ -108,9 +109,6 @@ pub enum Command {
     Sandbox(SandboxArgs),
     Demo(DemoArgs),
     Completions(CompletionsArgs),
-    /// Regenerate completions/ and man/ from the command model
-    #[command(hide = true, name = "__generate")]
-    Generate(GenerateArgs),
 }
 
 /// Connect a client's account at a provider
@@ -707,12 +705,4 @@ pub struct CompletionsArgs {
     /// ids, clients, providers and streams (same as `COMPLETE=SHELL inlet`)
     #[arg(long)]
     pub dynamic: bool,
-}
-
-/// Arguments of the hidden generator.
-#[derive(Debug, Args)]
-pub struct GenerateArgs {
-    /// The project root to write `completions/` and `man/` into
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
 }

@@ -15,6 +15,10 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
         cause
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            // serde_json keeps the I/O error inside (its `source` skips it).
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|json| json.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }
 
@@ -49,12 +53,74 @@ pub fn classify(error: &anyhow::Error) -> (ExitStatus, Vec<String>) {
     (ExitStatus::Failure, Vec::new())
 }
 
-/// Prints `error: …`, its causes and hints to stderr, and returns the exit code.
+/// A short, stable name for an exit status, for `--json` errors.
+pub fn code_name(status: ExitStatus) -> &'static str {
+    match status {
+        ExitStatus::Success => "ok",
+        ExitStatus::Failure => "failed",
+        ExitStatus::Usage => "usage",
+        ExitStatus::Partial => "partial",
+        ExitStatus::Credentials => "credentials",
+        ExitStatus::Stale => "stale",
+        ExitStatus::Locked => "locked",
+        ExitStatus::Interrupted => "interrupted",
+    }
+}
+
+/// Prints `error: …`, its causes and hints to stderr, and returns the exit code. With
+/// `--json`, the error is also one JSON object on stdout, so a script reading stdout sees it.
 pub fn report(error: &anyhow::Error, printer: Printer) -> std::process::ExitCode {
     if is_broken_pipe(error) {
         return ExitStatus::Success.into();
     }
     let (status, hints) = classify(error);
     printer.error(error, &hints);
+    if printer.json() {
+        let causes: Vec<String> = error.chain().skip(1).map(ToString::to_string).collect();
+        let view = serde_json::json!({
+            "schema_version": 1,
+            "error": {
+                "code": code_name(status),
+                "exit_code": status as u8,
+                "message": error.to_string(),
+                "causes": causes,
+                "hint": hints.first(),
+                "hints": hints,
+            }
+        });
+        // The reader may be gone; the exit code still says what happened.
+        let _ = printer.json_data(&view);
+    }
     status.into()
+}
+
+/// The `--json` object for a command line clap refused (exit 2); clap prints its own text on
+/// stderr.
+pub fn report_usage_json(kind: &str, rendered: &str) {
+    use std::io::Write as _;
+    let mut lines = rendered.lines().filter(|line| !line.trim().is_empty());
+    let message = lines
+        .next()
+        .unwrap_or(kind)
+        .trim_start_matches("error: ")
+        .to_owned();
+    let hints: Vec<String> = lines
+        .map(str::trim)
+        .filter(|line| line.starts_with("tip:") || line.starts_with("For more information"))
+        .map(|line| line.trim_start_matches("tip: ").to_owned())
+        .collect();
+    let view = serde_json::json!({
+        "schema_version": 1,
+        "error": {
+            "code": code_name(ExitStatus::Usage),
+            "exit_code": ExitStatus::Usage as u8,
+            "message": message,
+            "causes": [],
+            "hint": hints.first(),
+            "hints": hints,
+        }
+    });
+    let mut out = std::io::stdout().lock();
+    let _ = serde_json::to_writer_pretty(&mut out, &view);
+    let _ = writeln!(out);
 }

@@ -8,8 +8,33 @@ use inlet::{cli::Cli, commands, exit, logging, output::Printer};
 fn main() -> ExitCode {
     // `COMPLETE=SHELL inlet …` is a shell asking for completions: answer and exit.
     clap_complete::CompleteEnv::with_factory(Cli::command).complete();
-    // Clap prints --help and --version itself and exits 2 on usage errors.
-    let cli = Cli::parse();
+    // The maintainers' generator of completions/, man/ and schemas/, outside the command model.
+    let mut args = std::env::args_os().skip(1);
+    if args.next().is_some_and(|first| first == "__generate") {
+        return match commands::generate_from_args(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => exit::report(
+                &error,
+                Printer::new(inlet::output::OutputSettings {
+                    quiet: false,
+                    verbose: 0,
+                    json: false,
+                    color: inlet::output::ColorMode::Auto,
+                }),
+            ),
+        };
+    }
+    // Clap prints --help and --version itself and exits 2 on usage errors; with `--json`, the
+    // error is also a JSON object on stdout, like every other error.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            if error.use_stderr() && std::env::args_os().any(|arg| arg == "--json") {
+                exit::report_usage_json(&error.kind().to_string(), &error.render().to_string());
+            }
+            error.exit()
+        }
+    };
     let printer = Printer::new(cli.global.output_settings());
     logging::init(cli.global.verbose);
     // A current-thread runtime is enough: concurrency comes from futures, not threads.

@@ -60,16 +60,89 @@ pub struct Catalog {
 
 /// Parses and validates one definition; every problem comes with its key path.
 pub fn parse(text: &str) -> Result<Provider, Vec<Problem>> {
-    let deserializer =
-        toml::Deserializer::parse(text).map_err(|error| vec![Problem::syntax(&error, text)])?;
-    let provider: Provider = serde_path_to_error::deserialize(deserializer)
-        .map_err(|error| vec![Problem::shape(&error)])?;
-    let problems = validate::validate(&provider);
-    if problems.is_empty() {
-        Ok(provider)
-    } else {
-        Err(problems)
+    let mut table: toml::Table = text
+        .parse()
+        .map_err(|error| vec![Problem::syntax(&error, text)])?;
+    // Every problem in one run: a shape error (unknown key, wrong type) is recorded, the key is
+    // set aside, and the rest is read again. A table missing a key is set aside whole; the
+    // "missing" error that causes in its parent is that same problem again, and ends the run.
+    let mut problems = Vec::new();
+    let mut set_aside_incomplete = false;
+    let mut removed: Vec<String> = Vec::new();
+    let mut shifted = false;
+    for _ in 0..200 {
+        let value = toml::Value::Table(table.clone());
+        match serde_path_to_error::deserialize::<_, Provider>(value) {
+            Ok(provider) => {
+                // What was set aside would be reported again as a consequence ("`requests`
+                // and `per` go together"); and once an array element is gone, later indices
+                // would be wrong.
+                if !shifted {
+                    problems.extend(validate::validate(&provider).into_iter().filter(|problem| {
+                        !removed.iter().any(|gone| {
+                            gone.starts_with(&problem.path)
+                                || problem.path.starts_with(gone.as_str())
+                        })
+                    }));
+                }
+                return if problems.is_empty() {
+                    Ok(provider)
+                } else {
+                    Err(problems)
+                };
+            }
+            Err(error) => {
+                let missing = error.inner().message().contains("missing field");
+                if missing && set_aside_incomplete {
+                    return Err(problems);
+                }
+                problems.push(Problem::shape(&error));
+                set_aside_incomplete = missing;
+                if !remove_at(&mut table, error.path()) {
+                    return Err(problems);
+                }
+                removed.push(error.path().to_string());
+                shifted |= matches!(
+                    error.path().iter().next_back(),
+                    Some(serde_path_to_error::Segment::Seq { .. })
+                );
+            }
+        }
     }
+    Err(problems)
+}
+
+/// Removes the value at a deserialization path; false when there is nothing to remove there.
+fn remove_at(table: &mut toml::Table, path: &serde_path_to_error::Path) -> bool {
+    use serde_path_to_error::Segment;
+    let segments: Vec<&Segment> = path.iter().collect();
+    let Some((last, parents)) = segments.split_last() else {
+        return false;
+    };
+    let mut current = toml::Value::Table(std::mem::take(table));
+    let removed = {
+        let mut node = Some(&mut current);
+        for segment in parents {
+            node = match (node, segment) {
+                (Some(toml::Value::Table(map)), Segment::Map { key }) => map.get_mut(key),
+                (Some(toml::Value::Array(items)), Segment::Seq { index }) => items.get_mut(*index),
+                (other, Segment::Enum { .. }) => other,
+                _ => None,
+            };
+        }
+        match (node, last) {
+            (Some(toml::Value::Table(map)), Segment::Map { key }) => map.remove(key).is_some(),
+            (Some(toml::Value::Array(items)), Segment::Seq { index }) if *index < items.len() => {
+                items.remove(*index);
+                true
+            }
+            _ => false,
+        }
+    };
+    if let toml::Value::Table(map) = current {
+        *table = map;
+    }
+    removed
 }
 
 impl Catalog {
@@ -156,10 +229,14 @@ impl Catalog {
             .iter()
             .find(|entry| entry.provider.id == id)
             .ok_or_else(|| {
-                UserError::usage(format!(
+                let error = UserError::usage(format!(
                     "unknown provider `{}`",
                     crate::output::sanitize::for_terminal(id)
-                ))
+                ));
+                match crate::output::did_you_mean(id, self.ids()) {
+                    Some(close) => error.hint(format!("did you mean `{close}`?")),
+                    None => error,
+                }
                 .hint(format!("known providers: {}", self.ids().join(", ")))
             })
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 use clap::CommandFactory as _;
 use clap_complete::Shell;
 
-use crate::cli::{Cli, CompletionsArgs, GenerateArgs};
+use crate::cli::{Cli, CompletionsArgs};
 use crate::error::ExitStatus;
 
 pub(super) fn run(args: &CompletionsArgs) -> anyhow::Result<ExitStatus> {
@@ -28,9 +28,24 @@ pub(super) fn run(args: &CompletionsArgs) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-pub(super) fn generate(args: &GenerateArgs) -> anyhow::Result<ExitStatus> {
-    generate_files(&args.root)?;
-    Ok(ExitStatus::Success)
+/// `inlet __generate [--root DIR]`: the maintainers' generator. It is not part of the command
+/// model, so no help text, completion or "did you mean" ever offers it.
+pub fn generate_from_args(
+    mut args: impl Iterator<Item = std::ffi::OsString>,
+) -> anyhow::Result<()> {
+    let mut root = std::path::PathBuf::from(".");
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("--root") => {
+                root = args
+                    .next()
+                    .map(std::path::PathBuf::from)
+                    .ok_or_else(|| anyhow::anyhow!("`--root` needs a folder"))?;
+            }
+            _ => anyhow::bail!("usage: inlet __generate [--root DIR]"),
+        }
+    }
+    generate_files(&root)
 }
 
 /// Writes every shell's completions into `ROOT/completions`, one man page per command into

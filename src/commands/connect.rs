@@ -368,8 +368,8 @@ fn read_token(
             "no token given for `{id}` and no terminal to ask on"
         ))
         .hint(format!(
-            "pipe it in: `printf %s \"$TOKEN\" | inlet connect {} --client {} --token-stdin`",
-            provider.id, id.client
+            "pipe it in: `printf %s \"$TOKEN\" | {} --token-stdin`",
+            same_command(args)
         ))
         .into());
     };
@@ -398,6 +398,33 @@ fn read_token(
         ));
     }
     Ok(token)
+}
+
+/// This `connect` command line again, every flag kept (a hint that dropped `--name` or
+/// `--base-url` would overwrite another connection or talk to the wrong host).
+fn same_command(args: &ConnectArgs) -> String {
+    use super::status::shell_word;
+    let mut command = format!(
+        "inlet connect {} --client {}",
+        shell_word(&args.provider),
+        shell_word(&args.client)
+    );
+    if let Some(name) = &args.name {
+        command.push_str(&format!(" --name {}", shell_word(name)));
+    }
+    if let Some(base_url) = &args.base_url {
+        command.push_str(&format!(" --base-url {}", shell_word(base_url)));
+    }
+    if let Some(auth) = &args.auth {
+        command.push_str(&format!(" --auth {}", shell_word(auth)));
+    }
+    for setting in &args.settings {
+        command.push_str(&format!(" --set {}", shell_word(setting)));
+    }
+    if args.every != "24h" {
+        command.push_str(&format!(" --every {}", shell_word(&args.every)));
+    }
+    command
 }
 
 #[cfg(test)]

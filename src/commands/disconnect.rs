@@ -18,7 +18,7 @@ pub(super) async fn run(ctx: &Context, args: &DisconnectArgs) -> anyhow::Result<
         .ok_or_else(|| missing_connection(&id.to_string()))?;
     let row = store
         .connection(&id.to_string())?
-        .ok_or_else(|| missing_connection(&id.to_string()))?;
+        .ok_or_else(|| super::fetch::missing_connection_in(&store, &id.to_string()))?;
     if !args.yes {
         if !ctx.interactive {
             return Err(UserError::usage(format!(

@@ -48,7 +48,7 @@ pub(super) fn export_client(
         .existing_store()?
         .ok_or_else(|| unknown_client(client))?;
     if !store.client_known(client)? {
-        return Err(unknown_client(client).into());
+        return Err(super::fetch::unknown_client_in(&store, client).into());
     }
     let catalog = ctx.catalog()?;
     // Rows cached by an older inlet or provider definition take the current shape first.
@@ -58,18 +58,24 @@ pub(super) fn export_client(
         let summary = export::write(&store, &catalog, client, format, &mut stdout)?;
         return Ok((None, summary));
     }
+    let extension = if format == Format::Ndjson {
+        "ndjson"
+    } else {
+        "json"
+    };
     let path = match out {
-        Some(path) => std::path::absolute(path)?,
-        None => {
-            let extension = if format == Format::Ndjson {
-                "ndjson"
-            } else {
-                "json"
-            };
-            ctx.paths
-                .exports_dir()
-                .join(format!("{client}.{extension}"))
+        // `--out DIR/` (or an existing folder) means the client's file in that folder, as `cp`
+        // would read it.
+        Some(path)
+            if path.is_dir() || path.as_os_str().to_string_lossy().ends_with(['/', '\\']) =>
+        {
+            std::path::absolute(path)?.join(format!("{client}.{extension}"))
         }
+        Some(path) => std::path::absolute(path)?,
+        None => ctx
+            .paths
+            .exports_dir()
+            .join(format!("{client}.{extension}")),
     };
     let dir = path
         .parent()

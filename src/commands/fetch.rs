@@ -214,10 +214,40 @@ pub(super) fn missing_connection(id: &str) -> UserError {
     UserError::usage(format!("no connection `{id}`")).hint("`inlet status` lists the connections")
 }
 
+/// [`missing_connection`], with the closest existing connection suggested.
+pub(super) fn missing_connection_in(store: &crate::store::Store, id: &str) -> UserError {
+    let known: Vec<String> = store
+        .connections(None)
+        .map(|rows| rows.into_iter().map(|row| row.id).collect())
+        .unwrap_or_default();
+    let error = UserError::usage(format!("no connection `{id}`"));
+    match crate::output::did_you_mean(id, known.iter().map(String::as_str)) {
+        Some(close) => error.hint(format!("did you mean `{close}`?")),
+        None => error,
+    }
+    .hint("`inlet status` lists the connections")
+}
+
 pub(super) fn unknown_client(client: &str) -> UserError {
     UserError::usage(format!(
         "unknown client `{client}`: it has no connections and no cached data"
     ))
+    .hint("`inlet status` lists the connections")
+}
+
+/// [`unknown_client`], with the closest known client suggested.
+pub(super) fn unknown_client_in(store: &crate::store::Store, client: &str) -> UserError {
+    let known: BTreeSet<String> = store
+        .connections(None)
+        .map(|rows| rows.into_iter().map(|row| row.client).collect())
+        .unwrap_or_default();
+    let error = UserError::usage(format!(
+        "unknown client `{client}`: it has no connections and no cached data"
+    ));
+    match crate::output::did_you_mean(client, known.iter().map(String::as_str)) {
+        Some(close) => error.hint(format!("did you mean `{close}`?")),
+        None => error,
+    }
     .hint("`inlet status` lists the connections")
 }
 
@@ -422,6 +452,11 @@ fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {
         warn_about(ctx, reports);
         return Ok(());
     }
+    // The summary is a report, not data: `-q` (what timers run) keeps only what went wrong.
+    if ctx.printer.quiet() {
+        warn_about(ctx, reports);
+        return Ok(());
+    }
     let mut table = crate::output::table(&[
         "CONNECTION",
         "STREAM",
@@ -469,6 +504,8 @@ fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {
 }
 
 fn warn_about(ctx: &Context, reports: &[ConnectionReport]) {
+    let store = ctx.existing_store().ok().flatten();
+    let catalog = ctx.catalog().ok();
     for report in reports {
         for stream in &report.streams {
             let name = format!("`{}` {}", report.connection, stream.stream);
@@ -493,14 +530,14 @@ fn warn_about(ctx: &Context, reports: &[ConnectionReport]) {
                 .warn(&format!("`{}` failed: {error}", report.connection));
             if let Some(command) = &report.reconnect {
                 ctx.printer.hint(&format!("reconnect with `{command}`"));
-            } else if report.credentials_problem {
-                let (client, name) = report
-                    .connection
-                    .split_once('/')
-                    .unwrap_or((&report.connection, ""));
+            } else if report.credentials_problem
+                && let Some(row) = store
+                    .as_ref()
+                    .and_then(|store| store.connection(&report.connection).ok().flatten())
+            {
                 ctx.printer.hint(&format!(
-                    "reconnect with `inlet connect {} --client {client} --name {name}`, or set `{}`",
-                    report.provider,
+                    "reconnect with `{}`, or set `{}`",
+                    super::status::reconnect_command(catalog.as_ref(), &row),
                     secrets::env_var_name(&report.connection)
                 ));
             }

@@ -20,7 +20,7 @@ use crate::context::Context;
 use crate::error::ExitStatus;
 use crate::output::Printer;
 
-pub use completions::generate_files;
+pub use completions::{generate_files, generate_from_args};
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
@@ -28,7 +28,6 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
     // a machine with no home folder.
     match cli.command {
         Command::Completions(args) => return completions::run(&args),
-        Command::Generate(args) => return completions::generate(&args),
         Command::Sandbox(args) => return sandbox::run(printer, &args).await,
         _ => {}
     }
@@ -46,9 +45,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
         Command::Providers(args) => providers::run(&ctx, &args),
         Command::Schedule(args) => schedule::run(&ctx, &args),
         Command::Demo(args) => demo::run(&ctx, &args).await,
-        Command::Completions(_) | Command::Generate(_) | Command::Sandbox(_) => {
-            Ok(ExitStatus::Success)
-        }
+        Command::Completions(_) | Command::Sandbox(_) => Ok(ExitStatus::Success),
     }
 }
 
@@ -81,12 +78,12 @@ pub(crate) fn select_connections(
         selected.push(
             store
                 .connection(&id)?
-                .ok_or_else(|| fetch::missing_connection(&id))?,
+                .ok_or_else(|| fetch::missing_connection_in(&store, &id))?,
         );
     }
     if let Some(client) = client {
         if !store.client_known(client)? {
-            return Err(fetch::unknown_client(client).into());
+            return Err(fetch::unknown_client_in(&store, client).into());
         }
         selected.extend(store.connections(Some(client))?);
     }

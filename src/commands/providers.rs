@@ -210,12 +210,24 @@ fn validate(ctx: &Context, files: &[std::path::PathBuf]) -> anyhow::Result<ExitS
     let mut results = Vec::new();
     let mut failed = false;
     for file in files {
-        let text = fs_err::read_to_string(file).map_err(|error| {
-            UserError::usage(format!(
-                "cannot read `{}`: {}",
-                file.display(),
-                error.kind()
-            ))
+        let text = std::fs::read_to_string(file).map_err(|error| {
+            let shown = file.display();
+            match error.kind() {
+                std::io::ErrorKind::NotFound => UserError::usage(format!("no file `{shown}`"))
+                    .hint("check the path; a definition is a `.toml` file, e.g. `inlet providers validate ./my-crm.toml`"),
+                std::io::ErrorKind::IsADirectory => {
+                    UserError::usage(format!("`{shown}` is a folder, not a definition file"))
+                        .hint(format!("validate its files: `inlet providers validate {}/*.toml`", shown.to_string().trim_end_matches('/')))
+                }
+                std::io::ErrorKind::PermissionDenied => UserError::usage(format!(
+                    "cannot read `{shown}`: permission denied"
+                ))
+                .hint("check the file's permissions"),
+                std::io::ErrorKind::InvalidData => UserError::usage(format!(
+                    "`{shown}` is not UTF-8 text; a definition is a TOML file"
+                )),
+                _ => UserError::usage(format!("cannot read `{shown}`: {error}")),
+            }
         })?;
         let problems = match catalog::parse(&text) {
             Ok(_) => Vec::new(),

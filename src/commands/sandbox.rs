@@ -29,7 +29,25 @@ pub(super) async fn run(printer: Printer, args: &SandboxArgs) -> anyhow::Result<
         churn: args.churn,
         churn_every: args.churn_every,
     };
-    let sandbox = Sandbox::bind(config).await?;
+    let sandbox = Sandbox::bind(config).await.map_err(|error| {
+        let addr = args.addr;
+        if error.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::Error::new(
+                UserError::failure(format!(
+                    "port {} on {} is already in use, so the sandbox cannot listen there",
+                    addr.port(),
+                    addr.ip()
+                ))
+                .hint(format!(
+                    "stop what listens there (`ss -ltnp 'sport = :{}'` shows it), or pick a free port: `inlet sandbox --addr {}:0`",
+                    addr.port(),
+                    addr.ip()
+                )),
+            )
+        } else {
+            anyhow::Error::new(error).context(format!("the sandbox cannot listen on {addr}"))
+        }
+    })?;
     let endpoints = sandbox.endpoints();
     if printer.json() {
         // One line, flushed, so a script can read it and then connect.

@@ -54,7 +54,7 @@ fn set(
         .ok_or_else(|| missing_connection(&id.to_string()))?;
     let row = store
         .connection(&id.to_string())?
-        .ok_or_else(|| missing_connection(&id.to_string()))?;
+        .ok_or_else(|| super::fetch::missing_connection_in(&store, &id.to_string()))?;
     let schedule = Schedule {
         every_secs: parse_every(every)?,
         timeout_secs: timeout
@@ -108,20 +108,22 @@ fn show(ctx: &Context, named: &[String]) -> anyhow::Result<ExitStatus> {
         "LAST RUN",
         "NEXT DUE",
     ]);
+    let now = schedule::now();
     for row in &rows {
         let last = row.last_run.as_ref().map_or("never".to_owned(), |run| {
             format!(
                 "{} ({})",
-                run.finished_at
-                    .clone()
-                    .unwrap_or_else(|| run.started_at.clone()),
+                crate::output::relative_time(
+                    run.finished_at.as_deref().unwrap_or(&run.started_at),
+                    now
+                ),
                 run.outcome
             )
         });
         let next = if row.due {
-            format!("{} (due now)", row.next_due)
+            "due now".to_owned()
         } else {
-            row.next_due.clone()
+            crate::output::relative_time(&row.next_due, now)
         };
         table.add_row(vec![
             row.connection.clone(),

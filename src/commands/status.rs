@@ -175,6 +175,8 @@ pub(super) fn collect(
         return Ok(Vec::new());
     };
     let profile = store.profile_id()?;
+    // Only for the reconnect hints: a broken user definition must not break `status`.
+    let catalog = ctx.catalog().ok();
     // One failed keychain call says the keychain is gone; don't wait out a deadline per row.
     let mut keychain_down = false;
     let detail = !named.is_empty();
@@ -182,7 +184,13 @@ pub(super) fn collect(
     for connection in connections {
         let stored = store.secret_stored(&connection.id)?;
         let credential = credential(ctx, &profile, &connection.id, stored, &mut keychain_down);
-        rows.push(row(&store, connection, credential, detail)?);
+        rows.push(row(
+            &store,
+            catalog.as_ref(),
+            connection,
+            credential,
+            detail,
+        )?);
     }
     Ok(rows)
 }
@@ -253,6 +261,7 @@ fn credential(
 
 fn row(
     store: &Store,
+    catalog: Option<&crate::catalog::Catalog>,
     connection: ConnectionRow,
     mut credential: Credential,
     detail: bool,
@@ -265,10 +274,7 @@ fn row(
     let next_due = schedule::next_due(&connection, last_run.as_ref(), failures);
     let stale = schedule::is_stale(&connection, last_ok.as_ref(), now);
     let env_var = secrets::env_var_name(&connection.id);
-    let reconnect = format!(
-        "inlet connect {} --client {} --name {}",
-        connection.provider, connection.client, connection.name
-    );
+    let reconnect = reconnect_command(catalog, &connection);
 
     let mut problems = Vec::new();
     match credential.source.as_str() {
@@ -414,6 +420,53 @@ fn row(
     })
 }
 
+/// The `connect` command that replaces this connection's credential and keeps everything else
+/// as it is: its name, base URL, auth mode, settings and interval.
+pub(super) fn reconnect_command(
+    catalog: Option<&crate::catalog::Catalog>,
+    row: &ConnectionRow,
+) -> String {
+    let mut command = format!(
+        "inlet connect {} --client {} --name {}",
+        row.provider, row.client, row.name
+    );
+    let provider = catalog.and_then(|catalog| catalog.get(&row.provider).ok());
+    if provider.is_none_or(|provider| provider.base_url != row.base_url) {
+        command.push_str(&format!(" --base-url {}", shell_word(&row.base_url)));
+    }
+    if let Some(mode) = &row.auth_mode {
+        let default = provider.and_then(|provider| provider.auth.first().map(|mode| &mode.id));
+        if default != Some(mode) {
+            command.push_str(&format!(" --auth {}", shell_word(mode)));
+        }
+    }
+    let settings: BTreeMap<String, String> =
+        serde_json::from_str(&row.settings).unwrap_or_default();
+    for (key, value) in settings {
+        command.push_str(&format!(" --set {}", shell_word(&format!("{key}={value}"))));
+    }
+    if row.schedule.every_secs != crate::store::Schedule::default().every_secs {
+        command.push_str(&format!(
+            " --every {}",
+            schedule::format_secs(row.schedule.every_secs)
+        ));
+    }
+    command
+}
+
+/// A word as a POSIX shell reads it back: bare when safe, else single-quoted.
+pub(super) fn shell_word(text: &str) -> String {
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@=,%".contains(c))
+    {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 const BAD: Style = AnsiColor::Red.on_default().bold();
 const WARN: Style = AnsiColor::Yellow.on_default();
 const GOOD: Style = AnsiColor::Green.on_default();
@@ -438,14 +491,29 @@ pub(super) fn render(ctx: &Context, rows: &[StatusRow]) -> anyhow::Result<()> {
         return Ok(());
     }
     let color = ctx.printer.stdout_color();
-    let mut table = crate::output::table(&[
-        "CONNECTION",
-        "ACCOUNT",
-        "CREDENTIAL",
-        "LAST RUN",
-        "NEXT DUE",
-        "RECORDS",
-    ]);
+    let now = schedule::now();
+    let when = |instant: &str| crate::output::relative_time(instant, now);
+    // On a narrow terminal the account name (the widest cell) gives way, and records are a
+    // total; `status CONNECTION` and `--json` still have everything.
+    let narrow = crate::output::table_width().is_some_and(|width| width < 100);
+    let mut table = if narrow {
+        crate::output::table(&[
+            "CONNECTION",
+            "CREDENTIAL",
+            "LAST RUN",
+            "NEXT DUE",
+            "RECORDS",
+        ])
+    } else {
+        crate::output::table(&[
+            "CONNECTION",
+            "ACCOUNT",
+            "CREDENTIAL",
+            "LAST RUN",
+            "NEXT DUE",
+            "RECORDS",
+        ])
+    };
     for row in rows {
         let mut credential = match &row.credential.variable {
             Some(variable) => format!("environment ({variable})"),
@@ -475,10 +543,7 @@ pub(super) fn render(ctx: &Context, rows: &[StatusRow]) -> anyhow::Result<()> {
             }
         }
         let last = row.last_run.as_ref().map_or("never".to_owned(), |run| {
-            let when = run
-                .finished_at
-                .clone()
-                .unwrap_or_else(|| run.started_at.clone());
+            let ended = when(run.finished_at.as_deref().unwrap_or(&run.started_at));
             let budget = run
                 .budget_remaining
                 .map(|left| format!("\nbudget left {left}"))
@@ -489,19 +554,22 @@ pub(super) fn render(ctx: &Context, rows: &[StatusRow]) -> anyhow::Result<()> {
                 other => paint(color, WARN, other),
             };
             format!(
-                "{when}\n{outcome}, +{} ~{}{budget}",
+                "{ended}\n{outcome}, +{} ~{}{budget}",
                 run.records_new, run.records_updated
             )
         });
-        let mut next = row.next_due.clone();
-        if row.due {
-            next.push_str("\n(due now)");
-        }
+        let mut next = if row.due {
+            "due now".to_owned()
+        } else {
+            when(&row.next_due)
+        };
         if row.stale {
             next.push_str(&format!("\n{}", paint(color, WARN, "stale")));
         }
         let records = if row.records.is_empty() {
             "-".to_owned()
+        } else if narrow {
+            row.records.values().sum::<u64>().to_string()
         } else {
             row.records
                 .iter()
@@ -509,14 +577,12 @@ pub(super) fn render(ctx: &Context, rows: &[StatusRow]) -> anyhow::Result<()> {
                 .collect::<Vec<_>>()
                 .join("\n")
         };
-        table.add_row(vec![
-            format!("{}\n{}", row.connection, row.provider),
-            row.account.name.clone(),
-            credential,
-            last,
-            next,
-            records,
-        ]);
+        let mut cells = vec![format!("{}\n{}", row.connection, row.provider)];
+        if !narrow {
+            cells.push(row.account.name.clone());
+        }
+        cells.extend([credential, last, next, records]);
+        table.add_row(cells);
     }
     let mut text = table.to_string();
     for row in rows {
@@ -535,8 +601,8 @@ pub(super) fn render(ctx: &Context, rows: &[StatusRow]) -> anyhow::Result<()> {
                     stream.watermark.clone().unwrap_or_else(|| "-".to_owned()),
                     stream
                         .completed_at
-                        .clone()
-                        .unwrap_or_else(|| "-".to_owned()),
+                        .as_deref()
+                        .map_or_else(|| "-".to_owned(), when),
                     if stream.resumable {
                         "yes".to_owned()
                     } else {
@@ -553,7 +619,7 @@ pub(super) fn render(ctx: &Context, rows: &[StatusRow]) -> anyhow::Result<()> {
             for run in runs {
                 history.add_row(vec![
                     run.id.to_string(),
-                    run.started_at.clone(),
+                    when(&run.started_at),
                     run.outcome.clone(),
                     run.records_new.to_string(),
                     run.records_updated.to_string(),

@@ -77,6 +77,11 @@ impl Printer {
         }
     }
 
+    /// True with `-q`: only errors, warnings and the data a command exists to print.
+    pub fn quiet(&self) -> bool {
+        self.verbosity == Verbosity::Quiet
+    }
+
     /// True when `--json` was asked for.
     pub fn json(&self) -> bool {
         self.json
@@ -94,9 +99,11 @@ impl Printer {
 
     /// Writes a serializable view as pretty JSON on stdout.
     pub fn json_data<T: serde::Serialize>(&self, view: &T) -> anyhow::Result<()> {
+        // Serialized first, so a closed pipe surfaces as the plain I/O error it is.
+        let mut text = serde_json::to_vec_pretty(view)?;
+        text.push(b'\n');
         let mut out = self.data();
-        serde_json::to_writer_pretty(&mut out, view)?;
-        writeln!(out)?;
+        out.write_all(&text)?;
         out.flush()?;
         Ok(())
     }
@@ -180,12 +187,100 @@ impl Printer {
     }
 }
 
-/// A table in inlet's house style, sized for the terminal or unbounded when piped.
+/// A table in inlet's house style, as wide as `COLUMNS` says or the terminal is, unbounded when
+/// piped. Cells may carry color: widths are measured without the escape codes.
 pub fn table(header: &[&str]) -> comfy_table::Table {
     let mut table = comfy_table::Table::new();
     table
         .load_style(comfy_table::presets::UTF8_FULL_CONDENSED.with_rounded_corners())
         .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
         .set_header(header.iter().copied());
+    if let Some(width) = columns() {
+        table.set_width(width);
+    }
     table
+}
+
+/// The width tables must fit: `COLUMNS`, else the terminal's; `None` when piped (unbounded).
+pub fn table_width() -> Option<u16> {
+    columns().or_else(|| comfy_table::Table::new().width())
+}
+
+/// `COLUMNS`, when set to a usable width (shells set it for their children on resize; tests
+/// and `COLUMNS=200 inlet status | less` use it too).
+fn columns() -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|text| text.trim().parse::<u16>().ok())
+        .filter(|width| *width >= 20)
+}
+
+/// The candidate closest to a mistyped word, when one is close enough to be what was meant
+/// (`hubspt` → `hubspot`, `acme/hubspto` → `acme/hubspot`).
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
+        .filter(|(score, candidate)| {
+            *score >= 0.85 || strsim::damerau_levenshtein(word, candidate) <= 2
+        })
+        .max_by(|left, right| left.0.total_cmp(&right.0))
+        .map(|(_, candidate)| candidate)
+}
+
+/// A moment for a person: `just now`, `12 min ago`, `2 h ago`, `in 3 d`; further than a
+/// week away, the local date. Machine output keeps RFC 3339 UTC.
+pub fn relative_time(instant: &str, now: jiff::Timestamp) -> String {
+    let Ok(at) = instant.parse::<jiff::Timestamp>() else {
+        return instant.to_owned();
+    };
+    let seconds = now.as_second() - at.as_second();
+    let (past, amount) = (seconds >= 0, seconds.unsigned_abs());
+    let span = match amount {
+        0..60 => return "just now".to_owned(),
+        60..3_600 => format!("{} min", amount / 60),
+        3_600..172_800 => format!("{} h", amount / 3_600),
+        172_800..604_800 => format!("{} d", amount / 86_400),
+        _ => {
+            let zone = jiff::tz::TimeZone::system();
+            return at.to_zoned(zone).strftime("%Y-%m-%d %H:%M").to_string();
+        }
+    };
+    if past {
+        format!("{span} ago")
+    } else {
+        format!("in {span}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{did_you_mean, relative_time};
+
+    #[test]
+    fn suggestions_are_close_or_absent() {
+        assert_eq!(
+            did_you_mean("hubspt", ["hubspot", "stripe"]),
+            Some("hubspot")
+        );
+        assert_eq!(
+            did_you_mean("acme/hubspto", ["acme/hubspot", "acme/stripe"]),
+            Some("acme/hubspot")
+        );
+        assert_eq!(did_you_mean("salesforce", ["hubspot", "stripe"]), None);
+    }
+
+    #[test]
+    fn times_read_as_distances() {
+        let now: jiff::Timestamp = "2026-05-10T12:00:00Z".parse().unwrap_or_default();
+        assert_eq!(relative_time("2026-05-10T11:59:30Z", now), "just now");
+        assert_eq!(relative_time("2026-05-10T11:48:00Z", now), "12 min ago");
+        assert_eq!(relative_time("2026-05-10T10:00:00Z", now), "2 h ago");
+        assert_eq!(relative_time("2026-05-11T10:00:00Z", now), "in 22 h");
+        assert_eq!(relative_time("2026-05-07T12:00:00Z", now), "3 d ago");
+        assert_eq!(relative_time("not a time", now), "not a time");
+    }
 }

@@ -14,6 +14,7 @@ mod generated;
 mod help;
 mod keychain;
 mod oauth;
+mod output;
 mod paginators;
 mod pipeline;
 mod platform_keychain;
