@@ -167,7 +167,7 @@ _inlet() {
             return 0
             ;;
         inlet__subcmd__connect)
-            opts="-c -q -v -h -V --client --name --token-stdin --secret-from-env --base-url --auth --set --every --no-browser --auth-url --authorization --key-file --home --json --quiet --verbose --color --no-input --help --version"
+            opts="-c -q -v -h -V --client --name --token-stdin --secret-from-env --base-url --auth --set --every --replace --no-browser --auth-url --authorization --key-file --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -327,7 +327,7 @@ _inlet() {
             return 0
             ;;
         inlet__subcmd__export)
-            opts="-c -o -q -v -h -V --client --out --format --home --json --quiet --verbose --color --no-input --help --version"
+            opts="-c -o -q -v -h -V --client --out --format --compact --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,7 +350,7 @@ _inlet() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 --home)

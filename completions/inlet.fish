@@ -53,7 +53,7 @@ complete -c inlet -n "__fish_inlet_using_subcommand connect" -l name -d 'Connect
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l base-url -d 'Talk to this base URL instead of the provider\'s (a sandbox, a proxy, a regional host)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l auth -d 'Authentication mode, when the provider has several (`inlet providers show PROVIDER`)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l set -d 'A non-secret input of the provider, e.g. `--set shop=acme-store`' -r
-complete -c inlet -n "__fish_inlet_using_subcommand connect" -l every -d 'How often `inlet fetch --due` fetches this connection' -r
+complete -c inlet -n "__fish_inlet_using_subcommand connect" -l every -d 'How often `inlet fetch --due` fetches this connection [default: 24h; a reconnection keeps its schedule]' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l auth-url -d 'OAuth: the authorization server\'s origin when it is not the definition\'s (a sandbox, `https://test.salesforce.com`, a Salesforce My Domain)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l authorization -d 'OAuth: finish a sign-in made with `inlet authorize` on a machine with a browser (`-` reads it from stdin)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l key-file -d 'OAuth JWT bearer: the private key (PEM), or a Google service-account key file (JSON); `-` reads it from stdin. It is kept in the keychain, never copied elsewhere' -r -F
@@ -63,6 +63,7 @@ always\t'Always color'
 never\t'Never color'"
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l token-stdin -d 'Read the token from stdin instead of prompting'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l secret-from-env -d 'Take the secret from `INLET_TOKEN_<CLIENT>_<NAME>` and do not store it anywhere (CI, where there is no keychain and the CI\'s secret store keeps it)'
+complete -c inlet -n "__fish_inlet_using_subcommand connect" -l replace -d 'Reconnect to a different account than the connection\'s: delete the cached records, runs and watermarks of the old account first'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l no-browser -d 'OAuth: do not open a browser; print the sign-in URL and read the address the browser was sent to (or the code) from stdin'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l json -d 'Print machine-readable JSON on stdout instead of tables'
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -s q -l quiet -d 'Print only errors, warnings and data: no status lines, progress or summaries'
@@ -116,11 +117,13 @@ complete -c inlet -n "__fish_inlet_using_subcommand status" -s V -l version -d '
 complete -c inlet -n "__fish_inlet_using_subcommand export" -s c -l client -d 'The client to export' -r
 complete -c inlet -n "__fish_inlet_using_subcommand export" -s o -l out -d 'Where to write; `-` for stdout [default: DATA/exports/CLIENT.json]' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand export" -l format -d 'Document format' -r -f -a "json\t'One JSON document'
-ndjson\t'One JSON object per line: a header line, then one line per row'"
+ndjson\t'One JSON object per line: a header line, then one line per row'
+csv\t'A folder with one CSV file per entity and manifest.json [default: DATA/exports/CLIENT/]'"
 complete -c inlet -n "__fish_inlet_using_subcommand export" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand export" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand export" -l compact -d 'JSON without any whitespace (for large exports)'
 complete -c inlet -n "__fish_inlet_using_subcommand export" -l json -d 'Print machine-readable JSON on stdout instead of tables'
 complete -c inlet -n "__fish_inlet_using_subcommand export" -s q -l quiet -d 'Print only errors, warnings and data: no status lines, progress or summaries'
 complete -c inlet -n "__fish_inlet_using_subcommand export" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'

@@ -157,9 +157,15 @@ pub struct ConnectArgs {
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub settings: Vec<String>,
 
-    /// How often `inlet fetch --due` fetches this connection
-    #[arg(long, default_value = "24h", value_name = "DURATION")]
-    pub every: String,
+    /// How often `inlet fetch --due` fetches this connection [default: 24h; a reconnection
+    /// keeps its schedule]
+    #[arg(long, value_name = "DURATION")]
+    pub every: Option<String>,
+
+    /// Reconnect to a different account than the connection's: delete the cached records,
+    /// runs and watermarks of the old account first
+    #[arg(long)]
+    pub replace: bool,
 
     #[command(flatten)]
     pub oauth: OAuthArgs,
@@ -299,12 +305,15 @@ pub struct StatusArgs {
 
 /// Export a client's cached data as one normalized JSON document
 ///
-/// The document holds `schema_version`, a manifest per connection, and the normalized
-/// entities (`contacts`, `companies`, `deals`), each row with its `source`, in a stable order.
-/// It is written atomically: a reader never sees a half-written file.
+/// The document holds `schema_version`, a manifest per connection, and one array per entity
+/// (`contacts`, `companies`, `deals`, `leads`, `customers`, `invoices`, `payments`), each row
+/// in its entity's shape with its `source`, in a stable order (schemas/export.schema.json).
+/// It reads one snapshot of the cache and is written atomically: a reader never sees a
+/// half-written file.
 ///
 /// Examples:
 ///   inlet export --client acme
+///   inlet export --client acme --format csv --out dashboard/acme
 ///   inlet export --client acme --out dashboard/acme.json
 ///   inlet export --client acme --out - | jq '.contacts | length'
 #[derive(Debug, Args)]
@@ -321,6 +330,10 @@ pub struct ExportArgs {
     /// Document format
     #[arg(long, default_value = "json")]
     pub format: ExportFormat,
+
+    /// JSON without any whitespace (for large exports)
+    #[arg(long)]
+    pub compact: bool,
 }
 
 /// Export document formats.
@@ -330,6 +343,8 @@ pub enum ExportFormat {
     Json,
     /// One JSON object per line: a header line, then one line per row
     Ndjson,
+    /// A folder with one CSV file per entity and manifest.json [default: DATA/exports/CLIENT/]
+    Csv,
 }
 
 /// Show cached records in the terminal: a connection's newest rows, or a client's streams

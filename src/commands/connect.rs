@@ -33,11 +33,14 @@ pub(super) struct Request<'a> {
     pub base_url: String,
     pub auth: &'a AuthMode,
     pub settings: BTreeMap<String, String>,
-    pub schedule: crate::store::Schedule,
+    /// The schedule asked for; `None` keeps a reconnected connection's (or the default).
+    pub schedule: Option<crate::store::Schedule>,
     /// Keep the secret in the store (the keychain); `false` with `--secret-from-env`.
     pub store_secret: bool,
     /// What to store, when it is not the token itself (an OAuth token set).
     pub stored: Option<SecretString>,
+    /// `--replace`: a different account may take the connection over, its old data purged.
+    pub replace: bool,
 }
 
 pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<ExitStatus> {
@@ -55,9 +58,12 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
         .clone()
         .unwrap_or_else(|| provider.base_url.clone());
     http::check_base_url(&crate::sync::render_base_url(&base_url, &settings))?;
-    let schedule = crate::store::Schedule {
-        every_secs: super::schedule::parse_every(&args.every)?,
-        ..Default::default()
+    let schedule = match &args.every {
+        Some(every) => Some(crate::store::Schedule {
+            every_secs: super::schedule::parse_every(every)?,
+            ..Default::default()
+        }),
+        None => None,
     };
     let token = read_token(ctx, args, provider, auth, &id)?;
     let request = Request {
@@ -69,6 +75,7 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
         schedule,
         store_secret: !args.secret_from_env,
         stored: None,
+        replace: args.replace,
     };
     connect(ctx, &request, &token).await?;
     Ok(ExitStatus::Success)
@@ -207,6 +214,17 @@ pub(super) async fn connect(
             .with_context(|| format!("cannot store the secret of `{id}`"))?;
     }
     let mut store = ctx.store()?;
+    // A connection is bound to the account it verified: the same account refreshes the
+    // credential and keeps everything; another one is refused unless `--replace`.
+    let existing = store.connection(&id.to_string())?;
+    let switch = existing
+        .as_ref()
+        .filter(|row| row.provider != provider.id || row.account_id != account.id);
+    if let Some(row) = switch
+        && !request.replace
+    {
+        return Err(account_switch_refused(id, row, provider, &account).into());
+    }
     let key = SecretKey {
         profile: store.profile_id()?,
         connection: id.to_string(),
@@ -226,8 +244,26 @@ pub(super) async fn connect(
         created_at: now(),
         settings: serde_json::to_string(settings)?,
         auth_mode: Some(auth.id.clone()),
-        schedule: request.schedule,
+        schedule: request.schedule.unwrap_or_else(|| {
+            existing
+                .as_ref()
+                .filter(|_| switch.is_none())
+                .map(|row| row.schedule)
+                .unwrap_or_default()
+        }),
     };
+    let mut purged = None;
+    if switch.is_some() {
+        match store.delete_connection(&id.to_string(), true) {
+            Ok(count) => purged = Some(count),
+            Err(error) => {
+                if request.store_secret {
+                    let _ = secrets::delete(&ctx.secrets, &key);
+                }
+                return Err(error).with_context(|| format!("cannot replace `{id}`"));
+            }
+        }
+    }
     let recorded = store
         .upsert_connection(&row)
         .and_then(|()| store.set_secret_stored(&row.id, request.store_secret));
@@ -256,8 +292,40 @@ pub(super) async fn connect(
             "secret_store": source.kind(),
         }))?;
     }
-    ctx.printer
-        .done(&format!("Connected `{id}` to {}", account.name));
+    match (&existing, purged) {
+        (Some(old), Some(count)) => {
+            ctx.printer.done(&format!(
+                "Replaced `{id}`: now {} (was {})",
+                account.name, old.account_name
+            ));
+            ctx.printer.status(&format!(
+                "  {count} cached records, the runs and watermarks of the old account were deleted"
+            ));
+        }
+        (Some(_), None) => {
+            ctx.printer.done(&format!(
+                "Reconnected `{id}` to {}: credential refreshed",
+                account.name
+            ));
+            let records: u64 = store
+                .stream_counts(&id.to_string())?
+                .iter()
+                .map(|(_, count)| count)
+                .sum();
+            let schedule = if request.schedule.is_some() {
+                "schedule changed"
+            } else {
+                "schedule kept"
+            };
+            ctx.printer.status(&format!(
+                "  {schedule} (every {}); watermarks and {records} cached records kept",
+                humantime::format_duration(std::time::Duration::from_secs(row.schedule.every_secs)),
+            ));
+        }
+        _ => ctx
+            .printer
+            .done(&format!("Connected `{id}` to {}", account.name)),
+    }
     if request.store_secret {
         ctx.printer.status(&format!(
             "  secret stored in {} (service `{}`, account `{}`)",
@@ -277,6 +345,31 @@ pub(super) async fn connect(
         ));
     }
     Ok(account)
+}
+
+/// The refusal of a credential for another account than the connection's, with both ways out.
+fn account_switch_refused(
+    id: &ConnectionId,
+    existing: &ConnectionRow,
+    provider: &Provider,
+    account: &Account,
+) -> UserError {
+    let what = if existing.provider == provider.id {
+        format!("account {} ({})", account.name, account.id)
+    } else {
+        format!("{} account {}", provider.name, account.name)
+    };
+    UserError::usage(format!(
+        "`{id}` is connected to {} ({}); this credential is for {what}; nothing was changed",
+        existing.account_name, existing.account_id
+    ))
+    .hint(format!(
+        "to switch `{id}` to the new account and delete the old account's cached data, add `--replace`"
+    ))
+    .hint(format!(
+        "to keep both, connect the new account under another name: `--name {}-2`",
+        id.name
+    ))
 }
 
 /// Calls the provider's verify endpoint and names the account.
@@ -421,8 +514,8 @@ fn same_command(args: &ConnectArgs) -> String {
     for setting in &args.settings {
         command.push_str(&format!(" --set {}", shell_word(setting)));
     }
-    if args.every != "24h" {
-        command.push_str(&format!(" --every {}", shell_word(&args.every)));
+    if let Some(every) = &args.every {
+        command.push_str(&format!(" --every {}", shell_word(every)));
     }
     command
 }

@@ -93,9 +93,12 @@ pub(super) async fn run(
         }
         None => None,
     };
-    let schedule = crate::store::Schedule {
-        every_secs: super::schedule::parse_every(&args.every)?,
-        ..Default::default()
+    let schedule = match &args.every {
+        Some(every) => Some(crate::store::Schedule {
+            every_secs: super::schedule::parse_every(every)?,
+            ..Default::default()
+        }),
+        None => None,
     };
     let app = flow::App {
         oauth,
@@ -165,6 +168,7 @@ pub(super) async fn run(
         schedule,
         store_secret: true,
         stored: Some(stored.to_secret()),
+        replace: args.replace,
     };
     super::connect::connect(ctx, &request, &tokens.access).await?;
     ctx.printer.status(&format!(

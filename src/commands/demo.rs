@@ -109,7 +109,8 @@ async fn pipeline(
             base_url: endpoint.base_url.clone(),
             auth: provider.auth_mode(None)?,
             settings: std::collections::BTreeMap::new(),
-            schedule: crate::store::Schedule::default(),
+            schedule: None,
+            replace: false,
             store_secret: true,
             stored: None,
         };

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::context::Context;
-use crate::error::ExitStatus;
+use crate::error::{ExitStatus, UserError};
 use crate::export::{self, Format, Summary};
 use crate::ids;
 
@@ -16,9 +16,16 @@ use super::fetch::unknown_client;
 
 pub(super) fn run(ctx: &Context, args: &ExportArgs) -> anyhow::Result<ExitStatus> {
     let format = match args.format {
+        ExportFormat::Json if args.compact => Format::JsonCompact,
         ExportFormat::Json => Format::Json,
         ExportFormat::Ndjson => Format::Ndjson,
+        ExportFormat::Csv => Format::Csv,
     };
+    if args.compact && args.format != ExportFormat::Json {
+        return Err(UserError::usage("`--compact` is for `--format json`")
+            .hint("NDJSON is already one compact object per line; CSV has no whitespace to drop")
+            .into());
+    }
     let (path, summary) = export_client(ctx, &args.client, args.out.as_deref(), format)?;
     if let Some(path) = path {
         if ctx.printer.json() {
@@ -51,8 +58,23 @@ pub(super) fn export_client(
         return Err(super::fetch::unknown_client_in(&store, client).into());
     }
     let catalog = ctx.catalog()?;
+    if format == Format::Csv && out.is_some_and(|path| path.as_os_str() == "-") {
+        return Err(
+            UserError::usage("CSV is one file per entity and cannot go to stdout")
+                .hint("give a folder with `--out DIR`, or use `--format ndjson --out -`")
+                .into(),
+        );
+    }
     // Rows cached by an older inlet or provider definition take the current shape first.
     crate::normalize::refresh_stale(&mut store, &catalog, client)?;
+    if format == Format::Csv {
+        let dir = match out {
+            Some(path) => std::path::absolute(path)?,
+            None => ctx.paths.exports_dir().join(client),
+        };
+        let summary = write_csv_dir(&store, &catalog, client, &dir)?;
+        return Ok((Some(dir), summary));
+    }
     if out.is_some_and(|path| path.as_os_str() == "-") {
         let mut stdout = ctx.printer.data();
         let summary = export::write(&store, &catalog, client, format, &mut stdout)?;
@@ -94,4 +116,49 @@ pub(super) fn export_client(
     temp.persist(&path)
         .with_context(|| format!("cannot write `{}`", path.display()))?;
     Ok((Some(path), summary))
+}
+
+/// Writes the CSV folder beside `dir` and swaps it in: a reader sees the old folder or the new
+/// one, never a half-written one.
+fn write_csv_dir(
+    store: &crate::store::Store,
+    catalog: &crate::catalog::Catalog,
+    client: &str,
+    dir: &std::path::Path,
+) -> anyhow::Result<Summary> {
+    if dir.is_file() {
+        return Err(UserError::usage(format!(
+            "`{}` is a file; CSV exports are a folder",
+            dir.display()
+        ))
+        .hint("give a folder with `--out DIR`")
+        .into());
+    }
+    let parent = dir
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    fs_err::create_dir_all(&parent)?;
+    let name = dir
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| client.to_owned());
+    let temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .tempdir_in(&parent)
+        .with_context(|| format!("cannot write in `{}`", parent.display()))?;
+    let summary = export::write_csv(store, catalog, client, temp.path())?;
+    let staged = temp.keep();
+    if dir.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}.old."))
+            .tempdir_in(&parent)?
+            .keep();
+        fs_err::rename(dir, old.join(&name))?;
+        fs_err::rename(&staged, dir)?;
+        fs_err::remove_dir_all(&old)?;
+    } else {
+        fs_err::rename(&staged, dir)?;
+    }
+    Ok(summary)
 }

@@ -333,3 +333,57 @@ mod tests {
         Ok(())
     }
 }
+
+/// One flat column of an entity: the CSV layout and the SQL views. Money takes four columns
+/// (`amount_minor_units`, `amount_currency`, `amount_exponent`, `amount_decimal`), `source`
+/// four (`source_connection`, …); a list of references is one column, space-separated in CSV
+/// and a JSON array in SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The column's name.
+    pub name: String,
+    /// Where it is in the row: a key, or a key and a key within it.
+    pub path: Vec<&'static str>,
+    /// What it holds.
+    pub kind: FieldKind,
+}
+
+impl Entity {
+    /// The entity's flat columns, in the row's order; `None` when it has no typed shape yet.
+    pub fn columns(self) -> Option<Vec<Column>> {
+        let fields = self.fields()?;
+        let column = |name: String, path: Vec<&'static str>, kind| Column { name, path, kind };
+        let mut columns = vec![column("id".into(), vec!["id"], FieldKind::Text)];
+        for (field, kind) in fields {
+            if *kind == FieldKind::Money {
+                for (part, part_kind) in [
+                    ("minor_units", FieldKind::Integer),
+                    ("currency", FieldKind::Currency),
+                    ("exponent", FieldKind::Integer),
+                    ("decimal", FieldKind::Text),
+                ] {
+                    columns.push(column(
+                        format!("{field}_{part}"),
+                        vec![field, part],
+                        part_kind,
+                    ));
+                }
+            } else {
+                columns.push(column((*field).into(), vec![field], *kind));
+            }
+        }
+        for part in ["connection", "provider", "stream", "record_id"] {
+            columns.push(column(
+                format!("source_{part}"),
+                vec!["source", part],
+                FieldKind::Text,
+            ));
+        }
+        columns.push(column(
+            "updated_at".into(),
+            vec!["updated_at"],
+            FieldKind::Instant,
+        ));
+        Some(columns)
+    }
+}

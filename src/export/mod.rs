@@ -6,6 +6,8 @@
 //! and published as `schemas/export.schema.json`: adding fields is fine; renaming or removing
 //! one needs a new [`SCHEMA_VERSION`].
 
+mod csv;
+
 use std::io::Write;
 
 use schemars::JsonSchema;
@@ -22,10 +24,14 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// Document layouts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// One JSON document.
+    /// One JSON document, indented, one row per line.
     Json,
+    /// One JSON document without any whitespace.
+    JsonCompact,
     /// A header line, then one line per row: `{"type":"row","entity":…,"row":…}`.
     Ndjson,
+    /// A folder: one CSV file per entity and `manifest.json` ([`write_csv`]).
+    Csv,
 }
 
 /// The whole export document. It is written piece by piece (the entities stream from the
@@ -258,10 +264,39 @@ pub fn write(
         manifest: &manifest,
     };
     match format {
-        Format::Json => write_json(store, client, &header, out)?,
+        Format::Json => write_json(store, client, &header, false, out)?,
+        Format::JsonCompact => write_json(store, client, &header, true, out)?,
         Format::Ndjson => write_ndjson(store, client, &header, out)?,
+        Format::Csv => anyhow::bail!("CSV is a folder of files: use `write_csv`"),
     }
     out.flush()?;
+    drop(snapshot);
+    Ok(Summary {
+        client: client.to_owned(),
+        connections: manifest.connections.len(),
+        counts: manifest.counts,
+    })
+}
+
+/// Writes a client's export as a folder of CSV files (one per entity, and `manifest.json`
+/// holding the document's header), from one consistent snapshot of the cache. `dir` exists
+/// and is empty; the caller makes the result appear atomically.
+pub fn write_csv(
+    store: &Store,
+    catalog: &Catalog,
+    client: &str,
+    dir: &std::path::Path,
+) -> anyhow::Result<Summary> {
+    let snapshot = store.read_snapshot()?;
+    let manifest = manifest(store, catalog, client)?;
+    let header = Header {
+        schema_version: SCHEMA_VERSION,
+        generated_at: crate::store::now(),
+        generator: concat!("inlet ", env!("CARGO_PKG_VERSION")),
+        client,
+        manifest: &manifest,
+    };
+    csv::write_dir(store, client, &serde_json::to_value(&header)?, dir)?;
     drop(snapshot);
     Ok(Summary {
         client: client.to_owned(),
@@ -274,37 +309,54 @@ fn write_json(
     store: &Store,
     client: &str,
     header: &Header<'_>,
+    compact: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     // The header is small; the entities are streamed so memory stays flat for any client.
     let serde_json::Value::Object(header) = serde_json::to_value(header)? else {
         anyhow::bail!("export header is not an object")
     };
-    out.write_all(b"{\n")?;
+    // Pretty: the header indented, then one row per line. Compact: no whitespace at all.
+    let (open, key_gap, row_first, row_next, array_end, close) = if compact {
+        ("{", ":", "", ",", "]", "}\n")
+    } else {
+        ("{\n", ": ", "\n    ", ",\n    ", "\n  ]", "\n}\n")
+    };
+    out.write_all(open.as_bytes())?;
+    let mut first_key = true;
+    let mut separator = |out: &mut dyn Write| -> std::io::Result<()> {
+        if !first_key {
+            out.write_all(if compact { b"," } else { b",\n" })?;
+        }
+        first_key = false;
+        if !compact {
+            out.write_all(b"  ")?;
+        }
+        Ok(())
+    };
     for (key, value) in &header {
-        write!(out, "  {}: ", serde_json::to_string(key)?)?;
-        let pretty = serde_json::to_string_pretty(value)?.replace('\n', "\n  ");
-        writeln!(out, "{pretty},")?;
+        separator(out)?;
+        write!(out, "{}{key_gap}", serde_json::to_string(key)?)?;
+        if compact {
+            serde_json::to_writer(&mut *out, value)?;
+        } else {
+            let pretty = serde_json::to_string_pretty(value)?.replace('\n', "\n  ");
+            out.write_all(pretty.as_bytes())?;
+        }
     }
-    for (index, entity) in Entity::ALL.iter().enumerate() {
-        write!(out, "  \"{}\": [", entity.as_str())?;
+    for entity in Entity::ALL {
+        separator(out)?;
+        write!(out, "\"{}\"{key_gap}[", entity.as_str())?;
         let mut first = true;
         store.for_each_normalized(client, entity.as_str(), |row| {
-            out.write_all(if first { b"\n    " } else { b",\n    " })?;
+            out.write_all(if first { row_first } else { row_next }.as_bytes())?;
             out.write_all(row.as_bytes())?;
             first = false;
             Ok(())
         })?;
-        if !first {
-            out.write_all(b"\n  ")?;
-        }
-        out.write_all(if index + 1 == Entity::ALL.len() {
-            b"]\n"
-        } else {
-            b"],\n"
-        })?;
+        out.write_all(if first { b"]" } else { array_end.as_bytes() })?;
     }
-    out.write_all(b"}\n")?;
+    out.write_all(close.as_bytes())?;
     Ok(())
 }
 

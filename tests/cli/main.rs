@@ -4,11 +4,13 @@
 
 mod common;
 
+mod accounts;
 mod bad_input;
 mod credentials;
 mod demo;
 mod engine;
 mod export_contract;
+mod export_layouts;
 mod failures;
 mod generated;
 mod help;

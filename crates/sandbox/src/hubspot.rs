@@ -82,6 +82,23 @@ pub fn hubspot_token(seed: u64) -> String {
     format!("pat-sbx1-{:016x}{:016x}", rng.next_u64(), rng.next_u64())
 }
 
+/// A token for a second portal of the same seed (`pat-sbx2-…`): it sees the same records but
+/// the account-info call names another portal, so a client can try switching accounts.
+pub fn hubspot_second_token(seed: u64) -> String {
+    let mut rng = SplitMix64::new(seed ^ 0x746f_6b65_6e32_0000);
+    format!("pat-sbx2-{:016x}{:016x}", rng.next_u64(), rng.next_u64())
+}
+
+/// The portal id a token's account-info names.
+fn portal_id(seed: u64, second: bool) -> u64 {
+    let base = if second { 41_000_000 } else { 40_000_000 };
+    base + seed % 1_000_000
+}
+
+/// Which portal an authorized request is for.
+#[derive(Debug, Clone, Copy)]
+struct Portal(u64);
+
 /// Record counts per stream, in the order of the sandbox-wide churn streams for HubSpot.
 pub(crate) fn churn_counts(records: u64) -> [u64; 3] {
     let counts = Counts::new(records);
@@ -116,6 +133,7 @@ pub fn hubspot_counts(records: u64) -> Vec<StreamCount> {
 pub(crate) struct HubSpot {
     shared: Arc<Shared>,
     token: String,
+    second_token: String,
     counts: Counts,
     /// Absolute URL of the HubSpot mount (`http://ADDR/hubspot`), for `paging.next.link`.
     base_url: String,
@@ -140,6 +158,7 @@ impl HubSpot {
         HubSpot {
             shared,
             token: hubspot_token(seed),
+            second_token: hubspot_second_token(seed),
             counts: Counts::new(records),
             base_url,
             served: AtomicU64::new(0),
@@ -201,7 +220,9 @@ async fn gateway(
     let search = is_search(request.uri().path());
     let enforce = hubspot.shared.rate_limit;
     let presented = presented_token(request.headers());
-    let authorized = presented == Some(hubspot.token.as_str())
+    let second = presented == Some(hubspot.second_token.as_str());
+    let authorized = second
+        || presented == Some(hubspot.token.as_str())
         || presented.is_some_and(|token| hubspot.shared.oauth.access_ok(token));
     // What the burst and secondly -Remaining headers will say (searches report neither).
     // Only requests HubSpot can attribute to a token are counted; the burst count of an
@@ -252,6 +273,9 @@ async fn gateway(
                 request
                     .extensions_mut()
                     .insert(Correlation(correlation.clone()));
+                request
+                    .extensions_mut()
+                    .insert(Portal(portal_id(hubspot.seed(), second)));
                 faults::serve_with(fault, request, next, |fault| {
                     fault_response(fault, &correlation)
                 })
@@ -444,15 +468,15 @@ struct AccountInfo {
 }
 
 async fn account_info(
-    State(hubspot): State<Arc<HubSpot>>,
     Extension(correlation): Extension<Correlation>,
+    Extension(Portal(portal)): Extension<Portal>,
     version: Result<Path<String>, PathRejection>,
 ) -> Response {
     match version {
         Ok(Path(version)) if is_known_version(&version) => json(
             StatusCode::OK,
             &AccountInfo {
-                portal_id: 40_000_000 + hubspot.seed() % 1_000_000,
+                portal_id: portal,
                 account_type: "STANDARD",
                 time_zone: "US/Eastern",
                 company_currency: "USD",

@@ -40,7 +40,7 @@ use axum::response::Response;
 use tokio::net::TcpListener;
 
 pub use faults::Faults;
-pub use hubspot::{hubspot_counts, hubspot_token};
+pub use hubspot::{hubspot_counts, hubspot_second_token, hubspot_token};
 pub use oauth::oauth_client;
 pub use stripe::{stripe_counts, stripe_key};
 
@@ -139,8 +139,11 @@ pub struct ProviderEndpoint {
     pub provider: String,
     /// What a client uses in place of the provider's API origin, e.g. `http://127.0.0.1:PORT/hubspot`.
     pub base_url: String,
-    /// The only credential the sandbox accepts for this provider.
+    /// The credential the sandbox accepts for this provider.
     pub credential: String,
+    /// A credential for a second account that sees the same records under another account
+    /// id: connecting it where `credential` is connected is an account switch.
+    pub second_credential: Option<String>,
     /// Records served per stream.
     pub streams: Vec<StreamCount>,
     /// The OAuth app registered with the provider's emulated authorization server, if any.
@@ -265,6 +268,7 @@ impl Sandbox {
                 provider: "hubspot".to_owned(),
                 base_url: format!("{}{}", self.origin, hubspot::PREFIX),
                 credential: hubspot_token(self.config.seed),
+                second_credential: Some(hubspot_second_token(self.config.seed)),
                 streams: hubspot_counts(self.config.records),
                 oauth: Some({
                     let (client_id, client_secret) = oauth_client(self.config.seed);
@@ -279,6 +283,7 @@ impl Sandbox {
                 provider: "stripe".to_owned(),
                 base_url: format!("{}{}", self.origin, stripe::PREFIX),
                 credential: stripe_key(self.config.seed),
+                second_credential: None,
                 streams: stripe_counts(self.config.records),
                 oauth: None,
             },
