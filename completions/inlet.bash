@@ -46,6 +46,9 @@ _inlet() {
             inlet,providers)
                 cmd="inlet__subcmd__providers"
                 ;;
+            inlet,purge)
+                cmd="inlet__subcmd__purge"
+                ;;
             inlet,report)
                 cmd="inlet__subcmd__report"
                 ;;
@@ -89,7 +92,7 @@ _inlet() {
 
     case "${cmd}" in
         inlet)
-            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version connect authorize fetch status export preview dashboard report disconnect providers schedule sandbox demo completions"
+            opts="-q -v -h -V --home --json --quiet --verbose --color --no-input --help --version connect authorize fetch status export preview dashboard report disconnect purge providers schedule sandbox demo completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -555,6 +558,36 @@ _inlet() {
                 return 0
             fi
             case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        inlet__subcmd__purge)
+            opts="-c -y -q -v -h -V --client --yes --home --json --quiet --verbose --color --no-input --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --client)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -43,6 +43,7 @@ complete -c inlet -n "__fish_inlet_needs_command" -f -a "preview" -d 'Show cache
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "dashboard" -d 'Write a client\'s dashboard: one self-contained HTML file to open or send'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "report" -d 'Write a brief of a client\'s period: KPIs and changes per source, movers and caveats'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "disconnect" -d 'Remove a connection and its secret'
+complete -c inlet -n "__fish_inlet_needs_command" -f -a "purge" -d 'Delete cached data: records, runs and watermarks, and the client\'s export files'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "providers" -d 'List, show and validate provider definitions'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "schedule" -d 'Schedule fetches: intervals per connection, and the timer or cron line that runs them'
 complete -c inlet -n "__fish_inlet_needs_command" -f -a "sandbox" -d 'Serve emulations of the providers on loopback, for trying inlet without accounts'
@@ -185,6 +186,18 @@ complete -c inlet -n "__fish_inlet_using_subcommand disconnect" -s v -l verbose 
 complete -c inlet -n "__fish_inlet_using_subcommand disconnect" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
 complete -c inlet -n "__fish_inlet_using_subcommand disconnect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c inlet -n "__fish_inlet_using_subcommand disconnect" -s V -l version -d 'Print version'
+complete -c inlet -n "__fish_inlet_using_subcommand purge" -s c -l client -d 'Every connection of this client' -r
+complete -c inlet -n "__fish_inlet_using_subcommand purge" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
+complete -c inlet -n "__fish_inlet_using_subcommand purge" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
+always\t'Always color'
+never\t'Never color'"
+complete -c inlet -n "__fish_inlet_using_subcommand purge" -s y -l yes -d 'Do not ask for confirmation'
+complete -c inlet -n "__fish_inlet_using_subcommand purge" -l json -d 'Print machine-readable JSON on stdout instead of tables'
+complete -c inlet -n "__fish_inlet_using_subcommand purge" -s q -l quiet -d 'Print only errors, warnings and data: no status lines, progress or summaries'
+complete -c inlet -n "__fish_inlet_using_subcommand purge" -s v -l verbose -d 'Log more to stderr (-v info, -vv debug, -vvv trace); never logs a secret'
+complete -c inlet -n "__fish_inlet_using_subcommand purge" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
+complete -c inlet -n "__fish_inlet_using_subcommand purge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c inlet -n "__fish_inlet_using_subcommand purge" -s V -l version -d 'Print version'
 complete -c inlet -n "__fish_inlet_using_subcommand providers; and not __fish_seen_subcommand_from list show validate schema" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand providers; and not __fish_seen_subcommand_from list show validate schema" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
 always\t'Always color'

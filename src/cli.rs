@@ -104,6 +104,7 @@ pub enum Command {
     Dashboard(DashboardArgs),
     Report(ReportArgs),
     Disconnect(DisconnectArgs),
+    Purge(PurgeArgs),
     Providers(ProvidersArgs),
     Schedule(ScheduleArgs),
     Sandbox(SandboxArgs),
@@ -494,6 +495,32 @@ pub struct DisconnectArgs {
     /// Also delete the connection's cached records and runs
     #[arg(long)]
     pub purge: bool,
+
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+/// Delete cached data: records, runs and watermarks, and the client's export files
+///
+/// Works on one connection (connected or not: data kept by a plain `disconnect` too) or on
+/// every connection of a client. Connections stay connected; their next fetch starts from
+/// scratch. Export files at the default place (`DATA/exports/CLIENT.json`, `.ndjson`, the CSV
+/// folder) are removed; files written elsewhere with `--out` are yours.
+///
+/// Examples:
+///   inlet purge acme/hubspot --yes
+///   inlet purge --client acme --yes
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct PurgeArgs {
+    /// The connection (`CLIENT/NAME`)
+    #[arg(value_name = "CONNECTION", add = ArgValueCandidates::new(crate::complete::connections))]
+    pub connection: Option<String>,
+
+    /// Every connection of this client
+    #[arg(long, short = 'c', conflicts_with = "connection", add = ArgValueCandidates::new(crate::complete::clients))]
+    pub client: Option<String>,
 
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]

@@ -16,9 +16,27 @@ pub(super) async fn run(ctx: &Context, args: &DisconnectArgs) -> anyhow::Result<
     let mut store = ctx
         .existing_store()?
         .ok_or_else(|| missing_connection(&id.to_string()))?;
-    let row = store
-        .connection(&id.to_string())?
-        .ok_or_else(|| super::fetch::missing_connection_in(&store, &id.to_string()))?;
+    let Some(row) = store.connection(&id.to_string())? else {
+        // Data kept by an earlier plain `disconnect` can still be purged.
+        let kept = store
+            .data_sources(Some(&id.client))?
+            .into_iter()
+            .any(|(source, _, _)| source == id.to_string());
+        if args.purge && kept {
+            ctx.printer.status(&format!(
+                "`{id}` is no longer connected; purging the data it left"
+            ));
+            return super::purge::run(
+                ctx,
+                &crate::cli::PurgeArgs {
+                    connection: Some(id.to_string()),
+                    client: None,
+                    yes: args.yes,
+                },
+            );
+        }
+        return Err(super::fetch::missing_connection_in(&store, &id.to_string()).into());
+    };
     if !args.yes {
         if !ctx.interactive {
             return Err(UserError::usage(format!(
@@ -81,6 +99,12 @@ pub(super) async fn disconnect(
         (None, false)
     };
     let purged = store.delete_connection(&id.to_string(), purge)?;
+    // The client's export files hold the purged data: they go too.
+    let files_removed = if purge {
+        super::export::remove_export_files(&super::export::export_files(ctx, &id.client))?
+    } else {
+        Vec::new()
+    };
     if ctx.printer.json() {
         ctx.printer.json_data(&json!({
             "schema_version": 1,
@@ -89,6 +113,7 @@ pub(super) async fn disconnect(
             "secret_removed": removed,
             "revoked": revoked,
             "records_deleted": purged,
+            "export_files_removed": files_removed,
         }))?;
     }
     let source = secrets::source_of(&ctx.secrets);
@@ -110,6 +135,10 @@ pub(super) async fn disconnect(
     if purge {
         ctx.printer
             .status(&format!("  {purged} cached records deleted"));
+        for path in &files_removed {
+            ctx.printer
+                .status(&format!("  removed `{}`", path.display()));
+        }
     } else {
         ctx.printer
             .status("  cached records kept (`--purge` deletes them)");

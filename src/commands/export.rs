@@ -162,3 +162,29 @@ fn write_csv_dir(
     }
     Ok(summary)
 }
+
+/// The client's export files at the default place (`DATA/exports/CLIENT.json`, `.ndjson`, and
+/// the CSV folder `CLIENT/`) that exist. Files written elsewhere with `--out` are the user's.
+pub(super) fn export_files(ctx: &Context, client: &str) -> Vec<PathBuf> {
+    let dir = ctx.paths.exports_dir();
+    [
+        dir.join(format!("{client}.json")),
+        dir.join(format!("{client}.ndjson")),
+        dir.join(client),
+    ]
+    .into_iter()
+    .filter(|path| path.exists())
+    .collect()
+}
+
+/// Removes export files (and CSV folders); returns what was removed.
+pub(super) fn remove_export_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    for path in paths {
+        if path.is_dir() {
+            fs_err::remove_dir_all(path)?;
+        } else {
+            fs_err::remove_file(path)?;
+        }
+    }
+    Ok(paths.to_vec())
+}

@@ -10,6 +10,7 @@ mod export;
 mod fetch;
 mod preview;
 mod providers;
+mod purge;
 mod report;
 mod sandbox;
 mod schedule;
@@ -42,6 +43,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
         Command::Dashboard(args) => dashboard::run(&ctx, &args),
         Command::Report(args) => report::run(&ctx, &args),
         Command::Disconnect(args) => disconnect::run(&ctx, &args).await,
+        Command::Purge(args) => purge::run(&ctx, &args),
         Command::Providers(args) => providers::run(&ctx, &args),
         Command::Schedule(args) => schedule::run(&ctx, &args),
         Command::Demo(args) => demo::run(&ctx, &args).await,

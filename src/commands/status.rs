@@ -138,7 +138,12 @@ impl From<RunRow> for RunView {
 
 pub(super) fn run(ctx: &Context, args: &StatusArgs) -> anyhow::Result<ExitStatus> {
     let rows = collect(ctx, &args.connections, args.client.as_deref())?;
-    render(ctx, &rows)?;
+    let kept = if args.connections.is_empty() {
+        kept_data(ctx, args.client.as_deref())?
+    } else {
+        Vec::new()
+    };
+    render_with(ctx, &rows, &kept)?;
     if !args.check {
         return Ok(ExitStatus::Success);
     }
@@ -479,12 +484,65 @@ fn paint(color: bool, style: Style, text: &str) -> String {
     }
 }
 
+/// Data cached for a connection that no longer exists (kept by a plain `disconnect`): it is
+/// still exported until purged.
+#[derive(Debug, Serialize)]
+pub(super) struct KeptData {
+    pub connection: String,
+    pub client: String,
+    pub records: u64,
+    /// The command that deletes it.
+    pub fix: String,
+}
+
+/// Connections of a client (or all) that left data behind.
+fn kept_data(ctx: &Context, client: Option<&str>) -> anyhow::Result<Vec<KeptData>> {
+    let Some(store) = ctx.existing_store()? else {
+        return Ok(Vec::new());
+    };
+    let mut kept = Vec::new();
+    for (connection, client, records) in store.data_sources(client)? {
+        if store.connection(&connection)?.is_none() {
+            kept.push(KeptData {
+                fix: format!("inlet purge {connection}"),
+                connection,
+                client,
+                records,
+            });
+        }
+    }
+    Ok(kept)
+}
+
 /// Prints the rows as `--json` or tables.
 pub(super) fn render(ctx: &Context, rows: &[StatusRow]) -> anyhow::Result<()> {
+    render_with(ctx, rows, &[])
+}
+
+/// Prints the rows, and the data kept without a connection, as `--json` or tables.
+fn render_with(ctx: &Context, rows: &[StatusRow], kept: &[KeptData]) -> anyhow::Result<()> {
     if ctx.printer.json() {
-        return ctx
-            .printer
-            .json_data(&serde_json::json!({ "schema_version": 1, "connections": rows }));
+        return ctx.printer.json_data(
+            &serde_json::json!({ "schema_version": 1, "connections": rows, "kept_data": kept }),
+        );
+    }
+    if !kept.is_empty() {
+        let mut table = crate::output::table(&["KEPT DATA (NO CONNECTION)", "CLIENT", "RECORDS"]);
+        for entry in kept {
+            table.add_row(vec![
+                entry.connection.clone(),
+                entry.client.clone(),
+                entry.records.to_string(),
+            ]);
+        }
+        if !rows.is_empty() {
+            render_with(ctx, rows, &[])?;
+        }
+        ctx.printer.text_data(&table.to_string())?;
+        ctx.printer.hint(
+            "kept data is still exported; `inlet purge CONNECTION` or `inlet purge --client CLIENT` deletes it",
+        );
+        return Ok(());
     }
     if rows.is_empty() {
         ctx.printer.status("No connections yet. Connect one with `inlet connect PROVIDER --client CLIENT`, or try `inlet demo`.");

@@ -322,13 +322,7 @@ impl Store {
         tx.execute("DELETE FROM connections WHERE id = ?1", [id])?;
         let mut purged = 0;
         if purge {
-            purged = tx.execute("DELETE FROM records WHERE connection_id = ?1", [id])? as u64;
-            tx.execute("DELETE FROM stream_state WHERE connection_id = ?1", [id])?;
-            tx.execute(
-                "DELETE FROM run_streams WHERE run_id IN (SELECT id FROM runs WHERE connection_id = ?1)",
-                [id],
-            )?;
-            tx.execute("DELETE FROM runs WHERE connection_id = ?1", [id])?;
+            purged = purge_in(&tx, id)?;
         }
         let event = if purge {
             "disconnect --purge"
@@ -649,6 +643,34 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Connections (of one client, or all) that have cached records, runs or stream state,
+    /// whether connected or not: (connection id, client, records), by id.
+    pub fn data_sources(&self, client: Option<&str>) -> Result<Vec<(String, String, u64)>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, client, (SELECT COUNT(*) FROM records r WHERE r.connection_id = ids.id)
+             FROM (SELECT connection_id AS id, client FROM records GROUP BY connection_id
+                   UNION SELECT connection_id, substr(connection_id, 1, instr(connection_id, '/') - 1)
+                         FROM runs GROUP BY connection_id
+                   UNION SELECT connection_id, substr(connection_id, 1, instr(connection_id, '/') - 1)
+                         FROM stream_state GROUP BY connection_id) AS ids
+             WHERE ?1 IS NULL OR client = ?1
+             GROUP BY id ORDER BY id",
+        )?;
+        let rows =
+            statement.query_map([client], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Deletes a connection's cached records, stream state (watermarks, checkpoints) and runs,
+    /// keeping the connection itself if there is one; returns the records deleted.
+    pub fn purge_data(&mut self, id: &str) -> Result<u64> {
+        let tx = self.conn.transaction()?;
+        let purged = purge_in(&tx, id)?;
+        audit(&tx, id, "purge", &format!("{purged} records deleted"))?;
+        tx.commit()?;
+        Ok(purged)
+    }
+
     /// Starts a read transaction: every query until the guard drops sees the same snapshot of
     /// the cache, whatever a concurrent fetch commits meanwhile (WAL keeps it readable).
     pub fn read_snapshot(&self) -> Result<rusqlite::Transaction<'_>> {
@@ -802,6 +824,18 @@ fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
         budget_remaining: row.get(12)?,
         credential_source: row.get(13)?,
     })
+}
+
+/// Deletes one connection's records, stream state and runs; returns the records deleted.
+fn purge_in(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<u64> {
+    let purged = tx.execute("DELETE FROM records WHERE connection_id = ?1", [id])? as u64;
+    tx.execute("DELETE FROM stream_state WHERE connection_id = ?1", [id])?;
+    tx.execute(
+        "DELETE FROM run_streams WHERE run_id IN (SELECT id FROM runs WHERE connection_id = ?1)",
+        [id],
+    )?;
+    tx.execute("DELETE FROM runs WHERE connection_id = ?1", [id])?;
+    Ok(purged)
 }
 
 fn audit(

@@ -14,6 +14,7 @@ const COMMANDS: &[&[&str]] = &[
     &["dashboard"],
     &["report"],
     &["disconnect"],
+    &["purge"],
     &["providers"],
     &["providers", "list"],
     &["providers", "show"],

@@ -20,6 +20,7 @@ mod output;
 mod paginators;
 mod pipeline;
 mod platform_keychain;
+mod purge;
 mod secrets;
 mod security;
 mod sigkill;
