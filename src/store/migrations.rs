@@ -118,7 +118,40 @@ const MIGRATIONS: &[&str] = &[
          paused_until_ms INTEGER NOT NULL DEFAULT 0,
          updated_at TEXT NOT NULL
      );",
+    // 7: the documented SQL views, one per entity (`inlet_contacts`, …), with the export's
+    // columns (the CSV layout): written by `views_sql` from the entity types of export schema 2.
+    VIEWS,
 ];
+
+/// Stands for the views of export schema 2 in [`MIGRATIONS`].
+const VIEWS: &str = "-- views of export schema 2";
+
+/// `CREATE VIEW inlet_ENTITY` for every typed entity: `client`, then the entity's flat columns
+/// read from the normalized row.
+pub(super) fn views_sql() -> String {
+    let mut sql = String::new();
+    for entity in crate::entities::Entity::ALL {
+        let Some(columns) = entity.columns() else {
+            continue;
+        };
+        let select: Vec<String> = columns
+            .iter()
+            .map(|column| {
+                format!(
+                    "json_extract(normalized, '$.{}') AS {}",
+                    column.path.join("."),
+                    column.name
+                )
+            })
+            .collect();
+        sql.push_str(&format!(
+            "CREATE VIEW inlet_{name} AS SELECT client, {columns} FROM records WHERE entity = '{name}';\n",
+            name = entity.as_str(),
+            columns = select.join(", ")
+        ));
+    }
+    sql
+}
 
 /// The schema version this build writes.
 pub(super) fn known_version() -> i64 {
@@ -148,7 +181,11 @@ pub(super) fn apply(conn: &mut Connection, path: &Path) -> Result<(), StoreError
         .enumerate()
         .skip(usize::try_from(found).unwrap_or(0))
     {
-        tx.execute_batch(sql)?;
+        if *sql == VIEWS {
+            tx.execute_batch(&views_sql())?;
+        } else {
+            tx.execute_batch(sql)?;
+        }
         if index == 0 {
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES ('profile_id', ?1)",

@@ -234,3 +234,79 @@ fn csv_is_one_file_per_entity_with_flat_columns() {
     assert_code(&refused, 2);
     assert!(text(&refused.stderr).contains("--out DIR"));
 }
+
+#[test]
+fn the_sql_views_have_the_export_columns_and_rows() {
+    require_keychain();
+    let sandbox = Sandbox::start(60, 0);
+    let home = Home::new();
+    home.connect(&sandbox, "acme");
+    let (stripe_url, stripe_key, _) = sandbox.provider("stripe");
+    home.connect_to("stripe", "acme", &stripe_url, &stripe_key, &[]);
+    assert_success(&home.run(&["fetch"]));
+    let document = export_document(&home, "acme");
+    assert_success(&home.run(&["export", "--client", "acme", "--format", "csv"]));
+    let dir = home.path().join("data/exports/acme");
+    let conn = rusqlite::Connection::open(home.database()).expect("open the cache");
+    for entity in [
+        "contacts",
+        "companies",
+        "deals",
+        "customers",
+        "invoices",
+        "payments",
+    ] {
+        // The view's columns are `client` and then exactly the CSV header.
+        let header = std::fs::read_to_string(dir.join(format!("{entity}.csv")))
+            .expect("csv")
+            .lines()
+            .next()
+            .expect("header")
+            .to_owned();
+        let mut statement = conn
+            .prepare(&format!(
+                "SELECT * FROM inlet_{entity} WHERE client = 'acme' ORDER BY id"
+            ))
+            .expect("the view exists");
+        let names: Vec<String> = statement.column_names().map(str::to_owned).collect();
+        assert_eq!(names[0], "client");
+        assert_eq!(names[1..].join(","), header, "{entity}");
+        let ids: Vec<String> = statement
+            .query_map([], |row| row.get::<_, String>(1))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        let mut expected: Vec<String> = document[entity]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|row| row["id"].as_str().expect("id").to_owned())
+            .collect();
+        expected.sort();
+        assert_eq!(ids, expected, "{entity}");
+    }
+    // Money is exact integers in SQL too, and joins work on ids.
+    let (sum, joined): (i64, i64) = conn
+        .query_row(
+            "SELECT SUM(i.amount_due_minor_units), COUNT(c.id) FROM inlet_invoices i
+             LEFT JOIN inlet_customers c ON c.id = i.customer_id WHERE i.client = 'acme'",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("query");
+    let expected: i64 = document["invoices"]
+        .as_array()
+        .expect("invoices")
+        .iter()
+        .map(|invoice| {
+            invoice["amount_due"]["minor_units"]
+                .as_i64()
+                .expect("minor")
+        })
+        .sum();
+    assert_eq!(sum, expected);
+    assert_eq!(
+        joined as usize,
+        document["invoices"].as_array().map_or(0, Vec::len)
+    );
+}
