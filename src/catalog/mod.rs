@@ -20,6 +20,10 @@ use crate::error::UserError;
 /// The built-in definitions, embedded so the binary is self-contained.
 const BUILT_IN: &[(&str, &str)] = &[
     ("hubspot.toml", include_str!("../../providers/hubspot.toml")),
+    (
+        "salesforce.toml",
+        include_str!("../../providers/salesforce.toml"),
+    ),
     ("stripe.toml", include_str!("../../providers/stripe.toml")),
 ];
 
@@ -294,7 +298,7 @@ mod tests {
     #[test]
     fn built_in_providers_load() -> anyhow::Result<()> {
         let catalog = Catalog::built_in()?;
-        assert_eq!(catalog.ids(), ["hubspot", "stripe"]);
+        assert_eq!(catalog.ids(), ["hubspot", "salesforce", "stripe"]);
         let hubspot = catalog.get("hubspot")?;
         let names: Vec<_> = hubspot
             .streams

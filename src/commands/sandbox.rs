@@ -70,28 +70,38 @@ pub(super) async fn run(printer: Printer, args: &SandboxArgs) -> anyhow::Result<
                 .map(|count| format!("{} {}", count.stream, count.records))
                 .collect();
             text.push_str(&format!(
-                "\n{}\n  base URL:   {}\n  credential: {}\n  records:    {}\n  connect:    printf %s '{}' | inlet connect {} --client demo --base-url {} --token-stdin\n",
+                "\n{}\n  base URL:   {}\n  records:    {}\n",
                 endpoint.provider,
                 endpoint.base_url,
-                endpoint.credential,
                 counts.join(", "),
-                endpoint.credential,
-                endpoint.provider,
-                endpoint.base_url,
             ));
-            if let Some(oauth) = &endpoint.oauth {
+            if !endpoint.credential.is_empty() {
                 text.push_str(&format!(
-                    "  OAuth app:  client id {}, client secret {} (the sign-in page approves at once)
-  OAuth:      printf %s '{}' | inlet connect {} --client demo --name {}-oauth --auth oauth --set client_id={} --auth-url {} --base-url {} --token-stdin
-",
-                    oauth.client_id,
-                    oauth.client_secret,
+                    "  credential: {}\n  connect:    printf %s '{}' | inlet connect {} --client demo --base-url {} --token-stdin\n",
+                    endpoint.credential, endpoint.credential, endpoint.provider, endpoint.base_url,
+                ));
+            }
+            if let Some(oauth) = &endpoint.oauth {
+                // A provider with no static credential signs in only with OAuth, and takes its
+                // base URL from the sign-in.
+                let oauth_only = endpoint.credential.is_empty();
+                text.push_str(&format!(
+                    "  OAuth app:  client id {}, client secret {} (the sign-in page approves at once)\n",
+                    oauth.client_id, oauth.client_secret,
+                ));
+                text.push_str(&format!(
+                    "  OAuth:      printf %s '{}' | inlet connect {} --client demo --name {}-oauth{} --set client_id={} --auth-url {}{} --token-stdin\n",
                     oauth.client_secret,
                     endpoint.provider,
                     endpoint.provider,
+                    if oauth_only { "" } else { " --auth oauth" },
                     oauth.client_id,
                     oauth.auth_url,
-                    endpoint.base_url,
+                    if oauth_only {
+                        String::new()
+                    } else {
+                        format!(" --base-url {}", endpoint.base_url)
+                    },
                 ));
             }
         }

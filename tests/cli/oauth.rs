@@ -708,3 +708,170 @@ fn device_code_client_credentials_and_jwt_bearer_connect_and_fetch() {
         &[&secret, &body_line],
     );
 }
+
+/// The sandbox's Salesforce: (login URL, client id, client secret).
+fn salesforce_app(sandbox: &Sandbox) -> (String, String, String) {
+    let entry = sandbox.banner["providers"]
+        .as_array()
+        .and_then(|providers| providers.iter().find(|p| p["provider"] == "salesforce"))
+        .expect("salesforce in the banner");
+    let oauth = &entry["oauth"];
+    (
+        oauth["auth_url"].as_str().expect("auth_url").to_owned(),
+        oauth["client_id"].as_str().expect("client_id").to_owned(),
+        oauth["client_secret"]
+            .as_str()
+            .expect("client_secret")
+            .to_owned(),
+    )
+}
+
+#[test]
+fn salesforce_signs_in_with_pkce_takes_instance_url_pages_soql_and_refreshes_on_invalid_session() {
+    require_keychain();
+    let sandbox = Sandbox::start(500, 0);
+    let home = Home::new();
+    let (login, client_id, secret) = salesforce_app(&sandbox);
+    let set = format!("client_id={client_id}");
+    let (child, url, stderr) = start_sign_in(
+        &home,
+        &[
+            "connect",
+            "salesforce",
+            "--client",
+            "acme",
+            "--set",
+            &set,
+            "--auth-url",
+            &login,
+            "--token-stdin",
+        ],
+        &secret,
+    );
+    assert!(
+        url.contains("prompt=consent") && url.contains("code_challenge="),
+        "{url}"
+    );
+    let callback = consent(&url);
+    assert_eq!(http("GET", &callback, "").0, 200);
+    let connected = finish(child, stderr);
+    assert_success(&connected);
+    assert!(
+        text(&connected).contains("Salesforce org 00DSBX0000000001AAA"),
+        "{}",
+        text(&connected)
+    );
+    // No expires_in in Salesforce's answer: the definition's two hours are assumed.
+    let tokens = stored(&home, "acme/salesforce");
+    let expires: jiff::Timestamp = tokens["expires_at"]
+        .as_str()
+        .expect("an expiry")
+        .parse()
+        .expect("a time");
+    let hours = jiff::Timestamp::now().duration_until(expires).as_secs_f64() / 3600.0;
+    assert!((1.9..=2.0).contains(&hours), "{hours}");
+    // The instance URL from the token response is the connection's base URL.
+    let status = home.json(&["status", "acme/salesforce"], 0);
+    assert_eq!(oauth_admin(&sandbox, "", "")["pkce_verified"], 1);
+
+    let fetched = home.json(&["fetch", "acme/salesforce"], 0);
+    let run = &fetched["runs"][0];
+    assert_eq!(run["outcome"], "ok", "{fetched}");
+    let accounts = run["streams"]
+        .as_array()
+        .and_then(|streams| streams.iter().find(|s| s["stream"] == "contacts"))
+        .expect("contacts");
+    assert_eq!(accounts["records_new"], 500, "{fetched}");
+    assert_eq!(
+        accounts["pages"], 3,
+        "200 + 200 + 100 through nextRecordsUrl: {fetched}"
+    );
+
+    // Sessions end without notice (no expires_in): 401 INVALID_SESSION_ID, one refresh, same page.
+    http(
+        "POST",
+        &format!("{}/_sandbox/oauth/expire-access", sandbox.origin()),
+        "",
+    );
+    let again = home.json(&["fetch", "acme/salesforce"], 0);
+    assert_eq!(again["runs"][0]["outcome"], "ok", "{again}");
+    assert_eq!(
+        again["runs"][0]["streams"][0]["mode"], "incremental",
+        "{again}"
+    );
+    let stats = oauth_admin(&sandbox, "", "");
+    assert_eq!(
+        (stats["refreshes"].as_u64(), stats["invalid_grant"].as_u64()),
+        (Some(1), Some(0)),
+        "{stats}"
+    );
+    let _ = status;
+    let export = home.json(&["export", "--client", "acme", "--out", "-"], 0);
+    let deals = export["deals"].as_array().expect("deals");
+    assert_eq!(deals.len(), 125);
+    assert!(
+        deals.iter().all(|deal| deal["stage"].is_string()),
+        "{}",
+        deals[0]
+    );
+    assert_eq!(export["companies"].as_array().map(Vec::len), Some(50));
+    let contacts = export["contacts"].as_array().expect("contacts");
+    assert!(
+        contacts[0]["company_id"]
+            .as_str()
+            .is_some_and(|id| id.contains("001SBX")),
+        "{}",
+        contacts[0]
+    );
+}
+
+#[test]
+fn salesforce_jwt_bearer_signs_the_assertion_the_login_host_checks() {
+    require_keychain();
+    let sandbox = Sandbox::start(20, 0);
+    let home = Home::new();
+    let (login, client_id, _) = salesforce_app(&sandbox);
+    oauth_admin(&sandbox, "?rotate=false", PUBLIC_KEY);
+    let set = format!("client_id={client_id}");
+    let output = home.run(&[
+        "connect",
+        "salesforce",
+        "--client",
+        "acme",
+        "--auth",
+        "jwt",
+        "--set",
+        &set,
+        "--set",
+        "username=admin@sandbox.example",
+        "--auth-url",
+        &login,
+        "--key-file",
+        PRIVATE_KEY,
+    ]);
+    assert_success(&output);
+    assert_eq!(oauth_admin(&sandbox, "", "")["jwt_accepted"], 1);
+    assert_success(&home.run(&["fetch", "acme/salesforce"]));
+    let key = std::fs::read_to_string(PRIVATE_KEY).expect("key");
+    let line = key.lines().nth(1).unwrap_or_default().to_owned();
+    assert_no_secrets(&home, &[&output], &[&line]);
+
+    // A key the app does not know is refused by the login host: exit 4 and the command.
+    oauth_admin(
+        &sandbox,
+        "",
+        "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n",
+    );
+    http(
+        "POST",
+        &format!("{}/_sandbox/oauth/expire-access", sandbox.origin()),
+        "",
+    );
+    let refused = home.run(&["fetch", "acme/salesforce"]);
+    assert_eq!(refused.status.code(), Some(4), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("inlet connect salesforce --client acme --auth jwt"),
+        "{}",
+        text(&refused)
+    );
+}

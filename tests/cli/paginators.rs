@@ -266,7 +266,7 @@ fn providers_list_and_show_describe_definitions() {
         .iter()
         .filter_map(|p| p["id"].as_str())
         .collect();
-    assert_eq!(ids, ["hubspot", "stripe"]);
+    assert_eq!(ids, ["hubspot", "salesforce", "stripe"]);
     let output = home.run(&["providers", "show", "hubspot"]);
     assert_success(&output);
     let stdout = text(&output.stdout);

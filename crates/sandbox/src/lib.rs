@@ -22,6 +22,9 @@ mod lab;
 mod limits;
 mod oauth;
 mod rng;
+// Like the lab, the SOQL parser returns a whole `Response` as its early-return error.
+#[allow(clippy::result_large_err)]
+mod salesforce;
 mod stripe;
 #[cfg(test)]
 mod tests;
@@ -42,6 +45,7 @@ use tokio::net::TcpListener;
 pub use faults::Faults;
 pub use hubspot::{hubspot_counts, hubspot_second_token, hubspot_token};
 pub use oauth::oauth_client;
+pub use salesforce::salesforce_counts;
 pub use stripe::{stripe_counts, stripe_key};
 
 /// How to run the sandbox.
@@ -210,6 +214,11 @@ impl Sandbox {
             format!("{origin}{}", hubspot::PREFIX),
         ));
         let stripe = Arc::new(stripe::Stripe::new(shared.clone(), config.records));
+        let salesforce = Arc::new(salesforce::Salesforce::new(
+            config.seed,
+            config.records,
+            shared.oauth.clone(),
+        ));
         // Paths outside a provider prefix get axum's default: a plain, empty 404.
         let router = Router::new()
             .nest(hubspot::PREFIX, hubspot::router(hubspot))
@@ -239,6 +248,12 @@ impl Sandbox {
                 ],
             ))
             .merge(oauth::admin_router(shared.oauth.clone()))
+            .nest(salesforce::PREFIX, salesforce::router(salesforce))
+            .merge(oauth::salesforce_router(
+                shared.oauth.clone(),
+                format!("{origin}{}", salesforce::PREFIX),
+                salesforce::PREFIX,
+            ))
             .layer(middleware::from_fn_with_state(
                 Observe {
                     latency: config.latency,
@@ -286,6 +301,21 @@ impl Sandbox {
                 second_credential: None,
                 streams: stripe_counts(self.config.records),
                 oauth: None,
+            },
+            ProviderEndpoint {
+                provider: "salesforce".to_owned(),
+                base_url: format!("{}{}", self.origin, salesforce::PREFIX),
+                credential: String::new(),
+                second_credential: None,
+                streams: salesforce_counts(self.config.records),
+                oauth: Some({
+                    let (client_id, client_secret) = oauth_client(self.config.seed);
+                    OAuthApp {
+                        auth_url: format!("{}{}", self.origin, salesforce::PREFIX),
+                        client_id,
+                        client_secret,
+                    }
+                }),
             },
         ]
     }

@@ -190,6 +190,8 @@ pub(crate) struct Server {
     style: Style,
     /// The token endpoint's URL, the `aud` JWT assertions must name.
     token_url: String,
+    /// Salesforce: the login host (the assertions' `aud`, and the `instance_url` sent back).
+    salesforce: Option<String>,
 }
 
 /// The routes of one server: `authorize`, `token`, `revoke` and `device` at the given paths.
@@ -199,11 +201,44 @@ pub(crate) fn router(
     token_url: String,
     paths: [&str; 4],
 ) -> Router {
-    let server = Server {
-        registry,
-        style,
-        token_url,
-    };
+    routes(
+        Server {
+            registry,
+            style,
+            token_url,
+            salesforce: None,
+        },
+        paths,
+    )
+}
+
+/// Salesforce's server at `{login}/services/oauth2/…`: no `expires_in`, an `instance_url`,
+/// `issued_at` in epoch milliseconds, and JWT assertions addressed to the login host.
+pub(crate) fn salesforce_router(registry: Arc<Registry>, login: String, prefix: &str) -> Router {
+    let paths = [
+        format!("{prefix}/services/oauth2/authorize"),
+        format!("{prefix}/services/oauth2/token"),
+        format!("{prefix}/services/oauth2/revoke"),
+        format!("{prefix}/services/oauth2/device"),
+    ];
+    routes(
+        Server {
+            registry,
+            style: SALESFORCE,
+            token_url: format!("{login}/services/oauth2/token"),
+            salesforce: Some(login),
+        },
+        [&paths[0], &paths[1], &paths[2], &paths[3]],
+    )
+}
+
+pub(crate) const SALESFORCE: Style = Style {
+    lifetime: Duration::from_secs(7200),
+    echo_refresh: false,
+    hubspot_errors: false,
+};
+
+fn routes(server: Server, paths: [&str; 4]) -> Router {
     Router::new()
         .route(paths[0], get(authorize))
         .route(paths[1], post(token))
@@ -410,7 +445,7 @@ async fn token(State(server): State<Server>, headers: HeaderMap, body: Bytes) ->
             let access = state.issue(grant, style.lifetime);
             let lifetime = state.config.access_ttl.unwrap_or(style.lifetime);
             drop(state);
-            token_response(&access, Some(&refresh), &code.scope, lifetime)
+            token_response(&server, &access, Some(&refresh), &code.scope, lifetime)
         }
         "refresh_token" => {
             if !client_ok(&server, &headers, &form, false) {
@@ -451,7 +486,7 @@ async fn token(State(server): State<Server>, headers: HeaderMap, body: Bytes) ->
             let access = state.issue(grant, style.lifetime);
             let lifetime = state.config.access_ttl.unwrap_or(style.lifetime);
             drop(state);
-            token_response(&access, rotated.as_deref(), &scope, lifetime)
+            token_response(&server, &access, rotated.as_deref(), &scope, lifetime)
         }
         "client_credentials" => {
             if !client_ok(&server, &headers, &form, true) {
@@ -474,7 +509,7 @@ async fn token(State(server): State<Server>, headers: HeaderMap, body: Bytes) ->
             let access = state.issue(grant, style.lifetime);
             let lifetime = state.config.access_ttl.unwrap_or(style.lifetime);
             drop(state);
-            token_response(&access, None, &scope, lifetime)
+            token_response(&server, &access, None, &scope, lifetime)
         }
         "urn:ietf:params:oauth:grant-type:jwt-bearer" => jwt_bearer(&server, get("assertion")),
         "urn:ietf:params:oauth:grant-type:device_code" => {
@@ -520,7 +555,7 @@ async fn token(State(server): State<Server>, headers: HeaderMap, body: Bytes) ->
             let grant = state.grants.len() - 1;
             let access = state.issue(grant, style.lifetime);
             drop(state);
-            token_response(&access, Some(&refresh), &scope, lifetime)
+            token_response(&server, &access, Some(&refresh), &scope, lifetime)
         }
         _ => oauth_error(
             &server,
@@ -532,16 +567,33 @@ async fn token(State(server): State<Server>, headers: HeaderMap, body: Bytes) ->
 }
 
 fn token_response(
+    server: &Server,
     access: &str,
     refresh: Option<&str>,
     scope: &str,
     lifetime: Duration,
 ) -> Response {
-    let mut body = json!({
-        "access_token": access,
-        "token_type": "bearer",
-        "expires_in": lifetime.as_secs().max(1),
-    });
+    let mut body = match &server.salesforce {
+        // No `expires_in`: the session lasts as the org's policy says, unreported.
+        Some(login) => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            json!({
+                "access_token": access,
+                "signature": "c2FuZGJveC1zaWduYXR1cmU=",
+                "instance_url": login,
+                "id": format!("{login}/id/00DSBX0000000001AAA/005SBX0000000001AAA"),
+                "token_type": "Bearer",
+                "issued_at": now.as_millis().to_string(),
+            })
+        }
+        None => json!({
+            "access_token": access,
+            "token_type": "bearer",
+            "expires_in": lifetime.as_secs().max(1),
+        }),
+    };
     if let Some(refresh) = refresh {
         body["refresh_token"] = json!(refresh);
     }
@@ -575,7 +627,8 @@ fn jwt_bearer(server: &Server, assertion: &str) -> Response {
         );
     };
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
-    validation.set_audience(&[server.token_url.as_str()]);
+    let audience = server.salesforce.as_deref().unwrap_or(&server.token_url);
+    validation.set_audience(&[audience]);
     validation.set_required_spec_claims(&["exp", "iss", "aud"]);
     let claims = match jsonwebtoken::decode::<Value>(assertion, &key, &validation) {
         Ok(data) => data.claims,
@@ -599,7 +652,15 @@ fn jwt_bearer(server: &Server, assertion: &str) -> Response {
             "assertion lifetime exceeds one hour",
         );
     }
-    let scope = claims["scope"].as_str().unwrap_or_default().to_owned();
+    if server.salesforce.is_some() && claims["iss"] != server.registry.client_id.as_str() {
+        return oauth_error(
+            server,
+            StatusCode::BAD_REQUEST,
+            "invalid_client_id",
+            "client identifier invalid",
+        );
+    }
+    let scope = claims["scope"].as_str().unwrap_or("api").to_owned();
     let mut state = server.registry.lock();
     state.counters.jwt_accepted += 1;
     state.grants.push(Grant {
@@ -611,7 +672,7 @@ fn jwt_bearer(server: &Server, assertion: &str) -> Response {
     let access = state.issue(grant, server.style.lifetime);
     let lifetime = state.config.access_ttl.unwrap_or(server.style.lifetime);
     drop(state);
-    token_response(&access, None, &scope, lifetime)
+    token_response(server, &access, None, &scope, lifetime)
 }
 
 async fn revoke(State(server): State<Server>, headers: HeaderMap, body: Bytes) -> Response {

@@ -832,7 +832,7 @@ async fn endpoints_describe_how_to_connect() {
     let addr = sandbox.local_addr();
     assert!(addr.ip().is_loopback() && addr.port() != 0);
     let endpoints = sandbox.endpoints();
-    assert_eq!(endpoints.len(), 2);
+    assert_eq!(endpoints.len(), 3);
     let hubspot = &endpoints[0];
     assert_eq!(hubspot.provider, "hubspot");
     assert_eq!(hubspot.base_url, format!("http://{addr}/hubspot"));
@@ -841,6 +841,15 @@ async fn endpoints_describe_how_to_connect() {
     assert_eq!(stripe.provider, "stripe");
     assert_eq!(stripe.base_url, format!("http://{addr}/stripe"));
     assert_eq!(stripe.credential, stripe_key(7));
+    // Salesforce has no static credential: it signs in with the sandbox's OAuth app.
+    let salesforce = &endpoints[2];
+    assert_eq!(salesforce.provider, "salesforce");
+    assert_eq!(salesforce.base_url, format!("http://{addr}/salesforce"));
+    assert!(salesforce.credential.is_empty());
+    assert_eq!(
+        salesforce.oauth.as_ref().map(|app| app.client_id.clone()),
+        Some(crate::oauth_client(7).0)
+    );
     let summary = serde_json::to_value(&endpoints).expect("endpoints serialize");
     assert_eq!(
         summary[0]["streams"][2],
