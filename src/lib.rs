@@ -10,6 +10,7 @@ pub mod context;
 pub mod env_vars;
 pub mod error;
 pub mod exit;
+pub mod hardening;
 pub mod ids;
 pub mod logging;
 pub mod output;

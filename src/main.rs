@@ -35,6 +35,8 @@ fn main() -> ExitCode {
             error.exit()
         }
     };
+    // Secrets live in this process's memory: a crash must not write them to a core file.
+    inlet::hardening::disable_core_dumps();
     let printer = Printer::new(cli.global.output_settings());
     logging::init(cli.global.verbose);
     // A current-thread runtime is enough: concurrency comes from futures, not threads.

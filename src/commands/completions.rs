@@ -13,7 +13,7 @@ pub(super) fn run(args: &CompletionsArgs) -> anyhow::Result<ExitStatus> {
     if args.dynamic {
         // The registration comes from the same code path as `COMPLETE=SHELL inlet`, so the two
         // can never disagree.
-        let status = std::process::Command::new(std::env::current_exe()?)
+        let status = crate::hardening::child(std::env::current_exe()?)
             .env("COMPLETE", args.shell.to_string())
             .status()?;
         return Ok(if status.success() {

@@ -433,7 +433,8 @@ fn read_token(
 ) -> anyhow::Result<SecretString> {
     let input = auth.secret.as_deref().and_then(|name| provider.input(name));
     let label = input.map_or("token", |input| input.label.as_str());
-    let raw = if args.secret_from_env {
+    // Every copy of the secret is wiped when dropped.
+    let raw = zeroize::Zeroizing::new(if args.secret_from_env {
         let name = secrets::env_var_name(&id.to_string());
         match secrets::from_env(&id.to_string()) {
             Some((secret, _)) => secret.expose_secret().to_owned(),
@@ -465,7 +466,7 @@ fn read_token(
             same_command(args)
         ))
         .into());
-    };
+    });
     let token = SecretString::from(raw.trim().to_owned());
     if token.expose_secret().is_empty() {
         return Err(UserError::usage(format!("the token for `{id}` is empty")).into());

@@ -148,7 +148,7 @@ fn open_in_browser(ctx: &Context, path: &Path) {
     } else {
         "xdg-open"
     };
-    let opened = std::process::Command::new(opener)
+    let opened = crate::hardening::child(opener)
         .arg(path)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())

@@ -162,6 +162,16 @@ fn install(
 ) -> anyhow::Result<ExitStatus> {
     let binary = binary()?;
     let home = home_of(ctx);
+    for path in std::iter::once(binary.as_path()).chain(home.as_deref()) {
+        if let Some(found) = crate::schedule::unsafe_char(path) {
+            return Err(UserError::usage(format!(
+                "`{}` holds {found:?}, which a systemd unit or crontab line would misread",
+                crate::output::sanitize::for_terminal(&path.to_string_lossy())
+            ))
+            .hint("use a path without line breaks, `%`, `$`, quotes, backquotes or backslashes")
+            .into());
+        }
+    }
     if target.systemd {
         let units = SystemdUnits::new(&binary, home.as_deref(), interval);
         if print {
@@ -273,7 +283,7 @@ fn remove(
 }
 
 fn crontab_command() -> std::process::Command {
-    std::process::Command::new("crontab")
+    crate::hardening::child("crontab")
 }
 
 fn read_crontab() -> anyhow::Result<String> {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 pub use lock::{Holder, RunLock};
-pub use units::{CRON_MARKER, CronLine, SystemdUnits, current_uid};
+pub use units::{CRON_MARKER, CronLine, SystemdUnits, current_uid, unsafe_char};
 
 /// The base name of the systemd units.
 pub fn units_name() -> &'static str {

@@ -16,6 +16,15 @@ pub struct SystemdUnits {
     pub timer: String,
 }
 
+/// The first character of `path` that a systemd unit or a crontab line would misread: a line
+/// break or other control character (a new directive or line), `%` (a systemd specifier; a
+/// newline to cron), `$` (expanded by both), a quote, a backquote or a backslash.
+pub fn unsafe_char(path: &Path) -> Option<char> {
+    path.to_string_lossy()
+        .chars()
+        .find(|c| c.is_control() || "%$\"'`".contains(*c))
+}
+
 /// Quotes a path for a systemd `ExecStart=` or `Environment=` line.
 fn systemd_quote(text: &str) -> String {
     if text

@@ -167,9 +167,10 @@ pub fn env_var_collision<'a>(
 /// The secret from the environment, when its variable is set and non-empty.
 pub fn from_env(connection: &str) -> Option<(SecretString, String)> {
     let name = env_var_name(connection);
-    let value = std::env::var(&name)
-        .ok()
-        .filter(|value| !value.trim().is_empty())?;
+    let value = zeroize::Zeroizing::new(std::env::var(&name).ok()?);
+    if value.trim().is_empty() {
+        return None;
+    }
     Some((SecretString::from(value.trim().to_owned()), name))
 }
 

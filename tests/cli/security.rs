@@ -607,3 +607,97 @@ fn a_record_from_the_future_does_not_move_the_watermark_and_duplicates_are_count
         .expect("an incremental request");
     assert!(!since.starts_with("2099"), "{since}");
 }
+
+#[test]
+fn child_processes_never_inherit_a_secret_and_core_dumps_are_off() {
+    require_keychain();
+    let home = Home::new();
+    let bin = home.path().join("fake-bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    let dump = home.path().join("crontab-env");
+    let script = format!(
+        "#!/bin/sh\nenv > '{}'\nif [ \"$1\" = \"-l\" ]; then exit 1; fi\ncat > /dev/null\n",
+        dump.display()
+    );
+    let crontab = bin.join("crontab");
+    std::fs::write(&crontab, script).expect("fake crontab");
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&crontab, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = home
+        .inlet()
+        .env("PATH", &path)
+        .env("INLET_TOKEN_ACME_HUBSPOT", "canary-in-the-environment")
+        .env("INLET_TOKEN_OTHER_STRIPE", "another-canary")
+        .args(["schedule", "install", "--cron"])
+        .output()
+        .expect("run inlet");
+    assert_success(&output);
+    let environment = std::fs::read_to_string(&dump).expect("crontab ran");
+    assert!(environment.contains("PATH="), "{environment}");
+    assert!(
+        !environment.contains("INLET_TOKEN") && !environment.contains("canary"),
+        "{environment}"
+    );
+
+    // A running inlet has a core file size limit of zero.
+    let hanging = serve(|_| Reply::Hang(Duration::from_secs(30)));
+    let home = connected(
+        "coreless",
+        &definition("coreless", &hanging.origin, BEARER, ONE_PAGE),
+        "token-core",
+    );
+    let mut child = home
+        .inlet()
+        .args(["fetch"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("fetch");
+    let started = Instant::now();
+    while hanging
+        .seen()
+        .iter()
+        .all(|seen| seen.path() != "/api/items")
+        && started.elapsed() < Duration::from_secs(20)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).expect("limits");
+    let _ = child.kill();
+    let _ = child.wait();
+    let core = limits
+        .lines()
+        .find(|line| line.starts_with("Max core file size"))
+        .expect("a core limit line");
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(&fields[4..6], ["0", "0"], "{core}");
+}
+
+#[test]
+fn homes_that_would_inject_lines_into_units_are_refused() {
+    let base = tempfile::tempdir().expect("temp dir");
+    for name in ["evil\nExecStartPre=/bin/false", "fifty%h", "cost$HOME"] {
+        let dir = base.path().join(name);
+        let home = Home::new();
+        for target in ["--systemd", "--cron"] {
+            let output = home
+                .inlet()
+                .env("INLET_HOME", &dir)
+                .args(["schedule", "install", target, "--print"])
+                .output()
+                .expect("run inlet");
+            assert_code(&output, 2);
+            assert!(output.stdout.is_empty(), "{}", text(&output.stdout));
+            assert!(
+                text(&output.stderr).contains("would misread"),
+                "{}",
+                text(&output.stderr)
+            );
+        }
+    }
+}
