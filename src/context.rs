@@ -45,6 +45,7 @@ impl Context {
     /// Opens the cache, creating it (0700 folder, 0600 file) and migrating it as needed.
     pub fn store(&self) -> anyhow::Result<Store> {
         self.paths.ensure_data_dir()?;
+        self.paths.check_data()?;
         Ok(Store::open(&self.paths.database())?)
     }
 

@@ -46,10 +46,23 @@ impl Paths {
         self.data_dir.join("exports")
     }
 
-    /// Creates the data folder with mode 0700 (and tightens it if it exists).
+    /// Creates the data folder with mode 0700 (and tightens it if it exists and is this
+    /// user's); refuses one another user owns or can write.
     pub fn ensure_data_dir(&self) -> anyhow::Result<()> {
-        fs_err::create_dir_all(&self.data_dir)?;
-        set_mode(&self.data_dir, 0o700)
+        crate::trust::check(&self.data_dir, "data folder")?;
+        crate::trust::create_dir(&self.data_dir)?;
+        // Best effort: on a read-only home the check above is what matters.
+        if let Err(error) = set_mode(&self.data_dir, crate::trust::DIR_MODE) {
+            tracing::debug!(%error, "could not tighten the data folder");
+        }
+        Ok(())
+    }
+
+    /// Refuses a data folder or database that another user owns or can write.
+    pub fn check_data(&self) -> anyhow::Result<()> {
+        crate::trust::check(&self.data_dir, "data folder")?;
+        crate::trust::check(&self.database(), "database")?;
+        Ok(())
     }
 }
 

@@ -175,6 +175,9 @@ impl Catalog {
     pub fn load(config_dir: &Path) -> anyhow::Result<Self> {
         let mut catalog = Self::built_in()?;
         let dir = config_dir.join("providers");
+        // A definition decides where credentials go: only the user's own files count.
+        crate::trust::check(config_dir, "config folder")?;
+        crate::trust::check(&dir, "provider folder")?;
         let Ok(read) = fs_err::read_dir(&dir) else {
             return Ok(catalog);
         };
@@ -188,6 +191,7 @@ impl Catalog {
             .collect();
         files.sort();
         for path in files {
+            crate::trust::check(&path, "provider definition")?;
             let text = match fs_err::read_to_string(&path) {
                 Ok(text) => text,
                 Err(error) => {

@@ -130,7 +130,7 @@ pub(super) fn write_dashboard(
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    fs_err::create_dir_all(&dir)?;
+    crate::trust::create_dir(&dir)?;
     // Beside the target, then renamed over it: a browser never shows half a page, and a
     // failure leaves the previous page in place.
     let mut temp = tempfile::NamedTempFile::new_in(&dir)

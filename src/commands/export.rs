@@ -103,7 +103,7 @@ pub(super) fn export_client(
         .parent()
         .map(std::path::Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    fs_err::create_dir_all(&dir)?;
+    crate::trust::create_dir(&dir)?;
     // Written beside the target and renamed over it: a dashboard never reads half a file, and
     // a failed export leaves the previous one in place.
     let temp = tempfile::NamedTempFile::new_in(&dir)

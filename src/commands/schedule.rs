@@ -186,11 +186,11 @@ fn install(
         let dir = unit_dir.or_else(SystemdUnits::default_dir).ok_or_else(|| {
             UserError::failure("cannot find your config folder; pass `--unit-dir DIR`")
         })?;
-        fs_err::create_dir_all(&dir)?;
+        crate::trust::create_dir(&dir)?;
         let service = dir.join(format!("{}.service", schedule::units_name()));
         let timer = dir.join(format!("{}.timer", schedule::units_name()));
-        fs_err::write(&service, &units.service)?;
-        fs_err::write(&timer, &units.timer)?;
+        crate::trust::write_private(&service, units.service.as_bytes())?;
+        crate::trust::write_private(&timer, units.timer.as_bytes())?;
         if ctx.printer.json() {
             ctx.printer
                 .json_data(&json!({ "schema_version": 1, "service": service, "timer": timer }))?;

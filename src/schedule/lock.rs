@@ -33,16 +33,17 @@ fn lock_path(dir: &Path, connection: &str) -> PathBuf {
 impl RunLock {
     /// Takes the connection's lock, or says who holds it.
     pub fn try_acquire(dir: &Path, connection: &str) -> anyhow::Result<Result<Self, Holder>> {
-        fs_err::create_dir_all(dir)?;
+        crate::trust::create_dir(dir)?;
         let path = lock_path(dir, connection);
-        let mut file = fs_err::OpenOptions::new()
+        let mut file = crate::trust::private_file()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
-            .open(&path)?
-            .into_parts()
-            .0;
+            .open(&path)
+            .map_err(|error| {
+                anyhow::Error::new(error).context(format!("cannot open `{}`", path.display()))
+            })?;
         match file.try_lock() {
             Ok(()) => {
                 file.set_len(0)?;

@@ -198,14 +198,61 @@ pub fn now() -> String {
         )
 }
 
+/// True when a file can be created beside `path` (the probe is removed at once).
+fn folder_is_writable(path: &Path) -> bool {
+    let folder = path.parent().unwrap_or_else(|| Path::new("."));
+    tempfile::tempfile_in(folder).is_ok()
+}
+
 impl Store {
-    /// Opens (or creates, mode 0600) the cache and brings its schema up to date.
+    /// Opens (or creates, mode 0600) the cache and brings its schema up to date. On a
+    /// read-only home (a read-only mount, a backup), an existing cache is opened read-only so
+    /// `status`, `export` and the other readers still work.
     pub fn open(path: &Path) -> Result<Self> {
+        match Self::open_writable(path) {
+            Ok(store) => Ok(store),
+            Err(error) if path.is_file() && !folder_is_writable(path) => {
+                tracing::debug!(%error, "the cache's folder is read-only; opening it read-only");
+                Self::open_read_only(path).map_err(|_| error)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// An existing cache on read-only media: no locks, no writes, no schema changes.
+    fn open_read_only(path: &Path) -> Result<Self> {
+        let open_error = |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        let text = path.to_string_lossy();
+        let escaped = text
+            .replace('%', "%25")
+            .replace('?', "%3f")
+            .replace('#', "%23");
+        let conn = Connection::open_with_flags(
+            format!("file:{escaped}?immutable=1"),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(open_error)?;
+        let mut store = Self { conn };
+        migrations::apply(&mut store.conn, path)?;
+        Ok(store)
+    }
+
+    fn open_writable(path: &Path) -> Result<Self> {
         let open_error = |source| StoreError::Open {
             path: path.to_owned(),
             source,
         };
         let existed = path.exists();
+        if !existed {
+            // Created 0600 before SQLite opens it, so no umask ever exposes it.
+            let _ = crate::trust::private_file()
+                .write(true)
+                .create_new(true)
+                .open(path);
+        }
         let conn = Connection::open(path).map_err(open_error)?;
         if !existed {
             // Tighten before any data lands; SQLite creates files with the umask's mode.

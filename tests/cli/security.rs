@@ -701,3 +701,265 @@ fn homes_that_would_inject_lines_into_units_are_refused() {
         }
     }
 }
+
+/// Fails loudly unless the tests run as root: only root can hand a file to another user.
+fn require_root() {
+    assert_eq!(
+        rustix_uid(),
+        0,
+        "the ownership tests chown files to another user and need root (the CI container runs as root)"
+    );
+}
+
+fn rustix_uid() -> u32 {
+    use std::os::unix::fs::MetadataExt as _;
+    let probe = tempfile::tempfile().expect("temp file");
+    probe.metadata().expect("metadata").uid()
+}
+
+fn chmod(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+fn mode_of(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::symlink_metadata(path)
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+const NOBODY: u32 = 65534;
+
+#[test]
+fn files_another_user_could_have_planted_are_refused() {
+    require_keychain();
+    require_root();
+    let server = serve(|_| Reply::json(200, &json!({ "records": [{ "id": "1", "name": "one" }] })));
+    let home = connected(
+        "planted",
+        &definition("planted", &server.origin, BEARER, ONE_PAGE),
+        "token-planted",
+    );
+    assert_success(&home.run(&["fetch"]));
+    let expect_refused = |args: &[&str], path: &std::path::Path, fix: &str| {
+        let output = home.run(args);
+        assert_code(&output, 1);
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains(&path.display().to_string()) && stderr.contains(fix),
+            "{args:?}: {stderr}"
+        );
+    };
+
+    // A provider definition owned by someone else, then one anyone can write.
+    let definition_file = home.path().join("config/providers/planted.toml");
+    std::os::unix::fs::chown(&definition_file, Some(NOBODY), None).expect("chown");
+    expect_refused(&["providers", "list"], &definition_file, "chown");
+    expect_refused(&["fetch"], &definition_file, "chown");
+    std::os::unix::fs::chown(&definition_file, Some(0), None).expect("chown back");
+    chmod(&definition_file, 0o666);
+    expect_refused(&["providers", "list"], &definition_file, "chmod 600");
+    chmod(&definition_file, 0o644);
+    let providers_dir = home.path().join("config/providers");
+    chmod(&providers_dir, 0o777);
+    expect_refused(&["providers", "list"], &providers_dir, "chmod 700");
+    chmod(&providers_dir, 0o755);
+    assert_success(&home.run(&["providers", "list"]));
+
+    // A database anyone can write.
+    let database = home.database();
+    chmod(&database, 0o666);
+    expect_refused(&["status"], &database, "chmod 600");
+    expect_refused(&["fetch"], &database, "chmod 600");
+    chmod(&database, 0o600);
+    assert_success(&home.run(&["status"]));
+
+    // A data folder that is a link to another user's folder, or a link another user made.
+    let real = home.path().join("real-data");
+    std::fs::rename(home.path().join("data"), &real).expect("move data");
+    std::os::unix::fs::symlink(&real, home.path().join("data")).expect("symlink");
+    assert_success(&home.run(&["status"]));
+    std::os::unix::fs::chown(&real, Some(NOBODY), None).expect("chown");
+    expect_refused(
+        &["status"],
+        &home.path().join("data"),
+        "owned by another user",
+    );
+    std::os::unix::fs::chown(&real, Some(0), None).expect("chown back");
+    std::os::unix::fs::lchown(home.path().join("data"), Some(NOBODY), None).expect("lchown");
+    expect_refused(&["status"], &home.path().join("data"), "symbolic link");
+}
+
+/// `inlet ARGS` under `umask 000`, with the home's environment.
+fn under_umask_000(home: &Home, args: &[&str], stdin: &str) -> std::process::Output {
+    let template = home.inlet();
+    let mut command = std::process::Command::new("sh");
+    command.env_clear();
+    for (name, value) in template.get_envs() {
+        if let Some(value) = value {
+            command.env(name, value);
+        }
+    }
+    command
+        .args(["-c", "umask 000; exec \"$0\" \"$@\"", crate::common::BIN])
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().expect("sh");
+    {
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("stdin");
+    }
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn everything_inlet_creates_is_private_even_under_umask_000() {
+    require_keychain();
+    let sandbox = crate::common::Sandbox::start(20, 0);
+    let outer = tempfile::tempdir().expect("temp dir");
+    let fresh = outer.path().join("fresh");
+    let root = fresh.join("home");
+    let home = Home::new();
+    let in_root = |args: &[&str], stdin: &str| {
+        let mut all = vec!["--home", root.to_str().expect("utf-8")];
+        all.extend_from_slice(args);
+        under_umask_000(&home, &all, stdin)
+    };
+    assert_success(&in_root(
+        &[
+            "connect",
+            "hubspot",
+            "--client",
+            "lab",
+            "--base-url",
+            &sandbox.base_url,
+            "--token-stdin",
+        ],
+        &sandbox.token,
+    ));
+    assert_success(&in_root(&["fetch"], ""));
+    assert_success(&in_root(&["export", "--client", "lab"], ""));
+    let out = fresh.join("out/nested/lab.json");
+    assert_success(&in_root(
+        &[
+            "export",
+            "--client",
+            "lab",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+        "",
+    ));
+    let units = fresh.join("units");
+    assert_success(&in_root(
+        &[
+            "schedule",
+            "install",
+            "--systemd",
+            "--unit-dir",
+            units.to_str().expect("utf-8"),
+        ],
+        "",
+    ));
+    let data = root.join("data");
+    for (path, mode) in [
+        (fresh.clone(), 0o700),
+        (root.clone(), 0o700),
+        (data.clone(), 0o700),
+        (data.join("inlet.db"), 0o600),
+        (data.join("locks"), 0o700),
+        (data.join("locks/lab~hubspot.lock"), 0o600),
+        (data.join("exports"), 0o700),
+        (data.join("exports/lab.json"), 0o600),
+        (fresh.join("out"), 0o700),
+        (fresh.join("out/nested"), 0o700),
+        (out.clone(), 0o600),
+        (units.clone(), 0o700),
+        (units.join("inlet-fetch.service"), 0o600),
+        (units.join("inlet-fetch.timer"), 0o600),
+    ] {
+        assert_eq!(
+            mode_of(&path),
+            mode,
+            "{} is {:o}",
+            path.display(),
+            mode_of(&path)
+        );
+    }
+}
+
+/// `inlet ARGS` with the home mounted read-only (a private mount namespace, no root needed
+/// where user namespaces are allowed).
+fn on_read_only_home(home: &Home, args: &[&str]) -> std::process::Output {
+    let template = home.inlet();
+    let mut command = std::process::Command::new("unshare");
+    command.env_clear();
+    for (name, value) in template.get_envs() {
+        if let Some(value) = value {
+            command.env(name, value);
+        }
+    }
+    let dir = home.path().to_str().expect("utf-8");
+    command
+        .args([
+            "-rm",
+            "sh",
+            "-c",
+            &format!(
+                "mount --bind '{dir}' '{dir}' && mount -o remount,bind,ro '{dir}' && exec \"$0\" \"$@\""
+            ),
+            crate::common::BIN,
+        ])
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("unshare")
+}
+
+#[test]
+fn read_only_commands_work_on_a_read_only_home() {
+    require_keychain();
+    let sandbox = crate::common::Sandbox::start(20, 0);
+    let home = Home::new();
+    home.connect(&sandbox, "acme");
+    assert_success(&home.run(&["fetch"]));
+    let probe = on_read_only_home(&home, &["--json", "status"]);
+    let check_write = std::process::Command::new("unshare")
+        .args([
+            "-rm",
+            "sh",
+            "-c",
+            &format!(
+                "mount --bind '{0}' '{0}' && mount -o remount,bind,ro '{0}' && touch '{0}/probe'",
+                home.path().display()
+            ),
+        ])
+        .output()
+        .expect("unshare");
+    assert!(
+        !check_write.status.success(),
+        "the home should be read-only in the namespace"
+    );
+    assert_success(&probe);
+    let status: Value = serde_json::from_slice(&probe.stdout).expect("json");
+    assert_eq!(
+        status["connections"][0]["connection"], "acme/hubspot",
+        "{status}"
+    );
+    let export = on_read_only_home(&home, &["export", "--client", "acme", "--out", "-"]);
+    assert_success(&export);
+    let document: Value = serde_json::from_slice(&export.stdout).expect("json");
+    assert_eq!(document["client"], "acme");
+    assert_success(&on_read_only_home(&home, &["providers", "list"]));
+    assert_success(&on_read_only_home(&home, &["status", "acme/hubspot"]));
+}
