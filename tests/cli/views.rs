@@ -736,3 +736,60 @@ fn viewing_commands_refuse_bad_input_with_the_documented_codes() {
     }
     assert_eq!(home.snapshot(), before, "a refused command writes nothing");
 }
+
+#[test]
+fn the_report_names_failed_runs_unfetched_sources_and_empty_periods() {
+    let (sandbox, home) = fetched(40);
+    // A definition whose deals path the provider does not know: the next run fails a stream.
+    let broken = include_str!("../../providers/hubspot.toml")
+        .replace("/crm/v3/objects/deals", "/crm/v3/objects/nothing");
+    home.provider_override("hubspot.toml", &broken);
+    let failed = home.run(&["fetch", "acme/hubspot"]);
+    assert!(!failed.status.success(), "the broken stream fails the run");
+    let home_two = Home::new();
+    home_two.connect(&sandbox, "beta");
+    assert_success(&home_two.run(&["fetch", "beta/hubspot"]));
+    let (stripe_url, stripe_key, _) = sandbox.provider("stripe");
+    home_two.connect_to("stripe", "beta", &stripe_url, &stripe_key, &[]);
+
+    let caveats = |home: &Home, client: &str, until: &str| -> Vec<String> {
+        let brief = home.json(&["report", "--client", client, "--until", until], 0);
+        brief["caveats"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|caveat| {
+                format!(
+                    "{} {}",
+                    caveat["kind"].as_str().unwrap_or(""),
+                    caveat["connection"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    let acme = caveats(&home, "acme", UNTIL);
+    assert!(
+        acme.contains(&"partial_run acme/hubspot".to_owned()),
+        "{acme:?}"
+    );
+    let beta = caveats(&home_two, "beta", UNTIL);
+    assert!(
+        beta.contains(&"never_fetched beta/stripe".to_owned()),
+        "{beta:?}"
+    );
+    assert!(
+        !beta.iter().any(|kind| kind.starts_with("partial_run")),
+        "{beta:?}"
+    );
+    let later = caveats(&home_two, "beta", "2027-06-01");
+    assert!(
+        later.contains(&"no_data_in_period beta/hubspot".to_owned()),
+        "{later:?}"
+    );
+    let markdown = home_two.run(&["report", "--client", "beta", "--until", "2027-06-01"]);
+    assert!(
+        text(&markdown.stdout).contains("## Caveats"),
+        "{}",
+        text(&markdown.stdout)
+    );
+}
