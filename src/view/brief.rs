@@ -416,6 +416,17 @@ impl Brief {
             caveats.append(&mut notes);
             sources.push(brief);
         }
+        // CRM first, then billing, then the web: the order a client's story is told in.
+        let rank = |kind: &str| {
+            ["crm", "billing", "analytics", "search"]
+                .iter()
+                .position(|known| *known == kind)
+        };
+        sources.sort_by(|left: &SourceBrief, right: &SourceBrief| {
+            rank(left.kind)
+                .cmp(&rank(right.kind))
+                .then_with(|| left.connection.cmp(&right.connection))
+        });
         Ok(Self {
             schema_version: SCHEMA_VERSION,
             client: facts.client.clone(),

@@ -196,7 +196,14 @@ fn tile(page: &mut String, kpis: &[Kpi]) {
                 };
                 (format!("{arrow} {change:+.1}%"), class)
             }
-            None if kpi.previous.is_some() => ("new".to_owned(), "flat"),
+            // No percentage against a zero: either nothing changed, or it started from zero.
+            None if kpi.previous.is_some() => {
+                if kpi.value == Figure::Count(0) || kpi.value == Figure::Number(0.0) {
+                    ("no change".to_owned(), "flat")
+                } else {
+                    ("from zero".to_owned(), "flat")
+                }
+            }
             None => ("now".to_owned(), "flat"),
         };
         let previous = kpi

@@ -240,12 +240,24 @@ fn lines(chart: &Chart, title_id: &str) -> String {
         if index % every != 0 {
             continue;
         }
+        // Dates read `Nov 4`; the first and last labels keep inside the frame.
+        let shown = label.parse::<jiff::civil::Date>().map_or_else(
+            |_| label.clone(),
+            |date| date.strftime("%b %-d").to_string(),
+        );
+        let anchor = if index == 0 {
+            "start"
+        } else if WIDTH - RIGHT - x_of(index) < 30 {
+            "end"
+        } else {
+            "middle"
+        };
         let _ = write!(
             out,
-            "<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            "<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
             x_of(index),
             TOP + plot_height + 16,
-            escape(label)
+            escape(&shown)
         );
     }
     out.push_str(&legend(chart));
