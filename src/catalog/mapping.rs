@@ -83,7 +83,15 @@ pub(super) fn check(
                         ),
                     );
                 }
-                if kind_of(*field_type) != *kind {
+                if *field_type == FieldType::Json {
+                    problem(
+                        format!(
+                            "`{field}` is {}; `type = \"json\"` is only for `metrics` streams",
+                            describe(*kind)
+                        ),
+                        Some(format!("use `type = \"{}\"`", type_for(*kind))),
+                    );
+                } else if kind_of(*field_type) != *kind {
                     problem(
                         format!(
                             "`{field}` is {}, but `type = \"{}\"` gives {}",
@@ -150,6 +158,8 @@ fn kind_of(field_type: FieldType) -> FieldKind {
         FieldType::Currency => FieldKind::Currency,
         FieldType::Reference => FieldKind::Reference,
         FieldType::References => FieldKind::References,
+        // Only `metrics` rows keep values as they are; no typed field takes them.
+        FieldType::Json => FieldKind::Text,
     }
 }
 

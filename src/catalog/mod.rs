@@ -7,12 +7,14 @@
 mod mapping;
 mod model;
 mod oauth;
+mod report;
 mod validate;
 
 use std::path::{Path, PathBuf};
 
 pub use model::*;
 pub use oauth::{Assertion, ClientAuth, Grant, OAuth};
+pub use report::{Choices, MetricType, Quota, Report, Rows};
 pub use validate::Problem;
 
 use crate::error::UserError;
@@ -25,6 +27,11 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../providers/salesforce.toml"),
     ),
     ("stripe.toml", include_str!("../../providers/stripe.toml")),
+    ("ga4.toml", include_str!("../../providers/ga4.toml")),
+    (
+        "search_console.toml",
+        include_str!("../../providers/search_console.toml"),
+    ),
 ];
 
 /// The definition format this build reads.
@@ -302,7 +309,10 @@ mod tests {
     #[test]
     fn built_in_providers_load() -> anyhow::Result<()> {
         let catalog = Catalog::built_in()?;
-        assert_eq!(catalog.ids(), ["hubspot", "salesforce", "stripe"]);
+        assert_eq!(
+            catalog.ids(),
+            ["ga4", "hubspot", "salesforce", "search-console", "stripe"]
+        );
         let hubspot = catalog.get("hubspot")?;
         let names: Vec<_> = hubspot
             .streams

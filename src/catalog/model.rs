@@ -27,6 +27,10 @@ pub struct Provider {
     pub docs: String,
     /// API base URL; may use `{input}` placeholders; a connection may override it.
     pub base_url: String,
+    /// What the consultant registers at the provider before connecting (an OAuth client, a
+    /// redirect URI, a service account's access), in a few lines; `providers show` prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup: Option<String>,
     /// Origins besides the base URL's that the credential may be sent to (`https://host`,
     /// may use `{input}` placeholders). A next-page link or redirect to any other origin
     /// stops the stream instead of carrying the credential there.
@@ -73,6 +77,9 @@ pub struct Input {
     /// The auth modes that ask for it (default: every mode).
     #[serde(default)]
     pub modes: Vec<String>,
+    /// Values `connect` lists with the credential, for the consultant to pick one.
+    #[serde(default)]
+    pub choices: Option<super::report::Choices>,
 }
 
 impl Input {
@@ -141,6 +148,9 @@ impl AuthMode {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Verify {
+    /// Another host of the provider for the verify call (see [`Request::base_url`]).
+    #[serde(default)]
+    pub base_url: Option<String>,
     /// `GET` (default) or `POST`.
     #[serde(default)]
     pub method: Method,
@@ -162,6 +172,7 @@ impl Verify {
     /// The verify call as a request.
     pub fn request(&self) -> Request {
         Request {
+            base_url: self.base_url.clone(),
             method: self.method,
             path: self.path.clone(),
             query: self.query.clone(),
@@ -172,10 +183,15 @@ impl Verify {
 }
 
 /// An HTTP request template. Strings may hold placeholders: `{since}`, `{until}` (incremental
-/// bounds in the stream's cursor format) and `{INPUT}` for non-secret inputs.
+/// bounds in the stream's cursor format), `{start_date}`, `{end_date}` (a report stream's days)
+/// and `{INPUT}` for non-secret inputs (percent-encoded in the path).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
+    /// Another host of the provider for this request (GA4's Admin API); a connection made with
+    /// `--base-url` sends it there instead, as it does every request.
+    #[serde(default)]
+    pub base_url: Option<String>,
     /// `GET` (default) or `POST`.
     #[serde(default)]
     pub method: Method,
@@ -227,6 +243,9 @@ pub struct Limits {
     /// the stream instead of filling memory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_response_bytes: Option<u64>,
+    /// A quota reported in response bodies (GA4 `propertyQuota`).
+    #[serde(default)]
+    pub quota: Option<super::report::Quota>,
 }
 
 /// A provider-specific throttle signal.
@@ -268,6 +287,9 @@ pub struct Stream {
     /// How records are written.
     #[serde(default)]
     pub write: WriteMode,
+    /// A report stream: dated rows, re-pulled over a restatement window (`write = "replace"`).
+    #[serde(default)]
+    pub report: Option<super::report::Report>,
     /// Normalized field → where it comes from in the record.
     pub normalize: BTreeMap<String, FieldSpec>,
 }
@@ -451,6 +473,9 @@ pub enum WriteMode {
     /// Insert or update by primary key.
     #[default]
     Upsert,
+    /// Replace by date window (report streams): the days a fetch asked for are replaced by
+    /// what it got, when the last page of the window commits; never appended to.
+    Replace,
 }
 
 /// The normalized entities of the export contract (their shapes live in [`crate::entities`]).
@@ -512,6 +537,8 @@ pub enum FieldType {
     Reference,
     /// An array of other rows' `id`s (needs `stream`; `id` points within each element).
     References,
+    /// The value as the record holds it (an object, an array, an exact number).
+    Json,
 }
 
 /// How a money amount is written by the provider.

@@ -148,6 +148,25 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
                 None,
             );
         }
+        if let Some(choices) = &input.choices {
+            let path = format!("{path}.choices");
+            if input.secret {
+                problem(path.clone(), "a secret input cannot be listed".into(), None);
+            }
+            super::report::check_choices(choices, &path, &mut problem);
+            let others: BTreeSet<&str> = plain_inputs
+                .iter()
+                .copied()
+                .filter(|name| *name != input.name)
+                .collect();
+            check_request(
+                &choices.request,
+                &format!("{path}.request"),
+                &others,
+                false,
+                &mut problem,
+            );
+        }
     }
 
     if provider.auth.is_empty() {
@@ -223,6 +242,9 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
     if let Some(per) = &limits.per {
         check_duration(per, "limits.per", &mut problem);
     }
+    if let Some(quota) = &limits.quota {
+        super::report::check_quota(quota, "limits.quota", &mut problem);
+    }
     for (index, throttle) in limits.throttle.iter().enumerate() {
         if let Some(wait) = &throttle.wait {
             check_duration(
@@ -253,13 +275,19 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
                 Some("lowercase letters, digits, `_`"),
             );
         }
+        // A report stream's requests also know its days.
+        let mut stream_inputs = plain_inputs.clone();
+        if stream.report.is_some() {
+            stream_inputs.extend(["start_date", "end_date"]);
+        }
         check_request(
             &stream.request,
             &format!("{path}.request"),
-            &plain_inputs,
+            &stream_inputs,
             false,
             &mut problem,
         );
+        check_report_stream(stream, &path, &mut problem);
         check_selector(&stream.records, &format!("{path}.records"), &mut problem);
         check_pointer(
             &stream.primary_key,
@@ -662,6 +690,9 @@ fn check_request(
     incremental: bool,
     problem: &mut Report<'_>,
 ) {
+    if let Some(base_url) = &request.base_url {
+        check_url_template(base_url, inputs, &format!("{path}.base_url"), problem);
+    }
     if !request.path.starts_with('/') {
         problem(
             format!("{path}.path"),
@@ -777,6 +808,65 @@ fn check_paginator(paginator: &Paginator, path: &str, problem: &mut Report<'_>) 
             "`max_pages = 0` fetches nothing".into(),
             None,
         );
+    }
+}
+
+/// Report streams: `write = "replace"` with a `[streams.report]`, asking for `{start_date}`;
+/// `metrics` rows in their one shape.
+fn check_report_stream(stream: &super::model::Stream, path: &str, problem: &mut Report<'_>) {
+    use super::model::{Entity, WriteMode};
+    match (&stream.report, stream.write) {
+        (Some(report), WriteMode::Replace) => {
+            super::report::check_report(report, &format!("{path}.report"), problem);
+            let request = &stream.request;
+            let text = format!(
+                "{} {:?} {}",
+                request.path,
+                request.query,
+                request
+                    .body
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            );
+            if !text.contains("{start_date}") {
+                problem(
+                    format!("{path}.request"),
+                    "the report request never uses `{start_date}`".into(),
+                    Some("ask for the days of the window: `{start_date}` to `{end_date}`"),
+                );
+            }
+            if stream.incremental.is_some() {
+                problem(
+                    format!("{path}.incremental"),
+                    "a report stream is fetched by its days, not by a cursor".into(),
+                    Some("remove `[streams.incremental]`"),
+                );
+            }
+        }
+        (Some(_), WriteMode::Upsert) => problem(
+            format!("{path}.write"),
+            "a report stream replaces its days".into(),
+            Some("set `write = \"replace\"`"),
+        ),
+        (None, WriteMode::Replace) => problem(
+            format!("{path}.write"),
+            "`replace` needs a `[streams.report]` that says which days".into(),
+            None,
+        ),
+        (None, WriteMode::Upsert) => {}
+    }
+    if stream.entity == Entity::Metrics {
+        let keys: Vec<&str> = stream.normalize.keys().map(String::as_str).collect();
+        if keys != ["date", "dimensions", "metric", "value"] {
+            problem(
+                format!("{path}.normalize"),
+                "`metrics` rows have exactly `date`, `dimensions`, `metric` and `value`".into(),
+                Some(
+                    "map each from the report record: `/date`, `/dimensions`, `/metric`, `/value`",
+                ),
+            );
+        }
     }
 }
 

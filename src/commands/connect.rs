@@ -52,7 +52,7 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
     if auth.oauth.is_some() {
         return super::connect_oauth::run(ctx, args, provider, auth, id).await;
     }
-    let settings = settings(provider, auth, &args.settings)?;
+    let mut settings = settings(provider, auth, &args.settings)?;
     let base_url = args
         .base_url
         .clone()
@@ -66,6 +66,17 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
         None => None,
     };
     let token = read_token(ctx, args, provider, auth, &id)?;
+    super::choose::fill(
+        ctx,
+        &Http::new()?,
+        provider,
+        auth,
+        &id,
+        &base_url,
+        &mut settings,
+        &token,
+    )
+    .await?;
     let request = Request {
         provider,
         id,
@@ -160,6 +171,7 @@ pub(super) fn settings(
         }
         settings.insert(key.to_owned(), value.to_owned());
     }
+    // Inputs the provider can list are picked after the credential is read (`choose`).
     for input in provider
         .inputs
         .iter()
@@ -170,7 +182,7 @@ pub(super) fn settings(
                 .entry(input.name.clone())
                 .or_insert_with(|| default.clone());
         }
-        if !settings.contains_key(&input.name) {
+        if !settings.contains_key(&input.name) && input.choices.is_none() {
             return Err(UserError::usage(format!(
                 "`{}` needs `--set {}=…` ({})",
                 provider.id, input.name, input.label
@@ -381,14 +393,15 @@ async fn verify(
     settings: &BTreeMap<String, String>,
     token: &SecretString,
 ) -> anyhow::Result<Account> {
+    let request = provider.verify.request();
     let response = crate::sync::call_once(
         http,
         provider,
         &auth.scheme(),
-        base_url,
+        crate::sync::base_for(provider, base_url, &request).unwrap_or(base_url),
         settings,
         token,
-        &provider.verify.request(),
+        &request,
     )
     .await?;
     let body = response.body;
@@ -406,7 +419,7 @@ async fn verify(
 }
 
 /// Replaces each `{/pointer}` in a template with that value of the response.
-fn fill_template(template: &str, body: &serde_json::Value) -> String {
+pub(super) fn fill_template(template: &str, body: &serde_json::Value) -> String {
     let mut out = String::new();
     let mut rest = template;
     while let Some(start) = rest.find("{/") {

@@ -77,7 +77,7 @@ pub(super) async fn run(
         }
         None => None,
     };
-    let settings = super::connect::settings(provider, auth, &pairs)?;
+    let mut settings = super::connect::settings(provider, auth, &pairs)?;
     let client_secret = match &oauth.client_secret {
         Some(input) if args.authorization.as_deref() != Some("-") || args.token_stdin => {
             Some(read_client_secret(ctx, args, provider, input, &id)?)
@@ -159,6 +159,18 @@ pub(super) async fn run(
         .unwrap_or_else(|| provider.base_url.clone());
     crate::http::check_base_url(&crate::sync::render_base_url(&base_url, &settings))?;
     let stored = stored_for(auth, oauth, &app, &tokens, args.oauth.auth_url.clone());
+    // Inputs the provider lists (a GA4 property) are picked with the new access token.
+    super::choose::fill(
+        ctx,
+        &crate::http::Http::new()?,
+        provider,
+        auth,
+        &id,
+        &base_url,
+        &mut settings,
+        &tokens.access,
+    )
+    .await?;
     let request = super::connect::Request {
         provider,
         id,

@@ -1,5 +1,6 @@
 //! One file per command; each orchestrates one user action. This file only dispatches.
 
+mod choose;
 mod completions;
 mod connect;
 mod connect_oauth;

@@ -84,6 +84,12 @@ fn describe(provider: &Provider, origin: &str) -> String {
         provider.docs,
         provider.base_url
     );
+    if let Some(setup) = &provider.setup {
+        text.push_str("\nBefore connecting:\n");
+        for line in setup.trim().lines() {
+            text.push_str(&format!("  {}\n", line.trim_end()));
+        }
+    }
     text.push_str("\nAuth modes (the first is the default):\n");
     for mode in &provider.auth {
         let secret = mode.secret.as_deref().unwrap_or_default();
@@ -99,6 +105,8 @@ fn describe(provider: &Provider, origin: &str) -> String {
     for input in &provider.inputs {
         let kind = if input.secret {
             "secret, kept in the keychain"
+        } else if input.choices.is_some() {
+            "`--set`, or picked from the account's list at connect"
         } else {
             "`--set`"
         };
@@ -128,6 +136,12 @@ fn describe(provider: &Provider, origin: &str) -> String {
     if let Some(header) = &limits.remaining_header {
         text.push_str(&format!("  remaining      `{header}`\n"));
     }
+    if let Some(quota) = &limits.quota {
+        text.push_str(&format!(
+            "  quota          `{}` in responses; at {} or less, pause {}\n",
+            quota.remaining, quota.reserve, quota.wait
+        ));
+    }
     for rule in &limits.throttle {
         let matching = rule
             .body_contains
@@ -154,6 +168,12 @@ fn describe(provider: &Provider, origin: &str) -> String {
             stream.request.path,
             paginator(&stream.paginator)
         ));
+        if let Some(report) = &stream.report {
+            text.push_str(&format!(
+                "  {:<14}   report: each fetch re-pulls the last {} days (the first, {} days) and replaces them\n",
+                "", report.restatement_days, report.history_days
+            ));
+        }
         if let Some(incremental) = &stream.incremental {
             let request = incremental.request.as_ref().map_or_else(
                 || "same request".to_owned(),

@@ -69,15 +69,24 @@ pub(super) async fn run(printer: Printer, args: &SandboxArgs) -> anyhow::Result<
                 .iter()
                 .map(|count| format!("{} {}", count.stream, count.records))
                 .collect();
+            // Report providers have no fixed record count: it depends on the dates fetched.
+            let records = if counts.is_empty() {
+                String::new()
+            } else {
+                format!("  records:    {}\n", counts.join(", "))
+            };
+            let mode = endpoint
+                .credential_auth
+                .as_deref()
+                .map(|mode| format!(" --auth {mode}"))
+                .unwrap_or_default();
             text.push_str(&format!(
-                "\n{}\n  base URL:   {}\n  records:    {}\n",
-                endpoint.provider,
-                endpoint.base_url,
-                counts.join(", "),
+                "\n{}\n  base URL:   {}\n{records}",
+                endpoint.provider, endpoint.base_url,
             ));
             if !endpoint.credential.is_empty() {
                 text.push_str(&format!(
-                    "  credential: {}\n  connect:    printf %s '{}' | inlet connect {} --client demo --base-url {} --token-stdin\n",
+                    "  credential: {}\n  connect:    printf %s '{}' | inlet connect {} --client demo{mode} --base-url {} --token-stdin\n",
                     endpoint.credential, endpoint.credential, endpoint.provider, endpoint.base_url,
                 ));
             }

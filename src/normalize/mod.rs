@@ -162,6 +162,9 @@ fn money(amount: &Value, currency: &str, units: MoneyUnits) -> Option<Money> {
 }
 
 fn convert(value: &Value, kind: FieldType) -> Value {
+    if kind == FieldType::Json {
+        return value.clone();
+    }
     let text = match value {
         Value::Null => return Value::Null,
         Value::String(text) if text.trim().is_empty() => return Value::Null,
@@ -190,7 +193,9 @@ fn convert(value: &Value, kind: FieldType) -> Value {
         FieldType::Datetime => canonical_instant(&text).map_or(Value::Null, Value::String),
         FieldType::Currency => currency_code(&text).map_or(Value::Null, Value::String),
         // Money and references are converted with their context above.
-        FieldType::Money | FieldType::Reference | FieldType::References => Value::Null,
+        FieldType::Money | FieldType::Reference | FieldType::References | FieldType::Json => {
+            Value::Null
+        }
     }
 }
 

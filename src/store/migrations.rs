@@ -121,6 +121,23 @@ const MIGRATIONS: &[&str] = &[
     // 7: the documented SQL views, one per entity (`inlet_contacts`, …), with the export's
     // columns (the CSV layout): written by `views_sql` from the entity types of export schema 2.
     VIEWS,
+    // 8: report streams. Their records carry their day, by which a fetch replaces them; the
+    // pages of a pass are staged until its last page swaps them in.
+    "ALTER TABLE records ADD COLUMN day TEXT;
+     CREATE INDEX records_day ON records (connection_id, stream, day) WHERE day IS NOT NULL;
+     CREATE TABLE staged_records (
+         connection_id TEXT NOT NULL,
+         stream TEXT NOT NULL,
+         record_id TEXT NOT NULL,
+         client TEXT NOT NULL,
+         entity TEXT NOT NULL,
+         raw TEXT NOT NULL,
+         normalized TEXT NOT NULL,
+         updated_at TEXT,
+         day TEXT,
+         shape TEXT NOT NULL DEFAULT '',
+         PRIMARY KEY (connection_id, stream, record_id)
+     );",
 ];
 
 /// Stands for the views of export schema 2 in [`MIGRATIONS`].

@@ -5,6 +5,9 @@
 
 mod budget;
 mod migrations;
+mod reports;
+
+pub use reports::Replace;
 
 pub use budget::{Booking, Ledger};
 
@@ -122,6 +125,8 @@ pub struct RecordRow {
     /// another one are rewritten before an export.
     pub shape: std::sync::Arc<str>,
     pub updated_at: Option<String>,
+    /// The day (`YYYY-MM-DD`) of a report stream's record, by which it is replaced.
+    pub day: Option<String>,
 }
 
 /// A cached record to normalize again: (stream, record id, raw JSON, updated_at).
@@ -370,6 +375,7 @@ impl Store {
         let mut purged = 0;
         if purge {
             purged = purge_in(&tx, id)?;
+            tx.execute("DELETE FROM staged_records WHERE connection_id = ?1", [id])?;
         }
         let event = if purge {
             "disconnect --purge"
@@ -644,26 +650,7 @@ impl Store {
                 counts.updated += updated as u64;
             }
         }
-        match next {
-            Next::Continue(checkpoint) => tx.execute(
-                "INSERT INTO stream_state (connection_id, stream, checkpoint, in_progress)
-                 VALUES (?1, ?2, ?3, 1)
-                 ON CONFLICT(connection_id, stream) DO UPDATE SET checkpoint = ?3, in_progress = 1",
-                params![connection_id, stream, checkpoint],
-            )?,
-            // A watermark never moves back: `--since` and `--full-refresh` may revisit older
-            // data without losing the stream's place. RFC 3339 UTC strings order as instants.
-            Next::Done(watermark) => tx.execute(
-                "INSERT INTO stream_state
-                     (connection_id, stream, checkpoint, in_progress, completed_at, watermark)
-                 VALUES (?1, ?2, NULL, 0, ?3, ?4)
-                 ON CONFLICT(connection_id, stream) DO UPDATE SET checkpoint = NULL,
-                     cursor = NULL, in_progress = 0, completed_at = ?3,
-                     watermark = CASE WHEN watermark IS NULL OR ?4 > watermark THEN ?4
-                                      ELSE watermark END",
-                params![connection_id, stream, fetched_at, watermark],
-            )?,
-        };
+        write_next(&tx, connection_id, stream, next, &fetched_at)?;
         tx.commit()?;
         Ok(counts)
     }
@@ -822,6 +809,38 @@ impl Store {
     }
 }
 
+/// Writes what follows a committed page: the checkpoint to resume from, or the stream's
+/// completion with its new watermark.
+fn write_next(
+    tx: &rusqlite::Transaction<'_>,
+    connection_id: &str,
+    stream: &str,
+    next: &Next<'_>,
+    fetched_at: &str,
+) -> Result<()> {
+    match next {
+        Next::Continue(checkpoint) => tx.execute(
+            "INSERT INTO stream_state (connection_id, stream, checkpoint, in_progress)
+             VALUES (?1, ?2, ?3, 1)
+             ON CONFLICT(connection_id, stream) DO UPDATE SET checkpoint = ?3, in_progress = 1",
+            params![connection_id, stream, checkpoint],
+        )?,
+        // A watermark never moves back: `--since` and `--full-refresh` may revisit older
+        // data without losing the stream's place. RFC 3339 UTC strings order as instants.
+        Next::Done(watermark) => tx.execute(
+            "INSERT INTO stream_state
+                 (connection_id, stream, checkpoint, in_progress, completed_at, watermark)
+             VALUES (?1, ?2, NULL, 0, ?3, ?4)
+             ON CONFLICT(connection_id, stream) DO UPDATE SET checkpoint = NULL,
+                 cursor = NULL, in_progress = 0, completed_at = ?3,
+                 watermark = CASE WHEN watermark IS NULL OR ?4 > watermark THEN ?4
+                                  ELSE watermark END",
+            params![connection_id, stream, fetched_at, watermark],
+        )?,
+    };
+    Ok(())
+}
+
 fn connection_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ConnectionRow> {
     Ok(ConnectionRow {
         id: row.get(0)?,
@@ -919,6 +938,7 @@ mod tests {
             normalized: raw.to_owned(),
             updated_at: None,
             shape: "test".into(),
+            day: None,
         }
     }
 

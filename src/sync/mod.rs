@@ -8,6 +8,7 @@
 mod paginate;
 mod plan;
 mod report;
+mod report_rows;
 mod request;
 mod writer;
 
@@ -34,7 +35,7 @@ use plan::{Checkpoint, Mode, PageState, Vars};
 
 use report::totals_of;
 pub use report::{ConnectionReport, Outcome, Progress, StreamReport, human_duration};
-pub use request::{call_once, limiter_for, origins_for, render_base_url, throttle_rules};
+pub use request::{base_for, call_once, limiter_for, origins_for, render_base_url, throttle_rules};
 use writer::{OwnedNext, Page, Writer, newest_cursor, page_fingerprint, take_records};
 
 /// What to fetch and how.
@@ -103,6 +104,26 @@ impl Connection<'_> {
             AuthScheme::Header(header) => Presentation::Header(header, secret),
         };
         Credential::bound(presentation, &self.origins)
+    }
+
+    /// Feeds a quota the provider reports in the body into the connection's budget: what is
+    /// left is recorded, and at the definition's reserve the connection pauses.
+    fn observe_quota(&self, body: &Value) {
+        let Some(quota) = &self.provider.limits.quota else {
+            return;
+        };
+        let Some(remaining) = crate::normalize::lookup(body, &quota.remaining)
+            .and_then(|value| value.as_u64().or_else(|| value.as_str()?.parse().ok()))
+        else {
+            return;
+        };
+        self.limiter.observe_remaining(remaining, None, None);
+        if remaining <= quota.reserve
+            && let Some(wait) = plan::duration(Some(&quota.wait))
+        {
+            tracing::info!(remaining, wait = ?wait, "the provider's quota is nearly used, pausing");
+            self.limiter.pause(wait);
+        }
     }
 
     fn budget<'a>(&'a self, options: &'a FetchOptions) -> Budget<'a> {
@@ -272,7 +293,10 @@ async fn run_stream(
     let checkpoint = resume.unwrap_or_else(|| {
         Checkpoint::start(stream, watermark, options.since, options.full_refresh)
     });
-    let incremental = matches!(checkpoint.mode, Mode::Incremental { .. });
+    let incremental = matches!(
+        checkpoint.mode,
+        Mode::Incremental { .. } | Mode::Dates { full: false, .. }
+    );
     progress(Progress::StreamStarted {
         stream: &stream.name,
         resumed,
@@ -487,6 +511,14 @@ async fn page_loop(
         if let Some(PageState::Url { url }) = &next {
             connection.next_link(url)?;
         }
+        connection.observe_quota(&body);
+        // Report rows become one record per day, dimension values and metric.
+        let records = match &stream.report {
+            Some(report) => {
+                report_rows::extract(report, &body, records).map_err(StreamError::Protocol)?
+            }
+            None => records,
+        };
         // The newest cursor value goes into the checkpoint that commits with this page.
         if let Some(pointer) = stream
             .incremental
@@ -527,7 +559,17 @@ async fn page_loop(
             ),
             None => OwnedNext::Done(checkpoint.max_cursor.clone()),
         };
+        // A report pass stages its pages; the last one replaces the window's days.
+        let replace = match &checkpoint.mode {
+            Mode::Dates { start, end, .. } => Some(crate::store::Replace {
+                start: start.clone(),
+                end: end.clone(),
+                fresh: checkpoint.pages == 0,
+            }),
+            _ => None,
+        };
         let page = Page {
+            replace,
             provider: Arc::clone(connection.provider),
             stream: stream_index(connection.provider, stream),
             connection: connection.row.id.clone(),
@@ -650,8 +692,20 @@ fn build_call<'a>(
         ),
         _ => (None, None),
     };
+    // A report stream's days are placeholders like the settings.
+    let dated;
+    let settings = match &checkpoint.mode {
+        Mode::Dates { start, end, .. } => {
+            let mut settings = connection.settings.clone();
+            settings.insert("start_date".to_owned(), start.clone());
+            settings.insert("end_date".to_owned(), end.clone());
+            dated = settings;
+            &dated
+        }
+        _ => &connection.settings,
+    };
     let vars = Vars {
-        settings: &connection.settings,
+        settings,
         since,
         until,
     };
@@ -678,7 +732,11 @@ fn build_call<'a>(
         });
     }
 
-    let mut url = http::join(&connection.base_url, &vars.render(&request.path))?;
+    let mut url = http::join(
+        request::base_for(connection.provider, &connection.row.base_url, request)
+            .unwrap_or(&connection.base_url),
+        &vars.render_path(&request.path),
+    )?;
     {
         let mut pairs = url.query_pairs_mut();
         for (key, value) in &request.query {

@@ -36,6 +36,13 @@ pub(super) enum Mode {
         window_start: Timestamp,
         window_end: Timestamp,
     },
+    /// A report stream's days (`YYYY-MM-DD`, inclusive), replaced when the pass completes.
+    Dates {
+        start: String,
+        end: String,
+        /// A first fetch or a full refresh, rather than the restatement window.
+        full: bool,
+    },
 }
 
 /// The next page, in each paginator's terms.
@@ -75,6 +82,20 @@ impl Checkpoint {
         since: Option<Timestamp>,
         full_refresh: bool,
     ) -> Self {
+        if let Some(report) = &stream.report {
+            let days = super::report_rows::plan(report, watermark, since, full_refresh);
+            return Self {
+                mode: Mode::Dates {
+                    start: days.start.to_string(),
+                    end: days.end.to_string(),
+                    full: days.full,
+                },
+                page: PageState::First,
+                // The pass's last day becomes the stream's watermark when it completes.
+                max_cursor: super::report_rows::watermark_of(days.end),
+                pages: 0,
+            };
+        }
         let mode = match (&stream.incremental, full_refresh) {
             (Some(incremental), false) => {
                 let lookback = duration(incremental.lookback.as_deref()).unwrap_or_default();
@@ -243,6 +264,25 @@ impl Vars<'_> {
         out
     }
 
+    /// Renders a path: placeholder values are percent-encoded, as one path segment each
+    /// (a Search Console site is `https%3A%2F%2Fwww.example.com%2F` in the path).
+    pub fn render_path(&self, template: &str) -> String {
+        if !template.contains('{') {
+            return template.to_owned();
+        }
+        let encoded: BTreeMap<String, String> = self
+            .settings
+            .iter()
+            .map(|(name, value)| (name.clone(), encode_segment(value)))
+            .collect();
+        Vars {
+            settings: &encoded,
+            since: self.since.as_deref().map(encode_segment),
+            until: self.until.as_deref().map(encode_segment),
+        }
+        .render(template)
+    }
+
     /// Renders every string leaf of a JSON body.
     pub fn render_json(&self, value: &Value) -> Value {
         match value {
@@ -331,6 +371,19 @@ pub(super) fn page_params(paginator: &Paginator, page: &PageState) -> PageParams
         _ => {}
     }
     params
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+fn encode_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 fn value_text(value: &Value) -> String {

@@ -57,6 +57,19 @@ pub fn origins_for(
     Ok(origins)
 }
 
+/// The host of a request that names its own (GA4's Admin API), unless the connection was made
+/// with `--base-url` (a sandbox or proxy then serves every host of the provider).
+pub fn base_for<'a>(
+    provider: &Provider,
+    connection_base_url: &str,
+    request: &'a crate::catalog::Request,
+) -> Option<&'a str> {
+    request
+        .base_url
+        .as_deref()
+        .filter(|_| connection_base_url == provider.base_url)
+}
+
 /// Sends one request of a definition (the verify call) with a credential, no pagination.
 pub async fn call_once(
     http: &Http,
@@ -74,7 +87,7 @@ pub async fn call_once(
     };
     let base_url = render_base_url(base_url, settings);
     let origins = origins_for(provider, &base_url, settings)?;
-    let mut url = http::join(&base_url, &vars.render(&request.path))?;
+    let mut url = http::join(&base_url, &vars.render_path(&request.path))?;
     for (key, value) in &request.query {
         url.query_pairs_mut().append_pair(key, &vars.render(value));
     }

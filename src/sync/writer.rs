@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 /// One page ready to normalize and commit, owned so it can cross to the writer thread.
 pub(super) struct Page {
+    /// Report streams: the days this pass replaces.
+    pub(super) replace: Option<crate::store::Replace>,
     pub(super) provider: Arc<Provider>,
     /// Index of the stream in the provider's definition.
     pub(super) stream: usize,
@@ -27,6 +29,7 @@ pub(super) enum OwnedNext {
 
 /// A page normalized into rows, ready for SQLite.
 pub(super) struct Rows {
+    pub(super) replace: Option<crate::store::Replace>,
     pub(super) connection: String,
     pub(super) client: String,
     pub(super) stream: String,
@@ -95,15 +98,24 @@ impl Writer {
                 OwnedNext::Continue(text) => Next::Continue(text),
                 OwnedNext::Done(watermark) => Next::Done(watermark.as_deref()),
             };
-            let result = store
-                .commit_page(
+            let result = match &rows.replace {
+                Some(replace) => store.commit_report_page(
                     &rows.connection,
                     &rows.client,
                     &rows.stream,
                     &rows.rows,
                     &next,
-                )
-                .map_err(StreamError::from);
+                    replace,
+                ),
+                None => store.commit_page(
+                    &rows.connection,
+                    &rows.client,
+                    &rows.stream,
+                    &rows.rows,
+                    &next,
+                ),
+            }
+            .map_err(StreamError::from);
             (store, result, count)
         }));
         Ok(())
@@ -158,6 +170,7 @@ pub(super) fn normalize_page(page: Page) -> Result<Rows, StreamError> {
         .map(|record| record_row(&page.provider, &page.connection, stream, &shape, record))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Rows {
+        replace: page.replace,
         connection: page.connection,
         client: page.client,
         stream: stream.name.clone(),
@@ -214,7 +227,13 @@ pub(super) fn record_row(
             stream.entity.as_str()
         ))
     })?;
+    // Report records are replaced by their day.
+    let day = stream
+        .report
+        .as_ref()
+        .and_then(|_| normalize::pointer_text(record, "/date"));
     Ok(RecordRow {
+        day,
         record_id,
         entity: stream.entity.as_str(),
         raw: record.to_string(),

@@ -56,7 +56,7 @@ fn unknown_provider() {
         &["connect", "nosuch", "--client", "acme", "--token-stdin"],
         Some("x"),
         2,
-        "known providers: hubspot",
+        "known providers: ga4, hubspot",
     );
 }
 

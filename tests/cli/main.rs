@@ -21,6 +21,7 @@ mod paginators;
 mod pipeline;
 mod platform_keychain;
 mod purge;
+mod reports;
 mod secrets;
 mod security;
 mod sigkill;

@@ -266,7 +266,10 @@ fn providers_list_and_show_describe_definitions() {
         .iter()
         .filter_map(|p| p["id"].as_str())
         .collect();
-    assert_eq!(ids, ["hubspot", "salesforce", "stripe"]);
+    assert_eq!(
+        ids,
+        ["ga4", "hubspot", "salesforce", "search-console", "stripe"]
+    );
     let output = home.run(&["providers", "show", "hubspot"]);
     assert_success(&output);
     let stdout = text(&output.stdout);

@@ -80,6 +80,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/tick", post(tick))
         .route("/stats", get(stats))
+        .route(
+            "/ga4/quota",
+            get(super::google::ga4::quota_status).post(super::google::ga4::set_quota),
+        )
         .with_state(shared)
 }
 

@@ -99,7 +99,7 @@ fn days_in_month(year: u64, month: u64) -> u64 {
 }
 
 /// Howard Hinnant's `civil_from_days`, restricted to dates on or after 1970-01-01.
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
+pub(crate) fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let z = days + 719_468;
     let era = z / 146_097;
     let doe = z - era * 146_097;
@@ -113,7 +113,7 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 }
 
 /// Howard Hinnant's `days_from_civil`, restricted to dates on or after 1970-01-01.
-const fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+pub(crate) const fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
     let year = if month <= 2 { year - 1 } else { year };
     let era = year / 400;
     let yoe = year - era * 400;

@@ -1,10 +1,10 @@
-//! A local, deterministic emulation of provider APIs (HubSpot CRM and Stripe), served over HTTP
-//! on loopback, so `inlet sandbox`, `inlet demo`, end-to-end tests and benchmarks need no real
-//! account. This file holds what every provider shares: configuration, binding, the state that
+//! A local, deterministic emulation of provider APIs (HubSpot CRM, Stripe, Google Analytics 4
+//! and Search Console), served over HTTP on loopback, so `inlet sandbox`, `inlet demo`,
+//! end-to-end tests and benchmarks need no real account. This file holds what every provider shares: configuration, binding, the state that
 //! spans providers (data clock, faults, statistics), per-request latency and logging, and the
 //! endpoint summary printed at start.
 //!
-//! Besides the providers (`/hubspot`, `/stripe`) and the paging lab (`/lab`, see `lab.rs`), the
+//! Besides the providers (`/hubspot`, `/stripe`, `/ga4`, `/search-console`) and the paging lab (`/lab`, see `lab.rs`), the
 //! sandbox serves its own `/_sandbox/tick` (apply one churn tick now and list what changed) and
 //! `/_sandbox/stats` (requests by status, refusals and injected faults), without auth, latency
 //! or faults.
@@ -14,6 +14,11 @@ mod churn;
 mod conn;
 mod dates;
 mod faults;
+#[expect(
+    clippy::result_large_err,
+    reason = "handlers return a whole `Response` as their early-return error, as the lab does"
+)]
+mod google;
 mod hubspot;
 // The lab's handlers use a whole `Response` as their early-return error, which is what a
 // handler returns anyway; boxing it would only add noise.
@@ -43,6 +48,8 @@ use axum::response::Response;
 use tokio::net::TcpListener;
 
 pub use faults::Faults;
+pub use google::ga4::ga4_properties;
+pub use google::google_token;
 pub use hubspot::{hubspot_counts, hubspot_second_token, hubspot_token};
 pub use oauth::oauth_client;
 pub use salesforce::salesforce_counts;
@@ -112,6 +119,8 @@ pub(crate) struct Shared {
     pub(crate) stats: admin::Stats,
     /// Grants and tokens of the emulated authorization servers.
     pub(crate) oauth: Arc<oauth::Registry>,
+    /// GA4's property quota (tokens), shared by its properties.
+    pub(crate) ga4_quota: google::ga4::Quota,
 }
 
 impl Shared {
@@ -153,6 +162,10 @@ pub struct ProviderEndpoint {
     /// The OAuth app registered with the provider's emulated authorization server, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth: Option<OAuthApp>,
+    /// The `connect --auth` mode that sends `credential` as it is, when that is not the
+    /// provider's default mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential_auth: Option<String>,
 }
 
 /// An OAuth app the sandbox has registered: what `connect --auth oauth` needs.
@@ -207,6 +220,7 @@ impl Sandbox {
             ),
             stats: admin::Stats::default(),
             oauth: Arc::new(oauth::Registry::new(config.seed)),
+            ga4_quota: google::ga4::Quota::new(config.rate_limit),
         });
         let hubspot = Arc::new(hubspot::HubSpot::new(
             shared.clone(),
@@ -219,10 +233,20 @@ impl Sandbox {
             config.records,
             shared.oauth.clone(),
         ));
+        let ga4 = Arc::new(google::ga4::Ga4::new(shared.clone(), config.records));
+        let search_console = Arc::new(google::search_console::SearchConsole::new(
+            shared.clone(),
+            config.records,
+        ));
         // Paths outside a provider prefix get axum's default: a plain, empty 404.
         let router = Router::new()
             .nest(hubspot::PREFIX, hubspot::router(hubspot))
             .nest(stripe::PREFIX, stripe::router(stripe))
+            .nest(google::ga4::PREFIX, google::ga4::router(ga4))
+            .nest(
+                google::search_console::PREFIX,
+                google::search_console::router(search_console),
+            )
             .nest(lab::PREFIX, lab::router(origin.clone()))
             .nest(admin::PREFIX, admin::router(shared.clone()))
             .merge(oauth::router(
@@ -245,6 +269,19 @@ impl Sandbox {
                     "/oauth/token",
                     "/oauth/revoke",
                     "/oauth/device",
+                ],
+            ))
+            // Google's authorization server, at Google's paths (`connect --auth-url
+            // ORIGIN/google`): GA4 and Search Console accept the tokens it issues.
+            .merge(oauth::router(
+                shared.oauth.clone(),
+                oauth::GENERIC,
+                format!("{origin}/google/token"),
+                [
+                    "/google/o/oauth2/v2/auth",
+                    "/google/token",
+                    "/google/revoke",
+                    "/google/device",
                 ],
             ))
             .merge(oauth::admin_router(shared.oauth.clone()))
@@ -293,6 +330,7 @@ impl Sandbox {
                         client_secret,
                     }
                 }),
+                credential_auth: None,
             },
             ProviderEndpoint {
                 provider: "stripe".to_owned(),
@@ -301,12 +339,47 @@ impl Sandbox {
                 second_credential: None,
                 streams: stripe_counts(self.config.records),
                 oauth: None,
+                credential_auth: None,
+            },
+            // Report streams have no fixed size: their rows depend on the dates asked for.
+            ProviderEndpoint {
+                provider: "ga4".to_owned(),
+                base_url: format!("{}{}", self.origin, google::ga4::PREFIX),
+                credential: google_token(self.config.seed),
+                streams: Vec::new(),
+                oauth: Some({
+                    let (client_id, client_secret) = oauth_client(self.config.seed);
+                    OAuthApp {
+                        auth_url: format!("{}/google", self.origin),
+                        client_id,
+                        client_secret,
+                    }
+                }),
+                credential_auth: Some("access_token".to_owned()),
+                second_credential: None,
+            },
+            ProviderEndpoint {
+                provider: "search-console".to_owned(),
+                base_url: format!("{}{}", self.origin, google::search_console::PREFIX),
+                credential: google_token(self.config.seed),
+                streams: Vec::new(),
+                oauth: Some({
+                    let (client_id, client_secret) = oauth_client(self.config.seed);
+                    OAuthApp {
+                        auth_url: format!("{}/google", self.origin),
+                        client_id,
+                        client_secret,
+                    }
+                }),
+                credential_auth: Some("access_token".to_owned()),
+                second_credential: None,
             },
             ProviderEndpoint {
                 provider: "salesforce".to_owned(),
                 base_url: format!("{}{}", self.origin, salesforce::PREFIX),
                 credential: String::new(),
                 second_credential: None,
+                credential_auth: None,
                 streams: salesforce_counts(self.config.records),
                 oauth: Some({
                     let (client_id, client_secret) = oauth_client(self.config.seed);

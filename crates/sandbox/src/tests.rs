@@ -4,6 +4,7 @@
 
 mod churn;
 mod faults;
+mod google;
 mod limits;
 mod search;
 mod stripe;
@@ -832,7 +833,11 @@ async fn endpoints_describe_how_to_connect() {
     let addr = sandbox.local_addr();
     assert!(addr.ip().is_loopback() && addr.port() != 0);
     let endpoints = sandbox.endpoints();
-    assert_eq!(endpoints.len(), 3);
+    let providers: Vec<&str> = endpoints.iter().map(|e| e.provider.as_str()).collect();
+    assert_eq!(
+        providers,
+        ["hubspot", "stripe", "ga4", "search-console", "salesforce"]
+    );
     let hubspot = &endpoints[0];
     assert_eq!(hubspot.provider, "hubspot");
     assert_eq!(hubspot.base_url, format!("http://{addr}/hubspot"));
@@ -842,7 +847,7 @@ async fn endpoints_describe_how_to_connect() {
     assert_eq!(stripe.base_url, format!("http://{addr}/stripe"));
     assert_eq!(stripe.credential, stripe_key(7));
     // Salesforce has no static credential: it signs in with the sandbox's OAuth app.
-    let salesforce = &endpoints[2];
+    let salesforce = &endpoints[4];
     assert_eq!(salesforce.provider, "salesforce");
     assert_eq!(salesforce.base_url, format!("http://{addr}/salesforce"));
     assert!(salesforce.credential.is_empty());
