@@ -793,3 +793,149 @@ fn the_report_names_failed_runs_unfetched_sources_and_empty_periods() {
         text(&markdown.stdout)
     );
 }
+
+#[test]
+fn web_analytics_and_search_appear_only_for_clients_that_have_them() {
+    let (sandbox, home) = fetched(60);
+    let page = home.path().join("acme.html");
+    let page_arg = page.to_str().expect("utf-8 path");
+    assert_success(&home.run(&["dashboard", "--client", "acme", "--out", page_arg]));
+    let html = std::fs::read_to_string(&page).expect("the page");
+    assert!(!html.contains("data-kind=\"analytics\"") && !html.contains("data-kpi=\"sessions\""));
+    assert!(!html.contains("data-kind=\"search\"") && !html.contains("data-kpi=\"clicks\""));
+
+    let (ga4, token, _) = sandbox.provider("ga4");
+    let property = format!("property={}", inlet_sandbox::ga4_properties(42)[0]);
+    home.connect_to(
+        "ga4",
+        "acme",
+        &ga4,
+        &token,
+        &["--auth", "access_token", "--set", &property],
+    );
+    let (search, token, _) = sandbox.provider("search-console");
+    home.connect_to(
+        "search-console",
+        "acme",
+        &search,
+        &token,
+        &[
+            "--auth",
+            "access_token",
+            "--set",
+            "site=https://www.example.com/",
+        ],
+    );
+    assert_success(&home.run(&["fetch", "acme/ga4", "acme/search-console"]));
+
+    // The period's totals, from the export's metric rows (date-only streams).
+    let export = export(&home);
+    let brief = home.json(&["report", "--client", "acme", "--period", "30d"], 0);
+    let start: Date = brief["period"]["start"]
+        .as_str()
+        .expect("start")
+        .parse()
+        .expect("date");
+    let end: Date = brief["period"]["end"]
+        .as_str()
+        .expect("end")
+        .parse()
+        .expect("date");
+    let total = |stream: &str, metric: &str| -> f64 {
+        rows(&export, "metrics")
+            .into_iter()
+            .filter(|row| row["source"]["stream"] == stream && row["metric"] == metric)
+            .filter(|row| day(row, "date").is_some_and(|date| start <= date && date <= end))
+            .map(|row| match &row["value"] {
+                Value::String(text) => text.parse().expect("a number"),
+                other => other.as_f64().expect("a number"),
+            })
+            .sum()
+    };
+    let kpi = |connection: &str, id: &str| -> f64 {
+        brief["sources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|source| source["connection"] == connection)
+            .flat_map(|source| source["kpis"].as_array().cloned().unwrap_or_default())
+            .find(|kpi| kpi["id"] == id)
+            .and_then(|kpi| kpi["value"].as_f64())
+            .unwrap_or_else(|| panic!("{connection} has KPI {id}"))
+    };
+    let sessions = total("traffic_daily", "sessions");
+    assert!(
+        sessions > 0.0,
+        "the sandbox serves sessions in the last 30 days"
+    );
+    assert!((kpi("acme/ga4", "sessions") - sessions).abs() < 0.5);
+    assert!((kpi("acme/ga4", "keyEvents") - total("traffic_daily", "keyEvents")).abs() < 0.5);
+    let clicks = total("search_daily", "clicks");
+    let impressions = total("search_daily", "impressions");
+    assert!((kpi("acme/search-console", "clicks") - clicks).abs() < 0.5);
+    assert!((kpi("acme/search-console", "impressions") - impressions).abs() < 0.5);
+    let ctr = kpi("acme/search-console", "ctr");
+    assert!(
+        (ctr - clicks / impressions * 100.0).abs() < 0.1,
+        "CTR {ctr}% is clicks over impressions"
+    );
+    let kinds: Vec<&str> = brief["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .map(|source| source["kind"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, ["crm", "billing", "analytics", "search"]);
+    let caveats: Vec<String> = brief["caveats"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|caveat| {
+            format!(
+                "{} {}",
+                caveat["kind"].as_str().unwrap_or(""),
+                caveat["connection"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(
+        caveats.contains(&"restatement_window acme/ga4".to_owned()),
+        "{caveats:?}"
+    );
+    assert!(
+        brief["movers"]
+            .as_array()
+            .expect("movers")
+            .iter()
+            .any(|mover| mover["kind"] == "channel"),
+        "channels move"
+    );
+
+    assert_success(&home.run(&[
+        "dashboard",
+        "--client",
+        "acme",
+        "--period",
+        "30d",
+        "--out",
+        page_arg,
+    ]));
+    let html = std::fs::read_to_string(&page).expect("the page");
+    for part in [
+        "data-kind=\"analytics\"",
+        "data-kind=\"search\"",
+        "Sessions by day",
+        "Clicks by day",
+    ] {
+        assert!(html.contains(part), "{part}");
+    }
+    let shown = regex_lite::Regex::new(r#"data-kpi="sessions" data-connection="acme/ga4" data-unit="number" data-currency="" data-value="([0-9.]+)""#)
+        .expect("regex")
+        .captures(&html)
+        .map(|captures| captures[1].parse::<f64>().expect("a number"))
+        .expect("a sessions tile");
+    assert!(
+        (shown - sessions).abs() < 0.5,
+        "{shown} sessions shown, {sessions} in the export"
+    );
+}
