@@ -117,7 +117,30 @@ fn describe(error: &keyring_core::Error) -> String {
     crate::output::sanitize::for_terminal(&error.to_string())
 }
 
+/// A D-Bus call that got no answer in time (a busy Secret Service daemon, often on its first
+/// write): worth one more try within the deadline, and not a sign that there is no keychain.
+fn no_reply(error: &keyring_core::Error) -> bool {
+    matches!(error, keyring_core::Error::PlatformFailure(inner)
+        if inner.to_string().contains("Did not receive a reply"))
+}
+
+/// Runs a keychain call, once more if the daemon did not answer the first time.
+fn retrying<T>(
+    mut call: impl FnMut() -> Result<T, keyring_core::Error>,
+) -> Result<T, keyring_core::Error> {
+    match call() {
+        Err(error) if no_reply(&error) => {
+            tracing::debug!(%error, "the keychain did not answer; trying once more");
+            call()
+        }
+        result => result,
+    }
+}
+
 fn classify(error: &keyring_core::Error) -> SecretError {
+    if no_reply(error) {
+        return SecretError::Timeout { after: deadline() };
+    }
     match error {
         keyring_core::Error::NoStorageAccess(_) | keyring_core::Error::NoDefaultStore => {
             SecretError::Unavailable {
@@ -126,8 +149,9 @@ fn classify(error: &keyring_core::Error) -> SecretError {
         }
         keyring_core::Error::PlatformFailure(inner) => {
             let text = inner.to_string();
-            // No bus, or no Secret Service on it: the platform is not there at all.
-            if text.contains("connect")
+            // No bus, or no Secret Service on it: the platform is not there at all. (A call
+            // that got no reply is a busy daemon, whose message also mentions a connection.)
+            if !text.contains("Did not receive a reply") && text.contains("connect")
                 || text.contains("ServiceUnknown")
                 || text.contains("not provided")
             {
@@ -160,26 +184,31 @@ pub(super) fn save(key: &SecretKey, secret: &SecretString) -> Result<(), SecretE
     // The secret crosses to the worker thread inside a SecretString, zeroized on drop.
     let secret = SecretString::from(secret.expose_secret().to_owned());
     with_deadline(move || {
-        entry(&key)?
-            .set_password(secret.expose_secret())
-            .map_err(|error| classify(&error))
+        let entry = entry(&key)?;
+        retrying(|| entry.set_password(secret.expose_secret())).map_err(|error| classify(&error))
     })
 }
 
 pub(super) fn load(key: &SecretKey) -> Result<Option<SecretString>, SecretError> {
     let key = key.clone();
-    with_deadline(move || match entry(&key)?.get_password() {
-        Ok(password) => Ok(Some(SecretString::from(password))),
-        Err(keyring_core::Error::NoEntry) => Ok(None),
-        Err(error) => Err(classify(&error)),
+    with_deadline(move || {
+        let entry = entry(&key)?;
+        match retrying(|| entry.get_password()) {
+            Ok(password) => Ok(Some(SecretString::from(password))),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(error) => Err(classify(&error)),
+        }
     })
 }
 
 pub(super) fn delete(key: &SecretKey) -> Result<bool, SecretError> {
     let key = key.clone();
-    with_deadline(move || match entry(&key)?.delete_credential() {
-        Ok(()) => Ok(true),
-        Err(keyring_core::Error::NoEntry) => Ok(false),
-        Err(error) => Err(classify(&error)),
+    with_deadline(move || {
+        let entry = entry(&key)?;
+        match retrying(|| entry.delete_credential()) {
+            Ok(()) => Ok(true),
+            Err(keyring_core::Error::NoEntry) => Ok(false),
+            Err(error) => Err(classify(&error)),
+        }
     })
 }
