@@ -57,7 +57,7 @@ Register-ArgumentCompleter -Native -CommandName 'inlet' -ScriptBlock {
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Talk to this base URL instead of the provider''s (a sandbox, a proxy, a regional host)')
             [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication mode, when the provider has several (`inlet providers show PROVIDER`)')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'A non-secret input of the provider, e.g. `--set shop=acme-store`')
-            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'How often `inlet fetch --due` fetches this connection [default: 24h; a reconnection keeps its schedule]')
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'How often `inlet fetch --due` fetches this connection, at least `1m` [default: 24h; a reconnection keeps its schedule]')
             [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'OAuth: the authorization server''s origin when it is not the definition''s (a sandbox, `https://test.salesforce.com`, a Salesforce My Domain)')
             [CompletionResult]::new('--authorization', '--authorization', [CompletionResultType]::ParameterName, 'OAuth: finish a sign-in made with `inlet authorize` on a machine with a browser (`-` reads it from stdin)')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'OAuth JWT bearer: the private key (PEM), or a Google service-account key file (JSON); `-` reads it from stdin. It is kept in the keychain, never copied elsewhere')
@@ -359,8 +359,8 @@ Register-ArgumentCompleter -Native -CommandName 'inlet' -ScriptBlock {
             break
         }
         'inlet;schedule;set' {
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop a run after this long; it resumes at the next run')
-            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'First retry delay after a failed run (doubles per failure in a row)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop a run after this long, at least `1s`; it resumes at the next run')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'First retry delay after a failed run, from `1m` up to the interval (doubles per failure in a row)')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of tables')
@@ -391,7 +391,7 @@ Register-ArgumentCompleter -Native -CommandName 'inlet' -ScriptBlock {
             break
         }
         'inlet;schedule;install' {
-            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'How often the timer checks for due connections, in minutes')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'How often the timer checks for due connections: minutes that divide an hour (`1m` … `30m`), hours that divide a day (`1h` … `12h`), or `1d`')
             [CompletionResult]::new('--unit-dir', '--unit-dir', [CompletionResultType]::ParameterName, 'Where to write the systemd units [default: ~/.config/systemd/user]')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')

@@ -53,7 +53,7 @@ set edit:completion:arg-completer[inlet] = {|@words|
             cand --base-url 'Talk to this base URL instead of the provider''s (a sandbox, a proxy, a regional host)'
             cand --auth 'Authentication mode, when the provider has several (`inlet providers show PROVIDER`)'
             cand --set 'A non-secret input of the provider, e.g. `--set shop=acme-store`'
-            cand --every 'How often `inlet fetch --due` fetches this connection [default: 24h; a reconnection keeps its schedule]'
+            cand --every 'How often `inlet fetch --due` fetches this connection, at least `1m` [default: 24h; a reconnection keeps its schedule]'
             cand --auth-url 'OAuth: the authorization server''s origin when it is not the definition''s (a sandbox, `https://test.salesforce.com`, a Salesforce My Domain)'
             cand --authorization 'OAuth: finish a sign-in made with `inlet authorize` on a machine with a browser (`-` reads it from stdin)'
             cand --key-file 'OAuth JWT bearer: the private key (PEM), or a Google service-account key file (JSON); `-` reads it from stdin. It is kept in the keychain, never copied elsewhere'
@@ -339,8 +339,8 @@ set edit:completion:arg-completer[inlet] = {|@words|
             cand remove 'Remove what `schedule install` installed'
         }
         &'inlet;schedule;set'= {
-            cand --timeout 'Stop a run after this long; it resumes at the next run'
-            cand --retry 'First retry delay after a failed run (doubles per failure in a row)'
+            cand --timeout 'Stop a run after this long, at least `1s`; it resumes at the next run'
+            cand --retry 'First retry delay after a failed run, from `1m` up to the interval (doubles per failure in a row)'
             cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
             cand --color 'When to use colors'
             cand --json 'Print machine-readable JSON on stdout instead of tables'
@@ -369,7 +369,7 @@ set edit:completion:arg-completer[inlet] = {|@words|
             cand --version 'Print version'
         }
         &'inlet;schedule;install'= {
-            cand --interval 'How often the timer checks for due connections, in minutes'
+            cand --interval 'How often the timer checks for due connections: minutes that divide an hour (`1m` … `30m`), hours that divide a day (`1h` … `12h`), or `1d`'
             cand --unit-dir 'Where to write the systemd units [default: ~/.config/systemd/user]'
             cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
             cand --color 'When to use colors'

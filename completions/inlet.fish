@@ -54,7 +54,7 @@ complete -c inlet -n "__fish_inlet_using_subcommand connect" -l name -d 'Connect
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l base-url -d 'Talk to this base URL instead of the provider\'s (a sandbox, a proxy, a regional host)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l auth -d 'Authentication mode, when the provider has several (`inlet providers show PROVIDER`)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l set -d 'A non-secret input of the provider, e.g. `--set shop=acme-store`' -r
-complete -c inlet -n "__fish_inlet_using_subcommand connect" -l every -d 'How often `inlet fetch --due` fetches this connection [default: 24h; a reconnection keeps its schedule]' -r
+complete -c inlet -n "__fish_inlet_using_subcommand connect" -l every -d 'How often `inlet fetch --due` fetches this connection, at least `1m` [default: 24h; a reconnection keeps its schedule]' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l auth-url -d 'OAuth: the authorization server\'s origin when it is not the definition\'s (a sandbox, `https://test.salesforce.com`, a Salesforce My Domain)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l authorization -d 'OAuth: finish a sign-in made with `inlet authorize` on a machine with a browser (`-` reads it from stdin)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l key-file -d 'OAuth JWT bearer: the private key (PEM), or a Google service-account key file (JSON); `-` reads it from stdin. It is kept in the keychain, never copied elsewhere' -r -F
@@ -266,8 +266,8 @@ complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_see
 complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -f -a "show" -d 'Show each connection\'s schedule, last run and next due time'
 complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -f -a "install" -d 'Install a systemd user timer, or a crontab line, that runs `inlet fetch --due`'
 complete -c inlet -n "__fish_inlet_using_subcommand schedule; and not __fish_seen_subcommand_from set show install remove" -f -a "remove" -d 'Remove what `schedule install` installed'
-complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -l timeout -d 'Stop a run after this long; it resumes at the next run' -r
-complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -l retry -d 'First retry delay after a failed run (doubles per failure in a row)' -r
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -l timeout -d 'Stop a run after this long, at least `1s`; it resumes at the next run' -r
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -l retry -d 'First retry delay after a failed run, from `1m` up to the interval (doubles per failure in a row)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from set" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
 always\t'Always color'
@@ -288,7 +288,7 @@ complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_su
 complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail with the flag to use instead (implied when stdin is not a terminal)'
 complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -l interval -d 'How often the timer checks for due connections, in minutes' -r
+complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -l interval -d 'How often the timer checks for due connections: minutes that divide an hour (`1m` … `30m`), hours that divide a day (`1h` … `12h`), or `1d`' -r
 complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -l unit-dir -d 'Where to write the systemd units [default: ~/.config/systemd/user]' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand schedule; and __fish_seen_subcommand_from install" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'

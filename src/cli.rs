@@ -4,6 +4,7 @@
 //! also its help text.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCandidates;
@@ -158,10 +159,10 @@ pub struct ConnectArgs {
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub settings: Vec<String>,
 
-    /// How often `inlet fetch --due` fetches this connection [default: 24h; a reconnection
-    /// keeps its schedule]
-    #[arg(long, value_name = "DURATION")]
-    pub every: Option<String>,
+    /// How often `inlet fetch --due` fetches this connection, at least `1m` [default: 24h; a
+    /// reconnection keeps its schedule]
+    #[arg(long, value_name = "DURATION", value_parser = crate::durations::at_least_a_minute)]
+    pub every: Option<Duration>,
 
     /// Reconnect to a different account than the connection's: delete the cached records,
     /// runs and watermarks of the old account first
@@ -272,8 +273,8 @@ pub struct FetchArgs {
     pub due: bool,
 
     /// When another run holds a connection, wait this long for it (then exit 75)
-    #[arg(long, value_name = "DURATION", default_value = "0s")]
-    pub wait: String,
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = crate::durations::any)]
+    pub wait: Duration,
 }
 
 /// Show connections: credential health, last run, next due time, staleness, and fixes
@@ -595,15 +596,16 @@ pub enum ScheduleCommand {
         /// The connection (`CLIENT/NAME`)
         #[arg(value_name = "CONNECTION", add = ArgValueCandidates::new(crate::complete::connections))]
         connection: String,
-        /// Interval, e.g. `6h`, `30m`, `1d`
-        #[arg(value_name = "EVERY")]
-        every: String,
-        /// Stop a run after this long; it resumes at the next run
-        #[arg(long, value_name = "DURATION")]
-        timeout: Option<String>,
-        /// First retry delay after a failed run (doubles per failure in a row)
-        #[arg(long, value_name = "DURATION")]
-        retry: Option<String>,
+        /// Interval, at least a minute: `30m`, `6h`, `1d`
+        #[arg(value_name = "EVERY", value_parser = crate::durations::at_least_a_minute)]
+        every: Duration,
+        /// Stop a run after this long, at least `1s`; it resumes at the next run
+        #[arg(long, value_name = "DURATION", value_parser = crate::durations::at_least_a_second)]
+        timeout: Option<Duration>,
+        /// First retry delay after a failed run, from `1m` up to the interval (doubles per
+        /// failure in a row)
+        #[arg(long, value_name = "DURATION", value_parser = crate::durations::at_least_a_minute)]
+        retry: Option<Duration>,
     },
     /// Show each connection's schedule, last run and next due time
     Show {
@@ -618,9 +620,10 @@ pub enum ScheduleCommand {
         /// Print what would be installed instead of installing it
         #[arg(long)]
         print: bool,
-        /// How often the timer checks for due connections, in minutes
-        #[arg(long, default_value_t = 15, value_name = "MINUTES", value_parser = clap::value_parser!(u32).range(1..=59))]
-        interval: u32,
+        /// How often the timer checks for due connections: minutes that divide an hour (`1m` …
+        /// `30m`), hours that divide a day (`1h` … `12h`), or `1d`
+        #[arg(long, default_value = "15m", value_name = "DURATION", value_parser = crate::durations::Tick::parse)]
+        interval: crate::durations::Tick,
         /// Where to write the systemd units [default: ~/.config/systemd/user]
         #[arg(long, value_name = "DIR")]
         unit_dir: Option<PathBuf>,
@@ -704,7 +707,7 @@ fn parse_faults(text: &str) -> Result<inlet_sandbox::Faults, String> {
 }
 
 fn parse_std_duration(text: &str) -> Result<std::time::Duration, String> {
-    humantime::parse_duration(text).map_err(|error| format!("`{text}` is not a duration: {error}"))
+    crate::durations::parse(text)
 }
 
 /// Run the whole pipeline against the built-in sandbox in a temporary home

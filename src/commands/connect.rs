@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::catalog::{AuthMode, Provider};
 use crate::cli::ConnectArgs;
 use crate::context::Context;
+use crate::durations::format_secs;
 use crate::error::{ExitStatus, UserError};
 use crate::http::{self, Http};
 use crate::ids::ConnectionId;
@@ -58,13 +59,9 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
         .clone()
         .unwrap_or_else(|| provider.base_url.clone());
     http::check_base_url(&crate::sync::render_base_url(&base_url, &settings))?;
-    let schedule = match &args.every {
-        Some(every) => Some(crate::store::Schedule {
-            every_secs: super::schedule::parse_every(every)?,
-            ..Default::default()
-        }),
-        None => None,
-    };
+    let schedule = args
+        .every
+        .map(|every| crate::store::Schedule::every(every.as_secs()));
     let token = read_token(ctx, args, provider, auth, &id)?;
     super::choose::fill(
         ctx,
@@ -331,7 +328,7 @@ pub(super) async fn connect(
             };
             ctx.printer.status(&format!(
                 "  {schedule} (every {}); watermarks and {records} cached records kept",
-                humantime::format_duration(std::time::Duration::from_secs(row.schedule.every_secs)),
+                format_secs(row.schedule.every_secs),
             ));
         }
         _ => ctx
@@ -529,7 +526,7 @@ fn same_command(args: &ConnectArgs) -> String {
         command.push_str(&format!(" --set {}", shell_word(setting)));
     }
     if let Some(every) = &args.every {
-        command.push_str(&format!(" --every {}", shell_word(every)));
+        command.push_str(&format!(" --every {}", format_secs(every.as_secs())));
     }
     command
 }

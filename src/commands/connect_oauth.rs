@@ -93,13 +93,9 @@ pub(super) async fn run(
         }
         None => None,
     };
-    let schedule = match &args.every {
-        Some(every) => Some(crate::store::Schedule {
-            every_secs: super::schedule::parse_every(every)?,
-            ..Default::default()
-        }),
-        None => None,
-    };
+    let schedule = args
+        .every
+        .map(|every| crate::store::Schedule::every(every.as_secs()));
     let app = flow::App {
         oauth,
         settings: &settings,

@@ -27,12 +27,7 @@ pub(super) async fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitS
     if args.jobs == 0 {
         return Err(UserError::usage("`--jobs` must be at least 1").into());
     }
-    let wait = humantime::parse_duration(&args.wait).map_err(|_| {
-        UserError::usage(format!(
-            "`--wait {}` is not a duration (e.g. `30s`, `10m`)",
-            args.wait
-        ))
-    })?;
+    let wait = args.wait;
     let options = FetchOptions {
         streams: args.streams.clone(),
         since,

@@ -3,24 +3,19 @@
 
 use std::io::Write as _;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde_json::json;
 
 use crate::cli::{ScheduleArgs, ScheduleCommand, ScheduleTarget};
 use crate::context::Context;
+use crate::durations::Tick;
 use crate::error::{ExitStatus, UserError};
 use crate::ids::ConnectionId;
 use crate::schedule::{self, CronLine, SystemdUnits, format_secs};
 use crate::store::Schedule;
 
 use super::fetch::missing_connection;
-
-/// `--every`: a duration of at least a minute, in seconds.
-pub(super) fn parse_every(text: &str) -> Result<u64, UserError> {
-    schedule::parse_duration(text)
-        .map(|duration| duration.as_secs())
-        .map_err(UserError::usage)
-}
 
 pub(super) fn run(ctx: &Context, args: &ScheduleArgs) -> anyhow::Result<ExitStatus> {
     match &args.command {
@@ -29,7 +24,7 @@ pub(super) fn run(ctx: &Context, args: &ScheduleArgs) -> anyhow::Result<ExitStat
             every,
             timeout,
             retry,
-        } => set(ctx, connection, every, timeout.as_deref(), retry.as_deref()),
+        } => set(ctx, connection, *every, *timeout, *retry),
         ScheduleCommand::Show { connections } => show(ctx, connections),
         ScheduleCommand::Install {
             target,
@@ -44,9 +39,9 @@ pub(super) fn run(ctx: &Context, args: &ScheduleArgs) -> anyhow::Result<ExitStat
 fn set(
     ctx: &Context,
     connection: &str,
-    every: &str,
-    timeout: Option<&str>,
-    retry: Option<&str>,
+    every: Duration,
+    timeout: Option<Duration>,
+    retry: Option<Duration>,
 ) -> anyhow::Result<ExitStatus> {
     let id = ConnectionId::parse(connection)?;
     let mut store = ctx
@@ -55,20 +50,29 @@ fn set(
     let row = store
         .connection(&id.to_string())?
         .ok_or_else(|| super::fetch::missing_connection_in(&store, &id.to_string()))?;
+    let every_secs = every.as_secs();
+    if let Some(retry) = retry
+        && retry.as_secs() > every_secs
+    {
+        return Err(UserError::usage(format!(
+            "`--retry {}` is longer than the interval `{}`: a failed run is retried sooner than \
+             the next scheduled one, never later",
+            format_secs(retry.as_secs()),
+            format_secs(every_secs)
+        ))
+        .hint(format!(
+            "use a `--retry` from `1m` to `{}`, or a longer interval",
+            format_secs(every_secs)
+        ))
+        .into());
+    }
     let schedule = Schedule {
-        every_secs: parse_every(every)?,
-        timeout_secs: timeout
-            .map(|text| {
-                schedule::parse_timeout(text)
-                    .map(|duration| duration.as_secs())
-                    .map_err(UserError::usage)
-            })
-            .transpose()?
-            .unwrap_or(row.schedule.timeout_secs),
-        retry_secs: retry
-            .map(parse_every)
-            .transpose()?
-            .unwrap_or(row.schedule.retry_secs),
+        every_secs,
+        timeout_secs: timeout.map_or(row.schedule.timeout_secs, |timeout| timeout.as_secs()),
+        // A kept retry delay longer than the new interval is shortened to it.
+        retry_secs: retry.map_or(row.schedule.retry_secs.min(every_secs), |retry| {
+            retry.as_secs()
+        }),
     };
     store.set_schedule(&row.id, schedule)?;
     if ctx.printer.json() {
@@ -151,13 +155,15 @@ fn home_of(ctx: &Context) -> Option<PathBuf> {
         .then(|| data.parent().map(std::path::Path::to_path_buf))
         .flatten()
         .filter(|_| ctx.home.is_some())
+        // One home, one name: however its path was spelled.
+        .map(|home| fs_err::canonicalize(&home).unwrap_or(home))
 }
 
 fn install(
     ctx: &Context,
     target: &ScheduleTarget,
     print: bool,
-    interval: u32,
+    interval: Tick,
     unit_dir: Option<PathBuf>,
 ) -> anyhow::Result<ExitStatus> {
     let binary = binary()?;
@@ -172,14 +178,13 @@ fn install(
             .into());
         }
     }
+    let unit = schedule::units_name(home.as_deref());
     if target.systemd {
         let units = SystemdUnits::new(&binary, home.as_deref(), interval);
         if print {
             ctx.printer.text_data(&format!(
                 "# {0}.service\n{1}\n# {0}.timer\n{2}",
-                schedule::units_name(),
-                units.service,
-                units.timer
+                unit, units.service, units.timer
             ))?;
             return Ok(ExitStatus::Success);
         }
@@ -187,8 +192,8 @@ fn install(
             UserError::failure("cannot find your config folder; pass `--unit-dir DIR`")
         })?;
         crate::trust::create_dir(&dir)?;
-        let service = dir.join(format!("{}.service", schedule::units_name()));
-        let timer = dir.join(format!("{}.timer", schedule::units_name()));
+        let service = dir.join(format!("{}.service", unit));
+        let timer = dir.join(format!("{}.timer", unit));
         crate::trust::write_private(&service, units.service.as_bytes())?;
         crate::trust::write_private(&timer, units.timer.as_bytes())?;
         if ctx.printer.json() {
@@ -196,13 +201,13 @@ fn install(
                 .json_data(&json!({ "schema_version": 1, "service": service, "timer": timer }))?;
         }
         ctx.printer.done(&format!(
-            "Wrote `{}` and `{}`",
+            "Wrote `{}` and `{}` (checking every {interval})",
             service.display(),
             timer.display()
         ));
         ctx.printer.status(&format!(
             "  enable it with: systemctl --user daemon-reload && systemctl --user enable --now {}.timer",
-            schedule::units_name()
+            unit
         ));
         ctx.printer.status(
             "  on a server without a login session, also: loginctl enable-linger \"$USER\"",
@@ -221,15 +226,17 @@ fn install(
         ctx.printer.text_data(&line.0)?;
         return Ok(ExitStatus::Success);
     }
+    let marker = schedule::cron_marker(home.as_deref());
     let current = read_crontab()?;
     let mut lines: Vec<&str> = current
         .lines()
-        .filter(|existing| !existing.ends_with(schedule::CRON_MARKER))
+        .filter(|existing| !existing.ends_with(&marker))
         .collect();
     lines.push(&line.0);
     write_crontab(&(lines.join("\n") + "\n"))?;
-    ctx.printer
-        .done("Installed the crontab line (see it with `crontab -l`)");
+    ctx.printer.done(&format!(
+        "Installed the crontab line, checking every {interval} (see it with `crontab -l`)"
+    ));
     ctx.printer
         .status(&format!("  it logs to `{}`", log.display()));
     Ok(ExitStatus::Success)
@@ -240,13 +247,15 @@ fn remove(
     target: &ScheduleTarget,
     unit_dir: Option<PathBuf>,
 ) -> anyhow::Result<ExitStatus> {
+    let home = home_of(ctx);
+    let unit = schedule::units_name(home.as_deref());
     if target.systemd {
         let dir = unit_dir.or_else(SystemdUnits::default_dir).ok_or_else(|| {
             UserError::failure("cannot find your config folder; pass `--unit-dir DIR`")
         })?;
         let mut removed = 0;
         for extension in ["service", "timer"] {
-            let path = dir.join(format!("{}.{extension}", schedule::units_name()));
+            let path = dir.join(format!("{}.{extension}", unit));
             if path.exists() {
                 fs_err::remove_file(&path)?;
                 removed += 1;
@@ -254,27 +263,30 @@ fn remove(
         }
         if removed == 0 {
             ctx.printer.status(&format!(
-                "No inlet units in `{}`; nothing to remove.",
+                "No `{unit}` units in `{}`; nothing to remove.",
                 dir.display()
             ));
         } else {
-            ctx.printer
-                .done(&format!("Removed the inlet units from `{}`", dir.display()));
+            ctx.printer.done(&format!(
+                "Removed `{unit}.service` and `{unit}.timer` from `{}`",
+                dir.display()
+            ));
             ctx.printer.status(&format!(
                 "  stop the timer with: systemctl --user disable --now {}.timer; systemctl --user daemon-reload",
-                schedule::units_name()
+                unit
             ));
         }
         return Ok(ExitStatus::Success);
     }
+    let marker = schedule::cron_marker(home.as_deref());
     let current = read_crontab()?;
     let kept: Vec<&str> = current
         .lines()
-        .filter(|line| !line.ends_with(schedule::CRON_MARKER))
+        .filter(|line| !line.ends_with(&marker))
         .collect();
     if kept.len() == current.lines().count() {
         ctx.printer
-            .status("No inlet line in your crontab; nothing to remove.");
+            .status("No inlet line of this home in your crontab; nothing to remove.");
         return Ok(ExitStatus::Success);
     }
     write_crontab(&(kept.join("\n") + if kept.is_empty() { "" } else { "\n" }))?;

@@ -8,13 +8,9 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+pub use crate::durations::format_secs;
 pub use lock::{Holder, RunLock};
-pub use units::{CRON_MARKER, CronLine, SystemdUnits, current_uid, unsafe_char};
-
-/// The base name of the systemd units.
-pub fn units_name() -> &'static str {
-    units::UNIT
-}
+pub use units::{CronLine, SystemdUnits, cron_marker, current_uid, units_name, unsafe_char};
 
 use crate::store::{ConnectionRow, RunRow};
 
@@ -25,55 +21,6 @@ pub fn now() -> Timestamp {
         .ok()
         .and_then(|text| text.parse().ok())
         .unwrap_or_else(Timestamp::now)
-}
-
-/// Parses a per-run timeout: any duration of at least a second.
-pub fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let duration = parse_duration_any(text)?;
-    if duration < Duration::from_secs(1) {
-        return Err(format!("`{text}` is shorter than a second"));
-    }
-    Ok(duration)
-}
-
-fn parse_duration_any(text: &str) -> Result<Duration, String> {
-    let normalized =
-        if text.ends_with('d') && text[..text.len() - 1].chars().all(|c| c.is_ascii_digit()) {
-            format!("{}days", &text[..text.len() - 1])
-        } else {
-            text.to_owned()
-        };
-    humantime::parse_duration(&normalized)
-        .map_err(|_| format!("`{text}` is not a duration (e.g. `30m`, `6h`, `1d`)"))
-}
-
-/// Parses a schedule duration (`6h`, `30m`, `1d`), at least a minute.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let normalized =
-        if text.ends_with('d') && text[..text.len() - 1].chars().all(|c| c.is_ascii_digit()) {
-            format!("{}days", &text[..text.len() - 1])
-        } else {
-            text.to_owned()
-        };
-    let duration = humantime::parse_duration(&normalized)
-        .map_err(|_| format!("`{text}` is not a duration (e.g. `30m`, `6h`, `1d`)"))?;
-    if duration < Duration::from_secs(60) {
-        return Err(format!("`{text}` is shorter than a minute"));
-    }
-    Ok(duration)
-}
-
-/// Formats seconds as a short duration: `1d`, `6h`, `90m`.
-pub fn format_secs(secs: u64) -> String {
-    if secs.is_multiple_of(86_400) {
-        format!("{}d", secs / 86_400)
-    } else if secs.is_multiple_of(3_600) {
-        format!("{}h", secs / 3_600)
-    } else if secs.is_multiple_of(60) {
-        format!("{}m", secs / 60)
-    } else {
-        format!("{secs}s")
-    }
 }
 
 fn parse_time(text: &str) -> Option<Timestamp> {
@@ -218,12 +165,9 @@ mod tests {
     }
 
     #[test]
-    fn durations() {
-        assert_eq!(parse_duration("6h"), Ok(Duration::from_secs(6 * 3600)));
-        assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86_400)));
-        assert!(parse_duration("10s").is_err());
-        assert!(parse_duration("often").is_err());
+    fn durations_format_in_the_syntax_flags_take() {
         assert_eq!(format_secs(86_400), "1d");
         assert_eq!(format_secs(5_400), "90m");
+        assert_eq!(format_secs(45), "45s");
     }
 }

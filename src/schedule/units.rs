@@ -3,11 +3,52 @@
 
 use std::path::{Path, PathBuf};
 
-/// Marks inlet's line in a crontab, so `schedule remove --cron` finds exactly it.
+use crate::durations::Tick;
+
+/// Marks inlet's line in a crontab, so `schedule remove --cron` finds exactly it. A line for
+/// another home than the default one ends with the home's unit name in brackets.
 pub const CRON_MARKER: &str = "# inlet: fetch due connections";
 
-/// The name of the service and timer.
+/// The name of the service and timer of the default home.
 pub const UNIT: &str = "inlet-fetch";
+
+/// The name of the service and timer (and the crontab line's tag) of the home in use: the default
+/// home's is `inlet-fetch`; a home chosen with `--home` or `INLET_HOME` gets its own,
+/// `inlet-fetch-` and a stable 8-digit hash of its absolute path, so two homes' schedules live side
+/// by side and removing one leaves the other.
+pub fn units_name(home: Option<&Path>) -> String {
+    match home {
+        None => UNIT.to_owned(),
+        Some(home) => {
+            // FNV-1a: stable across versions and machines, unlike the standard library's hasher.
+            let mut hash: u32 = 0x811c_9dc5;
+            for byte in home.as_os_str().as_encoded_bytes() {
+                hash ^= u32::from(*byte);
+                hash = hash.wrapping_mul(0x0100_0193);
+            }
+            format!("{UNIT}-{hash:08x}")
+        }
+    }
+}
+
+/// The crontab marker of the home in use (see [`units_name`]).
+pub fn cron_marker(home: Option<&Path>) -> String {
+    match home {
+        None => CRON_MARKER.to_owned(),
+        Some(_) => format!("{CRON_MARKER} [{}]", units_name(home)),
+    }
+}
+
+/// Says a tick in words for a unit's description: `15 minutes`, `6 hours`, `day`.
+fn in_words(tick: Tick) -> String {
+    match tick.minutes() {
+        1 => "minute".to_owned(),
+        1440 => "day".to_owned(),
+        60 => "hour".to_owned(),
+        minutes if minutes > 60 => format!("{} hours", minutes / 60),
+        minutes => format!("{minutes} minutes"),
+    }
+}
 
 /// A user service and timer.
 #[derive(Debug, Clone)]
@@ -43,9 +84,9 @@ fn shell_quote(text: &str) -> String {
 }
 
 impl SystemdUnits {
-    /// Units that run `BINARY fetch --due` every `interval_minutes`, catching up after sleep or
-    /// downtime (`Persistent=true`) with a random delay so many machines do not fetch at once.
-    pub fn new(binary: &Path, home: Option<&Path>, interval_minutes: u32) -> Self {
+    /// Units that run `BINARY fetch --due` at every `tick`, catching up after sleep or downtime
+    /// (`Persistent=true`) with a random delay so many machines do not fetch at once.
+    pub fn new(binary: &Path, home: Option<&Path>, tick: Tick) -> Self {
         let environment = home
             .map(|home| {
                 format!(
@@ -54,9 +95,12 @@ impl SystemdUnits {
                 )
             })
             .unwrap_or_default();
+        let of_home = home
+            .map(|home| format!(" of {}", home.display()))
+            .unwrap_or_default();
         let service = format!(
             "[Unit]\n\
-             Description=inlet: fetch the connections that are due\n\
+             Description=inlet: fetch the connections{of_home} that are due\n\
              Documentation=man:inlet-fetch(1)\n\
              Wants=network-online.target\n\
              After=network-online.target\n\
@@ -69,15 +113,18 @@ impl SystemdUnits {
              SuccessExitStatus=75\n",
             systemd_quote(&binary.display().to_string()),
         );
+        let every = in_words(tick);
+        let calendar = tick.on_calendar();
+        let unit = units_name(home);
         let timer = format!(
             "[Unit]\n\
-             Description=inlet: check for due connections every {interval_minutes} minutes\n\
+             Description=inlet: check for due connections every {every}\n\
              \n\
              [Timer]\n\
-             OnCalendar=*:0/{interval_minutes}\n\
+             OnCalendar={calendar}\n\
              Persistent=true\n\
              RandomizedDelaySec=120\n\
-             Unit={UNIT}.service\n\
+             Unit={unit}.service\n\
              \n\
              [Install]\n\
              WantedBy=timers.target\n"
@@ -99,12 +146,12 @@ impl SystemdUnits {
 pub struct CronLine(pub String);
 
 impl CronLine {
-    /// Every `interval_minutes`; cron has no session bus, so the line points at the user's
-    /// (where the keychain lives), and logs to `log`.
+    /// At every `tick`; cron has no session bus, so the line points at the user's (where the
+    /// keychain lives), and logs to `log`.
     pub fn new(
         binary: &Path,
         home: Option<&Path>,
-        interval_minutes: u32,
+        tick: Tick,
         log: &Path,
         uid: Option<u32>,
     ) -> Self {
@@ -121,9 +168,11 @@ impl CronLine {
             ));
         }
         Self(format!(
-            "*/{interval_minutes} * * * * {environment}{} fetch --due --quiet --wait 10m >> {} 2>&1 {CRON_MARKER}",
+            "{} {environment}{} fetch --due --quiet --wait 10m >> {} 2>&1 {}",
+            tick.cron_fields(),
             shell_quote(&binary.display().to_string()),
             shell_quote(&log.display().to_string()),
+            cron_marker(home),
         ))
     }
 }
@@ -149,7 +198,7 @@ mod tests {
         let units = SystemdUnits::new(
             Path::new("/opt/inlet bin/inlet"),
             Some(Path::new("/srv/inlet")),
-            15,
+            Tick::DEFAULT,
         );
         assert!(
             units
@@ -160,6 +209,18 @@ mod tests {
         assert!(units.timer.contains("Persistent=true"));
         assert!(units.timer.contains("RandomizedDelaySec="));
         assert!(units.timer.contains("OnCalendar=*:0/15"));
+        let unit = units_name(Some(Path::new("/srv/inlet")));
+        assert!(units.timer.contains(&format!("Unit={unit}.service")));
+        assert!(unit.starts_with("inlet-fetch-") && unit.len() == "inlet-fetch-".len() + 8);
+        assert_ne!(unit, units_name(Some(Path::new("/srv/inlet2"))));
+        assert_eq!(units_name(None), "inlet-fetch");
+        let daily = SystemdUnits::new(Path::new("/i"), None, Tick::parse("1d").expect("a tick"));
+        assert!(
+            daily.timer.contains("OnCalendar=*-*-* 00:00:00"),
+            "{}",
+            daily.timer
+        );
+        assert!(daily.timer.contains("every day"));
     }
 
     #[test]
@@ -167,11 +228,23 @@ mod tests {
         let line = CronLine::new(
             Path::new("/usr/bin/inlet"),
             Some(Path::new("/it's")),
-            15,
+            Tick::DEFAULT,
             Path::new("/tmp/l"),
             Some(1000),
         );
         assert!(line.0.starts_with("*/15 * * * * DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus INLET_HOME='/it'\\''s' '/usr/bin/inlet' fetch --due"));
-        assert!(line.0.ends_with(CRON_MARKER));
+        assert!(line.0.ends_with(&format!(
+            "{CRON_MARKER} [{}]",
+            units_name(Some(Path::new("/it's")))
+        )));
+        let hourly = CronLine::new(
+            Path::new("/i"),
+            None,
+            Tick::parse("2h").expect("a tick"),
+            Path::new("/l"),
+            None,
+        );
+        assert!(hourly.0.starts_with("0 */2 * * * '/i'"), "{}", hourly.0);
+        assert!(hourly.0.ends_with(CRON_MARKER));
     }
 }

@@ -80,6 +80,19 @@ pub struct Schedule {
     pub retry_secs: u64,
 }
 
+impl Schedule {
+    /// The default timeout and retry delay with this interval; the retry delay never longer
+    /// than the interval.
+    pub fn every(every_secs: u64) -> Self {
+        let default = Self::default();
+        Self {
+            every_secs,
+            retry_secs: default.retry_secs.min(every_secs),
+            ..default
+        }
+    }
+}
+
 impl Default for Schedule {
     fn default() -> Self {
         Self {

@@ -96,6 +96,121 @@ fn fetch_due_takes_exactly_what_is_due() {
     assert_code(&home.run(&["schedule", "set", "acme/nosuch", "1h"]), 2);
 }
 
+/// Every duration flag takes one syntax (a number with a unit), is checked before anything runs,
+/// and an error names the flag and what it allows; nothing changes on a refusal.
+#[test]
+fn every_duration_flag_takes_one_syntax_and_names_itself_when_refused() {
+    require_keychain();
+    let sandbox = Sandbox::start(5, 0);
+    let home = Home::new();
+    home.connect(&sandbox, "acme");
+    let set = |args: &[&str]| {
+        let mut all = vec!["schedule", "set", "acme/hubspot"];
+        all.extend_from_slice(args);
+        home.run(&all)
+    };
+    let refused = |output: &std::process::Output, needles: &[&str]| {
+        assert_code(output, 2);
+        let stderr = text(&output.stderr);
+        for needle in needles {
+            assert!(stderr.contains(needle), "`{needle}` not in: {stderr}");
+        }
+    };
+    refused(
+        &set(&["1h", "--retry", "10s"]),
+        &["--retry", "shorter than a minute"],
+    );
+    refused(&set(&["90"]), &["<EVERY>", "`90` has no unit", "`90m`"]);
+    refused(
+        &set(&["1h", "--timeout", "often"]),
+        &["--timeout", "not a duration"],
+    );
+    refused(
+        &set(&["1m", "--retry", "5m"]),
+        &["`--retry 5m`", "longer than the interval `1m`"],
+    );
+    let shown = home.json(&["schedule", "show", "acme/hubspot"], 0);
+    assert_eq!(
+        shown["connections"][0]["schedule"]["every_secs"], 86_400,
+        "unchanged"
+    );
+
+    // Units combine, seconds are fine where a second is the floor.
+    assert_success(&set(&["1h30m", "--timeout", "90s", "--retry", "20m"]));
+    let shown = home.json(&["schedule", "show", "acme/hubspot"], 0);
+    assert_eq!(shown["connections"][0]["schedule"]["every_secs"], 5_400);
+    assert_eq!(shown["connections"][0]["schedule"]["timeout_secs"], 90);
+    assert_eq!(shown["connections"][0]["schedule"]["retry_secs"], 1_200);
+    // A kept retry delay longer than a new, shorter interval is shortened to it.
+    assert_success(&set(&["10m"]));
+    let shown = home.json(&["schedule", "show", "acme/hubspot"], 0);
+    assert_eq!(shown["connections"][0]["schedule"]["retry_secs"], 600);
+
+    // `connect --every` and `fetch --wait` take the same syntax.
+    let output = home.run_with_stdin(
+        &[
+            "connect",
+            "hubspot",
+            "--client",
+            "acme",
+            "--base-url",
+            &sandbox.base_url,
+            "--token-stdin",
+            "--every",
+            "30",
+        ],
+        &sandbox.token,
+    );
+    refused(&output, &["--every", "`30` has no unit"]);
+    refused(
+        &home.run(&["fetch", "--wait", "5"]),
+        &["--wait", "`5` has no unit"],
+    );
+    let output = home.run_with_stdin(
+        &[
+            "connect",
+            "hubspot",
+            "--client",
+            "acme",
+            "--base-url",
+            &sandbox.base_url,
+            "--token-stdin",
+            "--every",
+            "5m",
+        ],
+        &sandbox.token,
+    );
+    assert_success(&output);
+    let shown = home.json(&["schedule", "show", "acme/hubspot"], 0);
+    assert_eq!(shown["connections"][0]["schedule"]["every_secs"], 300);
+    assert_eq!(
+        shown["connections"][0]["schedule"]["retry_secs"], 300,
+        "never beyond --every"
+    );
+
+    // The timer's step: any duration a calendar repeats exactly, and only those.
+    let print = |interval: &str| {
+        home.run(&[
+            "schedule",
+            "install",
+            "--cron",
+            "--print",
+            "--interval",
+            interval,
+        ])
+    };
+    let output = print("2h");
+    assert_success(&output);
+    assert!(
+        text(&output.stdout).starts_with("0 */2 * * * "),
+        "{}",
+        text(&output.stdout)
+    );
+    assert!(text(&print("15m").stdout).starts_with("*/15 * * * * "));
+    refused(&print("45m"), &["--interval", "`45m`", "15m 20m 30m 1h"]);
+    refused(&print("15"), &["--interval", "`15` has no unit", "30m 1h"]);
+}
+
 #[test]
 fn a_failed_connection_is_retried_sooner_with_backoff() {
     require_keychain();
@@ -341,6 +456,17 @@ fn exit_3_when_some_connections_fail_and_1_when_all_do() {
     );
 }
 
+/// The unit name `schedule install --systemd` gives this home (from its `--json` report).
+fn unit_of(home: &Home, dir: &str) -> String {
+    let report = home.json(&["schedule", "install", "--systemd", "--unit-dir", dir], 0);
+    let service = report["service"].as_str().expect("service path");
+    Path::new(service)
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .expect("unit name")
+        .to_owned()
+}
+
 #[test]
 fn systemd_units_are_written_verified_and_removed() {
     let home = Home::new();
@@ -348,11 +474,16 @@ fn systemd_units_are_written_verified_and_removed() {
     let dir_text = dir.to_str().expect("utf-8").to_owned();
     let output = home.run(&["schedule", "install", "--systemd", "--unit-dir", &dir_text]);
     assert_success(&output);
-    assert!(text(&output.stderr).contains(
-        "systemctl --user daemon-reload && systemctl --user enable --now inlet-fetch.timer"
-    ));
-    let service = std::fs::read_to_string(dir.join("inlet-fetch.service")).expect("service");
-    let timer = std::fs::read_to_string(dir.join("inlet-fetch.timer")).expect("timer");
+    let unit = unit_of(&home, &dir_text);
+    assert!(
+        unit.starts_with("inlet-fetch-"),
+        "a home of its own: {unit}"
+    );
+    assert!(text(&output.stderr).contains(&format!(
+        "systemctl --user daemon-reload && systemctl --user enable --now {unit}.timer"
+    )));
+    let service = std::fs::read_to_string(dir.join(format!("{unit}.service"))).expect("service");
+    let timer = std::fs::read_to_string(dir.join(format!("{unit}.timer"))).expect("timer");
     let binary = std::fs::canonicalize(BIN).expect("binary path");
     assert!(
         service.contains(&format!("ExecStart={} fetch --due", binary.display())),
@@ -368,8 +499,8 @@ fn systemd_units_are_written_verified_and_removed() {
     );
     if let Ok(verify) = std::process::Command::new("systemd-analyze")
         .args(["verify", "--man=no"])
-        .arg(dir.join("inlet-fetch.service"))
-        .arg(dir.join("inlet-fetch.timer"))
+        .arg(dir.join(format!("{unit}.service")))
+        .arg(dir.join(format!("{unit}.timer")))
         .env("SYSTEMD_LOG_LEVEL", "err")
         .output()
     {
@@ -386,13 +517,103 @@ fn systemd_units_are_written_verified_and_removed() {
     )
     .expect("example");
     for line in timer.lines().filter(|line| line.contains('=')) {
+        let line = line.replace(&unit, "inlet-fetch");
         assert!(
-            example.contains(line),
+            example.contains(&line),
             "examples/inlet-fetch.timer lacks `{line}`"
         );
     }
     assert_success(&home.run(&["schedule", "remove", "--systemd", "--unit-dir", &dir_text]));
-    assert!(!dir.join("inlet-fetch.service").exists() && !dir.join("inlet-fetch.timer").exists());
+    assert!(
+        !dir.join(format!("{unit}.service")).exists()
+            && !dir.join(format!("{unit}.timer")).exists()
+    );
+}
+
+/// Two homes of one user each install their own timer (and crontab line) in the same place;
+/// installing or removing one leaves the other alone.
+#[test]
+fn two_homes_have_schedules_of_their_own() {
+    let first = Home::new();
+    let second = Home::new();
+    let dir = first.path().join("units");
+    let dir_text = dir.to_str().expect("utf-8").to_owned();
+    let one = unit_of(&first, &dir_text);
+    let two = unit_of(&second, &dir_text);
+    assert_ne!(one, two);
+    assert_eq!(one, unit_of(&first, &dir_text), "stable for a home");
+    for unit in [&one, &two] {
+        assert!(dir.join(format!("{unit}.timer")).exists(), "{unit}");
+    }
+    let service = std::fs::read_to_string(dir.join(format!("{two}.service"))).expect("service");
+    assert!(service.contains(&format!("INLET_HOME={}", second.path().display())));
+    let removed = second.run(&["schedule", "remove", "--systemd", "--unit-dir", &dir_text]);
+    assert_success(&removed);
+    assert!(
+        text(&removed.stderr).contains(&format!("{two}.timer")),
+        "{}",
+        text(&removed.stderr)
+    );
+    assert!(!dir.join(format!("{two}.timer")).exists());
+    assert!(
+        dir.join(format!("{one}.timer")).exists() && dir.join(format!("{one}.service")).exists()
+    );
+
+    // The same with cron, against a crontab kept in a file by a stand-in `crontab` command.
+    let bin = first.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    let table = first.path().join("crontab.txt");
+    let script = format!(
+        "#!/bin/sh\ncase \"$1\" in\n-l) cat '{0}' 2>/dev/null || exit 1 ;;\n-) cat > '{0}' ;;\nesac\n",
+        table.display()
+    );
+    std::fs::write(bin.join("crontab"), script).expect("stand-in crontab");
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(bin.join("crontab"), std::fs::Permissions::from_mode(0o700))
+        .expect("chmod");
+    std::fs::write(&table, "0 3 * * * backup.sh\n").expect("a line of the user's own");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let cron = |home: &Home, args: &[&str]| {
+        let output = home
+            .inlet()
+            .env("PATH", &path)
+            .args(args)
+            .output()
+            .expect("run");
+        assert_success(&output);
+    };
+    cron(&first, &["schedule", "install", "--cron"]);
+    cron(
+        &second,
+        &["schedule", "install", "--cron", "--interval", "1h"],
+    );
+    cron(
+        &first,
+        &["schedule", "install", "--cron", "--interval", "30m"],
+    );
+    let lines = std::fs::read_to_string(&table).expect("crontab");
+    assert_eq!(lines.lines().count(), 3, "{lines}");
+    assert!(lines.contains("0 3 * * * backup.sh"));
+    assert!(
+        lines
+            .lines()
+            .any(|line| line.starts_with("*/30 ") && line.ends_with(&format!("[{one}]"))),
+        "{lines}"
+    );
+    assert!(
+        lines
+            .lines()
+            .any(|line| line.starts_with("0 * * * * ") && line.ends_with(&format!("[{two}]"))),
+        "{lines}"
+    );
+    cron(&first, &["schedule", "remove", "--cron"]);
+    let lines = std::fs::read_to_string(&table).expect("crontab");
+    assert_eq!(lines.lines().count(), 2, "{lines}");
+    assert!(lines.contains(&format!("[{two}]")) && !lines.contains(&format!("[{one}]")));
 }
 
 #[test]
@@ -411,7 +632,10 @@ fn the_cron_line_runs_fetch_due_with_the_home() {
         line.contains(&format!("INLET_HOME='{}'", home.path().display())),
         "{line}"
     );
-    assert!(line.trim_end().ends_with("# inlet: fetch due connections"));
+    assert!(
+        line.trim_end()
+            .contains("# inlet: fetch due connections [inlet-fetch-")
+    );
     let example =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/crontab"))
             .expect("example");
