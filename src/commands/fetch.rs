@@ -393,6 +393,11 @@ async fn fetch_one(
                 counts.insert(stream.to_owned(), records);
             }
             Progress::StreamFinished { .. } => {}
+            Progress::Retrying { stream, retrying } => {
+                // Until the next page replaces it: what the stream is waiting for.
+                bar.set_message(format!("{stream}: {retrying}"));
+                return;
+            }
         }
         let message: Vec<String> = counts
             .iter()

@@ -19,8 +19,14 @@ use crate::output::sanitize;
 /// Errors of a provider call. Messages are sanitized and never carry the credential.
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
-    #[error("cannot reach `{url}`: {reason}")]
-    Unreachable { url: String, reason: String },
+    #[error("cannot reach `{url}` ({attempts} {}): {reason}", if *attempts == 1 { "attempt" } else { "attempts" })]
+    Unreachable {
+        url: String,
+        reason: String,
+        attempts: u32,
+        /// True when the host never answered in this run (inlet gave up early).
+        never_answered: bool,
+    },
     #[error("the provider rejected the credential (HTTP {status}): {message}")]
     Unauthorized { status: u16, message: String },
     #[error("the provider is still rate limiting after {attempts} attempts (HTTP 429): {message}")]
@@ -71,6 +77,12 @@ impl HttpError {
     /// What the user can do about it.
     pub fn hints(&self) -> Vec<String> {
         match self {
+            Self::Unreachable {
+                never_answered: true,
+                ..
+            } => vec![
+                "the host refused or ignored every connection in this run: check that the base URL (`--base-url` when connecting) names a running server, and the network".to_owned(),
+            ],
             Self::Unreachable { .. } => {
                 vec!["check the network and the base URL (`--base-url` when connecting)".to_owned()]
             }
@@ -145,7 +157,57 @@ pub struct Budget<'a> {
     pub stop: Option<&'a AtomicBool>,
     /// The run's end: no wait or request outlives it.
     pub deadline: Option<tokio::time::Instant>,
+    /// Told before every retry, for a progress line.
+    pub on_retry: Option<OnRetry<'a>>,
 }
+
+/// A retry about to be made: the attempt it will be, the bound, the wait before it and why.
+#[derive(Debug, Clone, Copy)]
+pub struct Retrying<'a> {
+    pub attempt: u32,
+    pub max_attempts: u32,
+    pub wait: Duration,
+    pub reason: &'a str,
+}
+
+impl std::fmt::Display for Retrying<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "retrying {}/{} in {}: {}",
+            self.attempt,
+            self.max_attempts,
+            short_wait(self.wait),
+            self.reason
+        )
+    }
+}
+
+/// `4 s`, `0.4 s`, `2 min`: a wait as a progress line shows it.
+fn short_wait(wait: Duration) -> String {
+    let secs = wait.as_secs_f64();
+    if secs < 10.0 {
+        format!("{:.1} s", secs).replace(".0 s", " s")
+    } else if secs < 120.0 {
+        format!("{} s", secs.round())
+    } else {
+        format!("{} min", (secs / 60.0).round())
+    }
+}
+
+/// Where retries are told.
+#[derive(Clone, Copy)]
+pub struct OnRetry<'a>(pub &'a dyn Fn(Retrying<'_>));
+
+impl std::fmt::Debug for OnRetry<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnRetry")
+    }
+}
+
+/// Attempts at a host that has refused (or not accepted) every connection of this run: a
+/// wrong base URL or a stopped server does not deserve the full backoff.
+const UNANSWERED_ATTEMPTS: u32 = 3;
 
 /// Responses larger than this are refused unless the definition says otherwise (64 MiB).
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
@@ -184,6 +246,28 @@ impl Budget<'_> {
     async fn sleep(&self, wait: Duration) -> Result<(), HttpError> {
         self.guard(tokio::time::sleep(wait)).await
     }
+
+    /// Tells the progress line and the log that a retry comes, then waits for it.
+    async fn retry_after(
+        &self,
+        url: &str,
+        attempt: u32,
+        max_attempts: u32,
+        wait: Duration,
+        reason: &str,
+    ) -> Result<(), HttpError> {
+        let retrying = Retrying {
+            attempt: attempt + 1,
+            max_attempts,
+            wait,
+            reason,
+        };
+        tracing::info!(%url, "{retrying}");
+        if let Some(OnRetry(tell)) = self.on_retry {
+            tell(retrying);
+        }
+        self.sleep(wait).await
+    }
 }
 
 /// The HTTP client, one per process.
@@ -191,6 +275,8 @@ impl Budget<'_> {
 pub struct Http {
     client: reqwest::Client,
     retry: RetryPolicy,
+    /// Origins that answered at least once in this process (this run).
+    answered: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 impl Http {
@@ -208,6 +294,7 @@ impl Http {
         Ok(Self {
             client,
             retry: RetryPolicy::default(),
+            answered: std::sync::Arc::default(),
         })
     }
 
@@ -247,19 +334,49 @@ impl Http {
             if let Some((limiter, ticket)) = budget.limiter.zip(ticket) {
                 limiter.settle(ticket);
             }
+            let origin = origin_of(&call.url);
             let response = match sent {
-                Ok(response) => response,
+                Ok(response) => {
+                    self.answered
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .insert(origin);
+                    response
+                }
                 Err(error) if error.is_redirect() => {
                     return Err(redirect_error(&error, &call.url));
                 }
                 Err(error) => {
                     let reason = transport_reason(&error);
-                    if attempt < self.retry.max_attempts {
-                        tracing::debug!(url = %shown, attempt, %reason, "transport error, retrying");
-                        budget.sleep(self.backoff(attempt)).await?;
+                    let never_answered = error.is_connect()
+                        && !self
+                            .answered
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .contains(&origin);
+                    let max_attempts = if never_answered {
+                        self.retry.max_attempts.min(UNANSWERED_ATTEMPTS)
+                    } else {
+                        self.retry.max_attempts
+                    };
+                    if attempt < max_attempts {
+                        budget
+                            .retry_after(
+                                &shown,
+                                attempt,
+                                max_attempts,
+                                self.backoff(attempt),
+                                &reason,
+                            )
+                            .await?;
                         continue;
                     }
-                    return Err(HttpError::Unreachable { url: shown, reason });
+                    return Err(HttpError::Unreachable {
+                        url: shown,
+                        reason,
+                        attempts: attempt,
+                        never_answered,
+                    });
                 }
             };
             let status = response.status();
@@ -283,14 +400,24 @@ impl Http {
                     return Err(HttpError::TooLarge { url: shown, limit });
                 }
                 Err(error) if attempt < self.retry.max_attempts => {
-                    tracing::debug!(url = %shown, attempt, reason = %transport_reason(&error), "body cut short, retrying");
-                    budget.sleep(self.backoff(attempt)).await?;
+                    let reason = format!("body cut short: {}", transport_reason(&error));
+                    budget
+                        .retry_after(
+                            &shown,
+                            attempt,
+                            self.retry.max_attempts,
+                            self.backoff(attempt),
+                            &reason,
+                        )
+                        .await?;
                     continue;
                 }
                 Err(error) => {
                     return Err(HttpError::Unreachable {
                         url: shown,
                         reason: transport_reason(&error),
+                        attempts: attempt,
+                        never_answered: false,
                     });
                 }
             };
@@ -303,8 +430,15 @@ impl Http {
                         requests: attempt,
                     }),
                     Err(_) if attempt < self.retry.max_attempts => {
-                        tracing::debug!(url = %shown, attempt, "malformed JSON, retrying");
-                        budget.sleep(self.backoff(attempt)).await?;
+                        budget
+                            .retry_after(
+                                &shown,
+                                attempt,
+                                self.retry.max_attempts,
+                                self.backoff(attempt),
+                                "the response was not valid JSON",
+                            )
+                            .await?;
                         continue;
                     }
                     Err(error) => Err(HttpError::Decode {
@@ -333,6 +467,14 @@ impl Http {
                     .unwrap_or_else(|| self.backoff(attempt))
                     .min(self.retry.max_delay);
                 tracing::info!(url = %shown, wait = ?wait, "throttled by the provider, waiting");
+                if let Some(OnRetry(tell)) = budget.on_retry {
+                    tell(Retrying {
+                        attempt: attempt + 1,
+                        max_attempts: self.retry.max_attempts,
+                        wait,
+                        reason: "the provider is rate limiting (HTTP 429)",
+                    });
+                }
                 match budget.limiter {
                     // Pausing the shared budget also holds back the connection's other streams.
                     Some(limiter) => limiter.pause(wait),
@@ -355,11 +497,16 @@ impl Http {
                             message,
                         });
                     }
+                    let reason = format!("the provider failed (HTTP {})", status.as_u16());
                     budget
-                        .sleep(
+                        .retry_after(
+                            &shown,
+                            attempt,
+                            self.retry.max_attempts,
                             retry_after
                                 .unwrap_or_else(|| self.backoff(attempt))
                                 .min(self.retry.max_delay),
+                            &reason,
                         )
                         .await?;
                 }
@@ -520,6 +667,9 @@ fn transport_reason(error: &reqwest::Error) -> String {
         source = cause.source();
     }
     if let Some(cause) = innermost {
+        if error.is_connect() && cause.starts_with("Connection refused") {
+            return "connection refused".to_owned();
+        }
         reason.push_str(&format!(" ({})", sanitize::for_terminal(&cause)));
     }
     reason
@@ -576,6 +726,8 @@ fn redirect_error(error: &reqwest::Error, url: &url::Url) -> HttpError {
     HttpError::Unreachable {
         url: redact(url),
         reason: "too many redirects".to_owned(),
+        attempts: 1,
+        never_answered: false,
     }
 }
 

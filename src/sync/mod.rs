@@ -136,6 +136,7 @@ impl Connection<'_> {
             max_response_bytes: self.provider.limits.max_response_bytes,
             stop: options.stop,
             deadline: options.deadline.map(|(deadline, _)| deadline),
+            on_retry: None,
         }
     }
 
@@ -406,7 +407,17 @@ async fn page_loop(
         }
         let secret = connection.credentials.current();
         let call = build_call(connection, stream, &checkpoint, &secret)?;
-        let response = match http.call(&call, connection.budget(options)).await {
+        let tell = |retrying: http::Retrying<'_>| {
+            progress(Progress::Retrying {
+                stream: &stream.name,
+                retrying,
+            });
+        };
+        let budget = Budget {
+            on_retry: Some(http::OnRetry(&tell)),
+            ..connection.budget(options)
+        };
+        let response = match http.call(&call, budget).await {
             Ok(response) => response,
             // An expired or revoked OAuth access token: renew it once (under the cross-process
             // lock) and ask for the same page again.
@@ -769,7 +780,9 @@ fn build_call<'a>(
 
 fn attempts_of(error: &HttpError) -> u32 {
     match error {
-        HttpError::RateLimited { attempts, .. } | HttpError::Server { attempts, .. } => *attempts,
+        HttpError::RateLimited { attempts, .. }
+        | HttpError::Server { attempts, .. }
+        | HttpError::Unreachable { attempts, .. } => *attempts,
         _ => 1,
     }
 }

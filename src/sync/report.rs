@@ -20,6 +20,11 @@ pub enum Progress<'a> {
     },
     /// A stream ended.
     StreamFinished { stream: &'a str, outcome: Outcome },
+    /// A request of the stream failed and is about to be retried.
+    Retrying {
+        stream: &'a str,
+        retrying: crate::http::Retrying<'a>,
+    },
 }
 
 /// What one stream's fetch did.
