@@ -1,5 +1,6 @@
-//! Process hardening: a crash never writes the secrets in memory to a core file, and the
-//! programs inlet starts (`crontab`, a browser opener) never inherit a connection's secret.
+//! Process hardening: a crash never writes the secrets in memory to a core file, another
+//! process of the same user cannot read them by attaching a debugger (Linux), and the programs
+//! inlet starts (`crontab`, a browser opener) never inherit a connection's secret.
 
 use std::ffi::OsStr;
 use std::process::Command;
@@ -19,6 +20,14 @@ pub fn disable_core_dumps() {
         if let Err(error) = rustix::process::setrlimit(rustix::process::Resource::Core, none) {
             tracing::debug!(%error, "could not disable core dumps");
         }
+    }
+    // Not dumpable: no core file whatever the limit, and no ptrace or /proc/PID/mem reads by
+    // other processes of the same user (only root's). A program inlet starts is dumpable again.
+    #[cfg(target_os = "linux")]
+    if let Err(error) =
+        rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable)
+    {
+        tracing::debug!(%error, "could not make the process non-dumpable");
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::common::hostile::{Hostile, Reply, Seen};
-use crate::common::{Home, assert_code, assert_success, require_keychain, text};
+use crate::common::{BIN, Home, assert_code, assert_success, require_keychain, text};
 
 /// A definition for a provider served by the hostile server at `origin`.
 pub fn definition(id: &str, origin: &str, auth: &str, stream: &str) -> String {
@@ -966,4 +966,60 @@ fn read_only_commands_work_on_a_read_only_home() {
     assert_eq!(document["client"], "acme");
     assert_success(&on_read_only_home(&home, &["providers", "list"]));
     assert_success(&on_read_only_home(&home, &["status", "acme/hubspot"]));
+}
+
+/// The kernel hands the files of `/proc/PID` (`mem`, `environ`, ...) of a non-dumpable process to root, so no other process of the
+/// same user can attach a debugger or read its memory (the secrets in it); a dumpable process's
+/// belong to its user. Run as an unprivileged user (root's `setpriv` drops to
+/// `nobody` first), a plain `sleep` shows the difference the test relies on.
+#[test]
+fn a_running_inlet_is_not_dumpable_so_its_user_cannot_read_its_memory() {
+    use std::io::BufRead as _;
+    use std::os::unix::fs::MetadataExt as _;
+    let me = std::fs::metadata("/proc/self").expect("/proc").uid();
+    let as_user = |program: &str| {
+        let mut command = if me == 0 {
+            let mut command = std::process::Command::new("setpriv");
+            command.args(["--reuid=65534", "--regid=65534", "--clear-groups", program]);
+            command
+        } else {
+            std::process::Command::new(program)
+        };
+        command
+            .env("HOME", std::env::temp_dir())
+            .env_remove("INLET_HOME")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        command
+    };
+    let user = if me == 0 { 65534 } else { me };
+
+    let mut sleeper = as_user("sleep").arg("30").spawn().expect("sleep");
+    std::thread::sleep(Duration::from_millis(300));
+    let owner = std::fs::metadata(format!("/proc/{}/mem", sleeper.id())).map(|meta| meta.uid());
+    let _ = sleeper.kill();
+    let _ = sleeper.wait();
+    assert_eq!(
+        owner.ok(),
+        Some(user),
+        "a dumpable process's /proc/PID/mem is its user's"
+    );
+
+    let mut inlet = as_user(BIN)
+        .args(["sandbox", "--addr", "127.0.0.1:0"])
+        .spawn()
+        .expect("inlet sandbox");
+    let mut first = String::new();
+    std::io::BufReader::new(inlet.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("banner");
+    let owner = std::fs::metadata(format!("/proc/{}/mem", inlet.id())).map(|meta| meta.uid());
+    let _ = inlet.kill();
+    let _ = inlet.wait();
+    assert!(first.contains("listening"), "{first}");
+    assert_eq!(
+        owner.ok(),
+        Some(0),
+        "inlet's /proc/PID/mem is root's: not dumpable"
+    );
 }
