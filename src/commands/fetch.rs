@@ -106,6 +106,15 @@ pub(super) async fn fetch(
     else {
         return Ok(Vec::new());
     };
+    // A damaged file is never written into; `status` learns of it from a note beside it.
+    let damaged_note = crate::store::damaged_note(&ctx.paths.database());
+    if let Err(error) = store.quick_check(&ctx.paths.database()) {
+        let _ = crate::trust::write_private(&damaged_note, error.to_string().as_bytes());
+        return Err(error.into());
+    }
+    let _ = std::fs::remove_file(&damaged_note);
+    // Room to record a run's end should the disk fill up during it.
+    crate::store::ensure_reserve(&ctx.paths.database());
     if selection.due {
         let now = crate::schedule::now();
         let mut due = Vec::new();
@@ -420,7 +429,13 @@ async fn fetch_one(
         report.reconnect = Some(reconnect);
     }
     bar.finish_and_clear();
-    crate::store::Store::open(db)?.set_run_credential_source(report.run_id, &source.tag())?;
+    // On a full disk the report already says so; the source is only missing from the record.
+    if let Err(error) = crate::store::Store::open(db)
+        .and_then(|mut store| store.set_run_credential_source(report.run_id, &source.tag()))
+        && !error.is_disk_full()
+    {
+        return Err(error.into());
+    }
     Ok(report)
 }
 

@@ -143,9 +143,35 @@ pub(super) fn run(ctx: &Context, args: &StatusArgs) -> anyhow::Result<ExitStatus
     } else {
         Vec::new()
     };
-    render_with(ctx, &rows, &kept)?;
+    // A fetch that found the cache damaged left a note beside it (reading every page here
+    // would make `status` as slow as the cache is large).
+    let damaged = std::fs::read_to_string(crate::store::damaged_note(&ctx.paths.database())).ok();
+    if ctx.printer.json() {
+        ctx.printer.json_data(&serde_json::json!({
+            "schema_version": 1,
+            "connections": rows,
+            "kept_data": kept,
+            "cache_damaged": damaged,
+        }))?;
+    } else {
+        render_with(ctx, &rows, &kept)?;
+    }
+    if let Some(problem) = &damaged {
+        ctx.printer.warn(problem.trim());
+        let hints = crate::store::StoreError::Damaged {
+            path: ctx.paths.database(),
+            problem: String::new(),
+        }
+        .hints();
+        for hint in hints {
+            ctx.printer.hint(&hint);
+        }
+    }
     if !args.check {
         return Ok(ExitStatus::Success);
+    }
+    if damaged.is_some() {
+        return Ok(ExitStatus::Failure);
     }
     let credentials = rows.iter().any(|row| {
         row.problems

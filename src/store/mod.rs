@@ -37,13 +37,63 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("the operating system gave no random bytes for the cache's profile id: {0}")]
     NoRandomness(String),
+    #[error("the cache at `{path}` is damaged ({problem}); nothing was written to it")]
+    Damaged { path: PathBuf, problem: String },
 }
 
 impl StoreError {
+    /// True when SQLite could not write because the disk (or the user's quota) is full.
+    pub fn is_disk_full(&self) -> bool {
+        let sqlite = match self {
+            Self::Sqlite(error) | Self::Open { source: error, .. } => error,
+            _ => return false,
+        };
+        matches!(
+            sqlite,
+            rusqlite::Error::SqliteFailure(failure, _)
+                if failure.code == rusqlite::ErrorCode::DiskFull
+        )
+    }
+
+    /// A full disk, or SQLite unable to grow the log's shared-memory index (what a full disk
+    /// looks like when a cache is opened).
+    fn is_disk_full_or_index(&self) -> bool {
+        let sqlite = match self {
+            Self::Sqlite(error) | Self::Open { source: error, .. } => error,
+            _ => return false,
+        };
+        self.is_disk_full()
+            || matches!(
+                sqlite,
+                rusqlite::Error::SqliteFailure(failure, _)
+                    if failure.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMSIZE
+            )
+    }
+
     /// What the user can do about it.
     pub fn hints(&self) -> Vec<String> {
         match self {
             Self::TooNew { .. } => vec!["upgrade inlet, or use another `--home`".to_owned()],
+            Self::Open { .. } | Self::Sqlite(..) if self.is_disk_full_or_index() => {
+                let folder = match self {
+                    Self::Open { path, .. } => path.parent().unwrap_or(path).display().to_string(),
+                    _ => "the cache's folder".to_owned(),
+                };
+                vec![format!(
+                    "the disk is full: free space where the cache is (`df -h {folder}`), then run the command again; nothing committed was lost"
+                )]
+            }
+            Self::Damaged { path, .. } => {
+                let path = path.display();
+                vec![
+                    format!(
+                        "keep a copy and start a new cache: `mv '{path}' '{path}.damaged'`, then reconnect each connection (`inlet connect …`; the old secrets stay in the keychain until you remove them) and fetch again"
+                    ),
+                    format!(
+                        "the records may be salvaged with SQLite's own tool: `sqlite3 '{path}.damaged' .recover | sqlite3 recovered.db`"
+                    ),
+                ]
+            }
             _ => Vec::new(),
         }
     }
@@ -216,6 +266,42 @@ pub fn now() -> String {
         )
 }
 
+/// Where a fetch that found the cache damaged leaves the problem for `status` (which does not
+/// read every page): beside the cache. A new cache created in its place removes it.
+pub fn damaged_note(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".damaged-note");
+    PathBuf::from(name)
+}
+
+/// A file of [`RESERVE_BYTES`] kept beside the cache while a fetch runs: when the disk fills
+/// up, removing it makes room to record why the run stopped.
+pub fn reserve_path(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".reserve");
+    PathBuf::from(name)
+}
+
+/// The room kept for recording a run's end on a full disk.
+pub const RESERVE_BYTES: usize = 1 << 20;
+
+/// Makes sure the reserve exists (written, not sparse, so its blocks are really taken).
+/// Best effort: on a disk already too full, the run goes on without one.
+pub fn ensure_reserve(database: &Path) {
+    let path = reserve_path(database);
+    if std::fs::metadata(&path).is_ok_and(|meta| meta.len() == RESERVE_BYTES as u64) {
+        return;
+    }
+    if crate::trust::write_private(&path, &vec![0; RESERVE_BYTES]).is_err() {
+        let _ = std::fs::remove_file(&path);
+    }
+}
+
+/// Gives the reserve's room back to the disk.
+pub fn release_reserve(database: &Path) -> bool {
+    std::fs::remove_file(reserve_path(database)).is_ok()
+}
+
 /// True when a file can be created beside `path` (the probe is removed at once).
 fn folder_is_writable(path: &Path) -> bool {
     let folder = path.parent().unwrap_or_else(|| Path::new("."));
@@ -233,6 +319,7 @@ impl Store {
                 tracing::debug!(%error, "the cache's folder is read-only; opening it read-only");
                 Self::open_read_only(path).map_err(|_| error)
             }
+
             Err(error) => Err(error),
         }
     }
@@ -275,6 +362,8 @@ impl Store {
         if !existed {
             // Tighten before any data lands; SQLite creates files with the umask's mode.
             let _ = crate::paths::set_mode(path, 0o600);
+            // A damaged cache moved aside: its note goes with it.
+            let _ = std::fs::remove_file(damaged_note(path));
         }
         // WAL lets `status` read while a long `fetch` writes; the busy timeout makes
         // concurrent writers wait instead of failing.
@@ -294,6 +383,32 @@ impl Store {
             let _ = crate::paths::set_mode(Path::new(&side), 0o600);
         }
         Ok(store)
+    }
+
+    /// SQLite's `quick_check`: every page of the file read and its structure checked (not the
+    /// indexes against the tables, which is what makes `integrity_check` slow). Run before a
+    /// fetch writes, so a damaged file is never written into. `limit` problems at most are kept.
+    pub fn quick_check(&self, path: &Path) -> Result<()> {
+        let mut statement = self.conn.prepare("PRAGMA quick_check(3)")?;
+        let problems: Vec<String> = match statement
+            .query_map([], |row| row.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<std::result::Result<_, _>>())
+        {
+            Ok(problems) => problems,
+            // SQLite may give up on a file too damaged to walk: that is the answer too.
+            Err(error) => vec![error.to_string()],
+        };
+        if problems.len() == 1 && problems[0] == "ok" {
+            return Ok(());
+        }
+        Err(StoreError::Damaged {
+            path: path.to_owned(),
+            problem: problems
+                .join("; ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        })
     }
 
     /// A random id of this cache, generated once: it keys the keychain entries so that two

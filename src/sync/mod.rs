@@ -229,8 +229,14 @@ pub async fn fetch_connection(
         reconnect: None,
         streams: Vec::new(),
     };
+    let mut unrecorded = None;
     for stream in &reports {
-        store.record_run_stream(run_id, &stream.stream, &totals_of(stream))?;
+        if let Err(error) = store.record_run_stream(run_id, &stream.stream, &totals_of(stream)) {
+            if !error.is_disk_full() {
+                return Err(error.into());
+            }
+            unrecorded.get_or_insert(error);
+        }
         report.pages += stream.pages;
         report.requests += stream.requests;
         report.records_new += stream.records_new;
@@ -266,8 +272,49 @@ pub async fn fetch_connection(
         credentials_problem: report.credentials_problem,
         budget_remaining: report.budget_remaining,
     };
-    store.finish_run(run_id, &totals)?;
+    let full = disk_full(db);
+    let disk_filled = report
+        .streams
+        .iter()
+        .any(|stream| stream.error.as_deref() == Some(full.as_str()));
+    if unrecorded.is_some() || disk_filled {
+        // The disk is full: give back the reserve kept for this moment, so the outcome fits.
+        crate::store::release_reserve(db);
+        unrecorded = None;
+        for stream in &report.streams {
+            if let Err(error) = store.record_run_stream(run_id, &stream.stream, &totals_of(stream))
+            {
+                unrecorded.get_or_insert(error);
+            }
+        }
+    }
+    if let Err(error) = store.finish_run(run_id, &totals) {
+        if !error.is_disk_full() {
+            return Err(error.into());
+        }
+        unrecorded.get_or_insert(error);
+    }
+    if unrecorded.is_some() {
+        // Even the run's outcome did not fit: the report still says why, and the run shows as
+        // interrupted until the next fetch.
+        tracing::warn!(
+            run_id,
+            "the disk is full: the run's outcome could not be recorded"
+        );
+        if report.error.is_none() {
+            report.outcome = Outcome::Failed;
+            report.error = Some(disk_full(db));
+        }
+    }
     Ok(report)
+}
+
+/// The reason of a run stopped by a full disk, with what to do.
+fn disk_full(db: &Path) -> String {
+    format!(
+        "the disk holding the cache `{}` is full; free space on it (`df -h`) and fetch again: the fetch resumes where it stopped",
+        db.display()
+    )
 }
 
 /// Fetches one stream on its own cache connection. Returns `Err` only when the cache fails.
@@ -337,6 +384,12 @@ async fn run_stream(
     let store = writer.store.take();
     match result.and(settled) {
         Ok(()) => {}
+        // A full disk fails the stream with its reason; what was committed stays, and the next
+        // fetch resumes from the last committed page.
+        Err(StreamError::Store(error)) if error.is_disk_full() => {
+            report.outcome = Outcome::Failed;
+            report.error = Some(disk_full(db));
+        }
         Err(StreamError::Store(error)) => return Err(error.into()),
         Err(StreamError::Interrupted) => report.outcome = Outcome::Interrupted,
         Err(error) => {

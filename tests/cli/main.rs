@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod bad_input;
+mod cache;
 mod credentials;
 mod demo;
 mod engine;
