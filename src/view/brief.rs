@@ -367,9 +367,6 @@ fn freshness(
     ))
 }
 
-/// How many trailing days report providers restate (re-pull and replace) on every fetch.
-const RESTATEMENT_DAYS: i64 = 3;
-
 impl Brief {
     /// Computes the brief of `window` from a client's facts.
     pub fn build(store: &Store, facts: &Facts, window: &Window) -> anyhow::Result<Self> {
@@ -450,6 +447,8 @@ struct Parts<'a> {
     payments: Vec<&'a super::facts::Payment>,
     invoices: Vec<&'a super::facts::Invoice>,
     metrics: Vec<&'a Metric>,
+    /// Per report stream, the trailing days its provider restates (from its definition).
+    restatement_days: BTreeMap<&'a str, u32>,
 }
 
 impl<'a> Parts<'a> {
@@ -485,6 +484,13 @@ impl<'a> Parts<'a> {
                 .metrics
                 .iter()
                 .filter(|row| row.connection == connection)
+                .collect(),
+            restatement_days: facts
+                .sources
+                .iter()
+                .filter(|source| source.connection == connection)
+                .flat_map(|source| &source.streams)
+                .filter_map(|info| Some((info.stream.as_str(), info.restatement_days?)))
                 .collect(),
         }
     }
@@ -1279,21 +1285,47 @@ fn metrics(
         }
     }
 
-    // Report providers restate their last days on every fetch: recent figures may change.
-    if let Some(newest) = parts.metrics.iter().map(|metric| metric.date).max() {
+    // Report providers restate their last days on every fetch: recent figures may change. Each
+    // stream's window comes from its definition; the newest of its dates ends it.
+    let mut newest_per_stream: BTreeMap<&str, Date> = BTreeMap::new();
+    for metric in &parts.metrics {
+        let newest = newest_per_stream
+            .entry(metric.stream.as_str())
+            .or_insert(metric.date);
+        *newest = (*newest).max(metric.date);
+    }
+    let mut open: Option<(Date, Date, u32)> = None;
+    for (stream, newest) in newest_per_stream {
+        let Some(days) = parts
+            .restatement_days
+            .get(stream)
+            .copied()
+            .filter(|days| *days > 0)
+        else {
+            continue;
+        };
         let from = newest
-            .checked_sub((RESTATEMENT_DAYS - 1).days())
+            .checked_sub((i64::from(days) - 1).days())
             .unwrap_or(newest);
         if window.current.contains(newest) || window.current.contains(from) {
-            notes.push(Caveat {
-                kind: "restatement_window",
-                connection: parts.connection.to_owned(),
-                message: format!(
-                    "`{}` figures for {from} – {newest} may still change: the provider restates the latest {RESTATEMENT_DAYS} days, and the next fetch replaces them",
-                    parts.connection
-                ),
+            open = Some(match open {
+                Some((earliest, latest, most)) => {
+                    (earliest.min(from), latest.max(newest), most.max(days))
+                }
+                None => (from, newest, days),
             });
         }
+    }
+    if let Some((from, newest, days)) = open {
+        notes.push(Caveat {
+            kind: "restatement_window",
+            connection: parts.connection.to_owned(),
+            message: format!(
+                "`{}` figures for {from} – {newest} may still change: the provider restates the latest {days} {}, and the next fetch replaces them",
+                parts.connection,
+                if days == 1 { "day" } else { "days" }
+            ),
+        });
     }
 }
 

@@ -123,6 +123,9 @@ pub struct StreamInfo {
     pub records: u64,
     /// The newest change among its records (`updated_at`).
     pub newest: Option<String>,
+    /// For a report stream, the trailing days its provider restates and every fetch re-pulls
+    /// (`restatement_days` of its definition).
+    pub restatement_days: Option<u32>,
 }
 
 /// The latest run of a [`Source`].
@@ -229,6 +232,24 @@ impl Facts {
             }
             Ok(())
         })?;
+        // What the definitions say of each stream: how many days its figures may still change.
+        for source in &mut facts.sources {
+            let Some(provider) = source
+                .provider
+                .as_deref()
+                .and_then(|id| catalog.get(id).ok())
+            else {
+                continue;
+            };
+            for info in &mut source.streams {
+                info.restatement_days = provider
+                    .streams
+                    .iter()
+                    .find(|stream| stream.name == info.stream)
+                    .and_then(|stream| stream.report.as_ref())
+                    .map(|report| report.restatement_days);
+            }
+        }
         Ok(facts)
     }
 
@@ -275,6 +296,7 @@ impl Facts {
                     stream: text(stream, "stream").unwrap_or_default(),
                     records: stream["records"].as_u64().unwrap_or(0),
                     newest: text(stream, "newest_change").or_else(|| text(stream, "watermark")),
+                    restatement_days: None,
                 })
                 .collect();
             let last_run = entry["last_run"].as_object().map(|run| RunInfo {

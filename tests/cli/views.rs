@@ -902,6 +902,49 @@ fn web_analytics_and_search_appear_only_for_clients_that_have_them() {
         caveats.contains(&"restatement_window acme/ga4".to_owned()),
         "{caveats:?}"
     );
+    // The window is each stream's own, from its definition: 3 days as shipped, and what a
+    // user's definition says instead.
+    let restatement = |brief: &Value| -> String {
+        brief["caveats"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|caveat| {
+                caveat["kind"] == "restatement_window" && caveat["connection"] == "acme/ga4"
+            })
+            .and_then(|caveat| caveat["message"].as_str())
+            .expect("a restatement caveat")
+            .to_owned()
+    };
+    let newest = rows(&export, "metrics")
+        .into_iter()
+        .filter(|row| row["source"]["connection"] == "acme/ga4")
+        .filter_map(|row| day(row, "date"))
+        .max()
+        .expect("GA4 rows");
+    let shipped = restatement(&brief);
+    assert!(
+        shipped.contains("the latest 3 days")
+            && shipped.contains(&format!("{} – {newest}", newest - 2.days())),
+        "{shipped}"
+    );
+    let definition = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("providers/ga4.toml"),
+    )
+    .expect("ga4.toml");
+    assert!(definition.contains("restatement_days = 3"));
+    home.provider_override(
+        "ga4.toml",
+        &definition.replace("restatement_days = 3", "restatement_days = 7"),
+    );
+    let longer = home.json(&["report", "--client", "acme", "--period", "30d"], 0);
+    let message = restatement(&longer);
+    assert!(
+        message.contains("the latest 7 days")
+            && message.contains(&format!("{} – {newest}", newest - 6.days())),
+        "{message}"
+    );
+    std::fs::remove_file(home.path().join("config/providers/ga4.toml")).expect("back to shipped");
     assert!(
         brief["movers"]
             .as_array()
