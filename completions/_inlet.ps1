@@ -436,6 +436,7 @@ Register-ArgumentCompleter -Native -CommandName 'inlet' -ScriptBlock {
             [CompletionResult]::new('--faults', '--faults', [CompletionResultType]::ParameterName, 'Inject faults: `429:5%,500:2%,reset:1%,slow:1%,malformed:1%`')
             [CompletionResult]::new('--rate-window', '--rate-window', [CompletionResultType]::ParameterName, 'Shorten every rate-limit window to this duration (for tests)')
             [CompletionResult]::new('--hubspot-burst', '--hubspot-burst', [CompletionResultType]::ParameterName, 'Requests per 10 s HubSpot allows and advertises: 100 (Free/Starter), 190 (Professional), 250 (API add-on)')
+            [CompletionResult]::new('--salesforce-daily-limit', '--salesforce-daily-limit', [CompletionResultType]::ParameterName, 'API requests per 24 h the Salesforce org allows [default: 15000]; past it, 403 `REQUEST_LIMIT_EXCEEDED`')
             [CompletionResult]::new('--churn', '--churn', [CompletionResultType]::ParameterName, 'Records changed per stream at each tick (`POST /_sandbox/tick`, or `--churn-every`)')
             [CompletionResult]::new('--churn-every', '--churn-every', [CompletionResultType]::ParameterName, 'Tick automatically at this interval')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')

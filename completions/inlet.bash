@@ -646,7 +646,7 @@ _inlet() {
             return 0
             ;;
         inlet__subcmd__sandbox)
-            opts="-q -v -h -V --addr --seed --records --latency --faults --rate-limit --rate-window --hubspot-burst --churn --churn-every --home --json --quiet --verbose --color --no-input --help --version"
+            opts="-q -v -h -V --addr --seed --records --latency --faults --rate-limit --rate-window --hubspot-burst --salesforce-daily-limit --churn --churn-every --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -677,6 +677,10 @@ _inlet() {
                     return 0
                     ;;
                 --hubspot-burst)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --salesforce-daily-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -412,6 +412,7 @@ set edit:completion:arg-completer[inlet] = {|@words|
             cand --faults 'Inject faults: `429:5%,500:2%,reset:1%,slow:1%,malformed:1%`'
             cand --rate-window 'Shorten every rate-limit window to this duration (for tests)'
             cand --hubspot-burst 'Requests per 10 s HubSpot allows and advertises: 100 (Free/Starter), 190 (Professional), 250 (API add-on)'
+            cand --salesforce-daily-limit 'API requests per 24 h the Salesforce org allows [default: 15000]; past it, 403 `REQUEST_LIMIT_EXCEEDED`'
             cand --churn 'Records changed per stream at each tick (`POST /_sandbox/tick`, or `--churn-every`)'
             cand --churn-every 'Tick automatically at this interval'
             cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'

@@ -693,6 +693,11 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub hubspot_burst: Option<u64>,
 
+    /// API requests per 24 h the Salesforce org allows [default: 15000]; past it, 403
+    /// `REQUEST_LIMIT_EXCEEDED`
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub salesforce_daily_limit: Option<u64>,
+
     /// Records changed per stream at each tick (`POST /_sandbox/tick`, or `--churn-every`)
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub churn: u64,

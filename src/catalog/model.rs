@@ -239,6 +239,11 @@ pub struct Limits {
     /// Responses that mean "slow down" beyond plain 429.
     #[serde(default)]
     pub throttle: Vec<Throttle>,
+    /// Responses that mean an allowance is used up for longer than a run can wait (Salesforce's
+    /// daily `REQUEST_LIMIT_EXCEEDED`): the stream stops with the message, not as a credential
+    /// problem and without retrying.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exhausted: Vec<Exhausted>,
     /// The largest response body inlet reads, in bytes (default 64 MiB); a larger one fails
     /// the stream instead of filling memory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -260,6 +265,19 @@ pub struct Throttle {
     /// How long to wait when the response has no `Retry-After` (a duration, e.g. `1s`).
     #[serde(default)]
     pub wait: Option<String>,
+}
+
+/// A response that means the provider's allowance is used up until later.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exhausted {
+    /// HTTP status (e.g. 403).
+    pub status: u16,
+    /// Only when the body contains this text (e.g. `REQUEST_LIMIT_EXCEEDED`).
+    #[serde(default)]
+    pub body_contains: Option<String>,
+    /// What to tell the user: which allowance, and when it frees up.
+    pub message: String,
 }
 
 /// One kind of record.

@@ -254,6 +254,22 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
             );
         }
     }
+    for (index, rule) in limits.exhausted.iter().enumerate() {
+        if !(400..=599).contains(&rule.status) {
+            problem(
+                format!("limits.exhausted[{index}].status"),
+                format!("{} is not an error status", rule.status),
+                Some("an HTTP status from 400 to 599, e.g. 403"),
+            );
+        }
+        if rule.message.trim().is_empty() {
+            problem(
+                format!("limits.exhausted[{index}].message"),
+                "the message is empty".into(),
+                Some("say which allowance is used up and when it frees up"),
+            );
+        }
+    }
 
     if provider.streams.is_empty() {
         problem("streams".into(), "no stream".into(), None);

@@ -26,6 +26,7 @@ pub(super) async fn run(printer: Printer, args: &SandboxArgs) -> anyhow::Result<
         rate_limit: args.rate_limit,
         rate_window: args.rate_window,
         hubspot_burst: args.hubspot_burst,
+        salesforce_daily_limit: args.salesforce_daily_limit,
         churn: args.churn,
         churn_every: args.churn_every,
     };

@@ -39,6 +39,12 @@ pub enum HttpError {
     },
     #[error("the provider refused the request (HTTP {status}): {message}")]
     Client { status: u16, message: String },
+    #[error("{what} (HTTP {status}: {message})")]
+    Exhausted {
+        status: u16,
+        what: String,
+        message: String,
+    },
     #[error("the provider sent a response that is not the expected JSON from `{url}`: {reason}")]
     Decode { url: String, reason: String },
     #[error("`{url}` is not a usable base URL (http or https, a host, no user info, no query)")]
@@ -140,11 +146,21 @@ pub struct ThrottleRule {
     pub wait: Option<Duration>,
 }
 
+/// A response that means an allowance is used up for longer than a run waits.
+#[derive(Debug, Clone)]
+pub struct ExhaustedRule {
+    pub status: u16,
+    pub body_contains: Option<String>,
+    pub message: String,
+}
+
 /// What a call may lean on: the connection's budget and the provider's throttle signals.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Budget<'a> {
     pub limiter: Option<&'a Limiter>,
     pub throttle: &'a [ThrottleRule],
+    /// Responses that stop the stream: the allowance is used up until later.
+    pub exhausted: &'a [ExhaustedRule],
     /// Header with the requests left in the provider's window.
     pub remaining_header: Option<&'a str>,
     /// Header with the window length in milliseconds.
@@ -448,6 +464,19 @@ impl Http {
                 };
             }
             let message = provider_message(&text, &masks);
+            if let Some(rule) = budget.exhausted.iter().find(|rule| {
+                rule.status == status.as_u16()
+                    && rule
+                        .body_contains
+                        .as_deref()
+                        .is_none_or(|needle| text.contains(needle))
+            }) {
+                return Err(HttpError::Exhausted {
+                    status: status.as_u16(),
+                    what: rule.message.clone(),
+                    message,
+                });
+            }
             let throttle = budget.throttle.iter().find(|rule| {
                 rule.status == status.as_u16()
                     && rule

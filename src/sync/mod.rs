@@ -35,7 +35,9 @@ use plan::{Checkpoint, Mode, PageState, Vars};
 
 use report::totals_of;
 pub use report::{ConnectionReport, Outcome, Progress, StreamReport, human_duration};
-pub use request::{base_for, call_once, limiter_for, origins_for, render_base_url, throttle_rules};
+pub use request::{
+    base_for, call_once, exhausted_rules, limiter_for, origins_for, render_base_url, throttle_rules,
+};
 use writer::{OwnedNext, Page, Writer, newest_cursor, page_fingerprint, take_records};
 
 /// What to fetch and how.
@@ -88,6 +90,7 @@ struct Connection<'a> {
     origins: Origins,
     limiter: Limiter,
     throttle: Vec<ThrottleRule>,
+    exhausted: Vec<http::ExhaustedRule>,
     /// When this fetch started: no watermark moves past it (plus [`CLOCK_SKEW`]).
     started_at: Timestamp,
 }
@@ -130,6 +133,7 @@ impl Connection<'_> {
         Budget {
             limiter: Some(&self.limiter),
             throttle: &self.throttle,
+            exhausted: &self.exhausted,
             remaining_header: self.provider.limits.remaining_header.as_deref(),
             interval_ms_header: self.provider.limits.interval_ms_header.as_deref(),
             limit_header: self.provider.limits.limit_header.as_deref(),
@@ -189,6 +193,7 @@ pub async fn fetch_connection(
         settings,
         limiter: request::shared_limiter(db, provider, &row.account_id),
         throttle: throttle_rules(provider),
+        exhausted: exhausted_rules(provider),
         started_at: Timestamp::now(),
     };
     let streams: Vec<&Stream> = provider

@@ -34,6 +34,20 @@ pub fn throttle_rules(provider: &Provider) -> Vec<ThrottleRule> {
         .collect()
 }
 
+/// The definition's "allowance used up" responses, for the HTTP client.
+pub fn exhausted_rules(provider: &Provider) -> Vec<http::ExhaustedRule> {
+    provider
+        .limits
+        .exhausted
+        .iter()
+        .map(|rule| http::ExhaustedRule {
+            status: rule.status,
+            body_contains: rule.body_contains.clone(),
+            message: rule.message.clone(),
+        })
+        .collect()
+}
+
 /// Renders a base URL template with a connection's settings.
 pub fn render_base_url(template: &str, settings: &BTreeMap<String, String>) -> String {
     Vars {

@@ -8,7 +8,7 @@ use std::process::{Child, Output, Stdio};
 
 use serde_json::Value;
 
-use crate::common::{Home, Sandbox, assert_success, require_keychain};
+use crate::common::{Home, Sandbox, assert_code, assert_success, require_keychain};
 
 const PRIVATE_KEY: &str = "tests/cli/fixtures/oauth-test-key.pem";
 const PUBLIC_KEY: &str = include_str!("fixtures/oauth-test-key.pub.pem");
@@ -873,5 +873,76 @@ fn salesforce_jwt_bearer_signs_the_assertion_the_login_host_checks() {
         text(&refused).contains("inlet connect salesforce --client acme --auth jwt"),
         "{}",
         text(&refused)
+    );
+}
+
+/// Salesforce's daily allowance used up (403 `REQUEST_LIMIT_EXCEEDED`, an array of errors) stops
+/// the fetch at once with what happened and what to do: not a credential problem (exit 1, not 4;
+/// the credential stays healthy), no retries, the reason on the run.
+#[test]
+fn salesforce_daily_allowance_used_up_stops_with_a_clear_message_not_a_credential_problem() {
+    require_keychain();
+    let sandbox = Sandbox::start_args(&["--records", "500", "--salesforce-daily-limit", "4"]);
+    let home = Home::new();
+    let (login, client_id, secret) = salesforce_app(&sandbox);
+    let set = format!("client_id={client_id}");
+    let (child, url, stderr) = start_sign_in(
+        &home,
+        &[
+            "connect",
+            "salesforce",
+            "--client",
+            "acme",
+            "--set",
+            &set,
+            "--auth-url",
+            &login,
+            "--token-stdin",
+        ],
+        &secret,
+    );
+    assert_eq!(http("GET", &consent(&url), "").0, 200);
+    assert_success(&finish(child, stderr));
+
+    let output = home.run(&["--json", "fetch", "acme/salesforce"]);
+    assert_code(&output, 1);
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let run = &report["runs"][0];
+    assert_eq!(run["outcome"], "failed", "{report}");
+    assert_eq!(run["credentials_problem"], false, "{report}");
+    let error = run["error"].as_str().expect("a reason");
+    assert!(
+        error.contains("API request allowance for the last 24 hours is used up")
+            && error.contains("HTTP 403")
+            && error.contains("TotalRequests Limit exceeded"),
+        "{error}"
+    );
+    let failed = run["streams"]
+        .as_array()
+        .expect("streams")
+        .iter()
+        .filter(|stream| stream["outcome"] == "failed")
+        .collect::<Vec<_>>();
+    assert!(!failed.is_empty(), "{report}");
+    for stream in failed {
+        assert!(
+            stream["requests"]
+                .as_u64()
+                .is_some_and(|requests| requests <= 2),
+            "refused once, not retried: {stream}"
+        );
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("reconnect"), "{stderr}");
+    let status = home.json(&["status", "acme/salesforce"], 0);
+    assert_eq!(
+        status["connections"][0]["credential"]["health"], "ok",
+        "{status}"
+    );
+    assert!(
+        status["connections"][0]["last_run"]["error"]
+            .as_str()
+            .is_some_and(|error| error.contains("allowance")),
+        "{status}"
     );
 }

@@ -78,6 +78,9 @@ pub struct SandboxConfig {
     /// `X-HubSpot-RateLimit-Max`: 100 on Free/Starter, 190 on Professional/Enterprise, 250 with
     /// the API add-on (`None`: 100).
     pub hubspot_burst: Option<u64>,
+    /// API requests per 24 h the Salesforce org allows (`None`: 15,000, a Developer Edition's);
+    /// past it every call is refused with 403 `REQUEST_LIMIT_EXCEEDED`.
+    pub salesforce_daily_limit: Option<u64>,
     /// Records changed per stream at each churn tick (default 0: ticks only move the clock).
     /// Each tick moves the data clock (which starts at 2026-04-01T00:00:00Z, after every
     /// generated time) on by an hour and stamps the changed records with it.
@@ -98,6 +101,7 @@ impl Default for SandboxConfig {
             rate_limit: false,
             rate_window: None,
             hubspot_burst: None,
+            salesforce_daily_limit: None,
             churn: 0,
             churn_every: None,
         }
@@ -232,6 +236,7 @@ impl Sandbox {
             config.seed,
             config.records,
             shared.oauth.clone(),
+            config.salesforce_daily_limit,
         ));
         let ga4 = Arc::new(google::ga4::Ga4::new(shared.clone(), config.records));
         let search_console = Arc::new(google::search_console::SearchConsole::new(

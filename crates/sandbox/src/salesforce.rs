@@ -107,17 +107,24 @@ pub(crate) struct Salesforce {
     counts: [u64; 4],
     registry: Arc<Registry>,
     usage: AtomicU64,
+    daily_limit: u64,
     locators: Mutex<HashMap<u64, Cursor>>,
     next_locator: AtomicU64,
 }
 
 impl Salesforce {
-    pub(crate) fn new(seed: u64, records: u64, registry: Arc<Registry>) -> Self {
+    pub(crate) fn new(
+        seed: u64,
+        records: u64,
+        registry: Arc<Registry>,
+        daily_limit: Option<u64>,
+    ) -> Self {
         Self {
             seed,
             counts: counts(records),
             registry,
             usage: AtomicU64::new(0),
+            daily_limit: daily_limit.unwrap_or(DAILY_LIMIT),
             locators: Mutex::new(HashMap::new()),
             next_locator: AtomicU64::new(1),
         }
@@ -184,7 +191,7 @@ async fn gateway(
             "INVALID_SESSION_ID",
             "Session expired or invalid",
         )
-    } else if used > DAILY_LIMIT {
+    } else if used > salesforce.daily_limit {
         errors(
             StatusCode::FORBIDDEN,
             "REQUEST_LIMIT_EXCEEDED",
@@ -193,10 +200,8 @@ async fn gateway(
     } else {
         next.run(request).await
     };
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "api-usage={}/{DAILY_LIMIT}",
-        used.min(DAILY_LIMIT)
-    )) {
+    let limit = salesforce.daily_limit;
+    if let Ok(value) = HeaderValue::from_str(&format!("api-usage={}/{limit}", used.min(limit))) {
         response.headers_mut().insert("Sforce-Limit-Info", value);
     }
     response
