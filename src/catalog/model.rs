@@ -251,6 +251,47 @@ pub struct Limits {
     /// A quota reported in response bodies (GA4 `propertyQuota`).
     #[serde(default)]
     pub quota: Option<super::report::Quota>,
+    /// A long-window allowance reported in a response header (Salesforce's
+    /// `Sforce-Limit-Info: api-usage=USED/LIMIT` over 24 hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowance: Option<Allowance>,
+}
+
+/// An allowance over a long window (a day) that the provider reports with every response as
+/// `PREFIX=USED/LIMIT`. Others share it (a Salesforce org's other integrations), so a fetch
+/// stops while a reserve is left, and resumes at the next run.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Allowance {
+    /// The response header (`Sforce-Limit-Info`).
+    pub header: String,
+    /// The part of the header before `=USED/LIMIT` (`api-usage`).
+    pub prefix: String,
+    /// Stop when this share of the allowance, in percent, or less is left (default 10).
+    #[serde(default = "default_reserve_percent")]
+    pub reserve_percent: u8,
+    /// What the allowance is, for messages ("the Salesforce org's API requests of the last 24
+    /// hours").
+    pub describe: String,
+}
+
+fn default_reserve_percent() -> u8 {
+    10
+}
+
+impl Allowance {
+    /// `(used, limit)` from the header's value, e.g. `api-usage=1200/15000`; other parts of
+    /// the header (`per-app-api-usage=…`) are skipped.
+    pub fn read(&self, value: &str) -> Option<(u64, u64)> {
+        value.split(',').find_map(|part| {
+            let (name, numbers) = part.trim().split_once('=')?;
+            if name.trim() != self.prefix {
+                return None;
+            }
+            let (used, limit) = numbers.split_once('/')?;
+            Some((used.trim().parse().ok()?, limit.trim().parse().ok()?))
+        })
+    }
 }
 
 /// A provider-specific throttle signal.
@@ -577,5 +618,27 @@ impl FieldSpec {
             Self::Pointer(pointer) | Self::Typed { from: pointer, .. } => Some(pointer),
             Self::Constant { .. } => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod allowance_tests {
+    use super::Allowance;
+
+    #[test]
+    fn usage_is_read_from_its_part_of_the_header() {
+        let allowance = Allowance {
+            header: "Sforce-Limit-Info".into(),
+            prefix: "api-usage".into(),
+            reserve_percent: 10,
+            describe: "the org's API requests".into(),
+        };
+        assert_eq!(allowance.read("api-usage=1200/15000"), Some((1200, 15000)));
+        assert_eq!(
+            allowance.read("per-app-api-usage=5/100(appName=x), api-usage=7/15000"),
+            Some((7, 15000))
+        );
+        assert_eq!(allowance.read("api-usage=many/15000"), None);
+        assert_eq!(allowance.read("per-app-api-usage=5/100"), None);
     }
 }

@@ -254,6 +254,25 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
             );
         }
     }
+    if let Some(allowance) = &limits.allowance {
+        if allowance.reserve_percent >= 100 {
+            problem(
+                "limits.allowance.reserve_percent".into(),
+                format!(
+                    "{}% would leave nothing to fetch with",
+                    allowance.reserve_percent
+                ),
+                Some("a share from 0 to 99, e.g. 10"),
+            );
+        }
+        if allowance.header.trim().is_empty() || allowance.prefix.trim().is_empty() {
+            problem(
+                "limits.allowance".into(),
+                "`header` and `prefix` name where the usage is read".into(),
+                Some("e.g. `header = \"Sforce-Limit-Info\"`, `prefix = \"api-usage\"`"),
+            );
+        }
+    }
     for (index, rule) in limits.exhausted.iter().enumerate() {
         if !(400..=599).contains(&rule.status) {
             problem(

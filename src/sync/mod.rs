@@ -72,6 +72,9 @@ enum StreamError {
     Protocol(String),
     #[error("{0}")]
     Credentials(String),
+    /// A shared long-window allowance is down to its reserve: stop, resume next run.
+    #[error("{0}")]
+    Reserve(String),
     #[error("interrupted")]
     Interrupted,
     #[error("stopped after the connection's timeout ({}); the next run resumes where it stopped", crate::schedule::format_secs(.0.as_secs()))]
@@ -107,6 +110,23 @@ impl Connection<'_> {
             AuthScheme::Header(header) => Presentation::Header(header, secret),
         };
         Credential::bound(presentation, &self.origins)
+    }
+
+    /// With an `[limits.allowance]`, reads what the provider says is used of it; at the reserve,
+    /// the reason to stop.
+    fn allowance_at_reserve(&self, headers: &reqwest::header::HeaderMap) -> Option<String> {
+        let allowance = self.provider.limits.allowance.as_ref()?;
+        let value = headers.get(allowance.header.as_str())?.to_str().ok()?;
+        let (used, limit) = allowance.read(value)?;
+        let left = limit.saturating_sub(used);
+        tracing::debug!(used, limit, "allowance");
+        let reserve = limit.saturating_mul(u64::from(allowance.reserve_percent)) / 100;
+        (left <= reserve).then(|| {
+            format!(
+                "stopped with {left} of {limit} left of {}: the last {}% is kept for the account's other users; the next fetch resumes where this one stopped",
+                allowance.describe, allowance.reserve_percent
+            )
+        })
     }
 
     /// Feeds a quota the provider reports in the body into the connection's budget: what is
@@ -507,6 +527,7 @@ async fn page_loop(
         };
         report.requests += u64::from(response.requests);
         renewed = false;
+        let response_headers = response.headers;
         let body = response.body;
 
         // A window whose total passes the provider's cap is halved before any page of it is
@@ -549,7 +570,7 @@ async fn page_loop(
             shape.paginator,
             &checkpoint.page,
             &body,
-            &response.headers,
+            &response_headers,
             &records,
             &stream.primary_key,
         )
@@ -581,6 +602,7 @@ async fn page_loop(
             connection.next_link(url)?;
         }
         connection.observe_quota(&body);
+        let at_reserve = connection.allowance_at_reserve(&response_headers);
         // Report rows become one record per day, dimension values and metric.
         let records = match &stream.report {
             Some(report) => {
@@ -647,6 +669,12 @@ async fn page_loop(
             next,
         };
         writer.submit(page, report, progress, &stream.name).await?;
+        // This page is kept; the next one would eat into what others of the account need.
+        if let Some(reason) = at_reserve
+            && following.is_some()
+        {
+            return Err(StreamError::Reserve(reason));
+        }
         match following {
             Some(following) => checkpoint = following,
             None => return Ok(()),

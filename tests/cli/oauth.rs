@@ -946,3 +946,56 @@ fn salesforce_daily_allowance_used_up_stops_with_a_clear_message_not_a_credentia
         "{status}"
     );
 }
+
+/// Salesforce reports the org's 24-hour API usage with every response (`Sforce-Limit-Info`);
+/// the org's other integrations share it, so a fetch stops with 10% left, keeps every page it
+/// took, and never reaches the provider's refusal.
+#[test]
+fn salesforce_fetch_stops_at_the_reserve_of_the_orgs_daily_allowance() {
+    require_keychain();
+    let sandbox = Sandbox::start_args(&["--records", "2000", "--salesforce-daily-limit", "12"]);
+    let home = Home::new();
+    let (login, client_id, secret) = salesforce_app(&sandbox);
+    let set = format!("client_id={client_id}");
+    let (child, url, stderr) = start_sign_in(
+        &home,
+        &[
+            "connect",
+            "salesforce",
+            "--client",
+            "acme",
+            "--set",
+            &set,
+            "--auth-url",
+            &login,
+            "--token-stdin",
+        ],
+        &secret,
+    );
+    assert_eq!(http("GET", &consent(&url), "").0, 200);
+    assert_success(&finish(child, stderr));
+
+    let output = home.run(&["--json", "fetch", "acme/salesforce"]);
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let run = &report["runs"][0];
+    assert_eq!(run["outcome"], "failed", "{report}");
+    assert_eq!(run["credentials_problem"], false, "{report}");
+    let error = run["error"].as_str().expect("a reason");
+    assert!(
+        error.contains("of 12 left of the Salesforce org's API requests of the last 24 hours")
+            && error.contains("the last 10% is kept"),
+        "{error}"
+    );
+    assert!(
+        !error.contains("HTTP 403"),
+        "stopped before the refusal: {error}"
+    );
+    let requests = run["requests"].as_u64().expect("requests");
+    assert!(requests > 0 && requests <= 12, "{requests} requests");
+    assert!(
+        run["records_new"]
+            .as_u64()
+            .is_some_and(|records| records > 0),
+        "the pages taken are kept: {report}"
+    );
+}
