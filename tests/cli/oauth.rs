@@ -815,6 +815,32 @@ fn salesforce_signs_in_with_pkce_takes_instance_url_pages_soql_and_refreshes_on_
         deals[0]
     );
     assert_eq!(export["companies"].as_array().map(Vec::len), Some(50));
+    // Leads, in their own array and shape.
+    let (_, _, counts) = sandbox.provider("salesforce");
+    let expected = counts
+        .iter()
+        .find(|(stream, _)| stream == "leads")
+        .map(|(_, count)| *count)
+        .expect("the sandbox serves leads");
+    let leads = export["leads"].as_array().expect("leads");
+    assert_eq!(leads.len() as u64, expected);
+    assert!(expected > 0);
+    for lead in leads {
+        assert!(
+            lead["name"].is_string()
+                && lead["email"].is_string()
+                && lead["company_name"].is_string()
+                && lead["lead_source"].is_string()
+                && lead["converted"].is_boolean(),
+            "{lead}"
+        );
+        assert_eq!(
+            lead["converted"] == true,
+            lead["status"] == "Closed - Converted",
+            "{lead}"
+        );
+    }
+    crate::common::assert_valid_export(&export);
     let contacts = export["contacts"].as_array().expect("contacts");
     assert!(
         contacts[0]["company_id"]

@@ -320,14 +320,23 @@ fn record(salesforce: &Salesforce, object: Object, index: u64) -> Map<String, Va
             fields.insert("LastName".into(), json!(format!("Prospect{index}")));
             fields.insert("Company".into(), json!(format!("Prospect Co {index}")));
             fields.insert("Email".into(), json!(format!("lead{index}@example.org")));
+            let status = *rng.pick(&[
+                "Open - Not Contacted",
+                "Working - Contacted",
+                "Closed - Converted",
+            ]);
+            fields.insert("Name".into(), json!(format!("Lead{index} Prospect{index}")));
+            fields.insert("Status".into(), json!(status));
             fields.insert(
-                "Status".into(),
-                json!(*rng.pick(&[
-                    "Open - Not Contacted",
-                    "Working - Contacted",
-                    "Closed - Converted"
-                ])),
+                "LeadSource".into(),
+                json!(*rng.pick(&["Web", "Phone Inquiry", "Partner Referral", "Trade Show"])),
             );
+            fields.insert(
+                "Phone".into(),
+                json!(format!("+1 415 555 {:04}", index % 10_000)),
+            );
+            fields.insert("IsConverted".into(), json!(status == "Closed - Converted"));
+            fields.insert("OwnerId".into(), json!("005SBX0000000001AAA"));
         }
     }
     fields.insert("CreatedDate".into(), json!(sf_datetime(created)));
