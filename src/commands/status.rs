@@ -332,7 +332,7 @@ fn row(
         .and_then(|oauth| oauth.refresh_token_expires_at.as_deref())
         .and_then(|at| at.parse::<jiff::Timestamp>().ok())
     {
-        let left = jiff::Timestamp::now().duration_until(expires);
+        let left = schedule::now().duration_until(expires);
         if left < jiff::SignedDuration::from_hours(48) {
             problems.push(ProblemView {
                 kind: "expiring",

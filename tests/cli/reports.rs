@@ -743,6 +743,72 @@ fn connect_ga4_oauth(home: &Home, google: &Google) -> (String, std::process::Out
     (authorize, output)
 }
 
+/// A Google app in testing mode gives refresh tokens that die after 7 days: a definition that
+/// says so (`refresh_token_lifetime`) makes `status` warn two days before, and say so once it
+/// has expired, with the command that signs in again.
+#[test]
+fn status_warns_before_a_known_refresh_token_expiry() {
+    require_keychain();
+    let sandbox = Sandbox::start(20, 0);
+    let google = google(&sandbox);
+    let home = Home::new();
+    let shipped = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("providers/ga4.toml"),
+    )
+    .expect("ga4.toml");
+    let testing = shipped.replacen(
+        "client_secret = \"client_secret\"\n",
+        "client_secret = \"client_secret\"\nrefresh_token_lifetime = \"7days\"\n",
+        1,
+    );
+    assert_ne!(testing, shipped, "the OAuth mode's block was found");
+    home.provider_override("ga4.toml", &testing);
+    let (_, output) = connect_ga4_oauth(&home, &google);
+    assert_success(&output);
+
+    let status_at = |days: i64| -> Value {
+        let at = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * days);
+        let output = home
+            .inlet()
+            .env("INLET_NOW", at.to_string())
+            .args(["--json", "status", "acme/ga4"])
+            .output()
+            .expect("status");
+        assert_success(&output);
+        serde_json::from_slice(&output.stdout).expect("JSON")
+    };
+    let expiring = |status: &Value| -> Vec<String> {
+        status["connections"][0]["problems"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|problem| problem["kind"] == "expiring")
+            .map(|problem| format!("{} | {}", problem["message"], problem["fix"]))
+            .collect()
+    };
+    let now = status_at(0);
+    assert!(
+        now["connections"][0]["credential"]["oauth"]["refresh_token_expires_at"].is_string(),
+        "{now}"
+    );
+    assert!(
+        expiring(&now).is_empty(),
+        "a week left is no warning: {now}"
+    );
+    let soon = expiring(&status_at(6));
+    assert!(
+        soon.len() == 1
+            && soon[0].contains("the refresh token expires at")
+            && soon[0].contains("inlet connect ga4 --client acme"),
+        "{soon:?}"
+    );
+    let gone = expiring(&status_at(8));
+    assert!(
+        gone.len() == 1 && gone[0].contains("expired at"),
+        "{gone:?}"
+    );
+}
+
 #[test]
 fn ga4_connects_with_google_oauth_and_a_service_account() {
     require_keychain();
