@@ -667,6 +667,20 @@ fn on_a_terminal_connect_asks_which_property() {
 /// `inlet connect ga4 --auth oauth` against the sandbox's Google authorization server, the
 /// test acting as the browser; returns the authorize URL inlet printed and the outcome.
 fn connect_ga4_oauth(home: &Home, google: &Google) -> (String, std::process::Output) {
+    let property = format!("property={}", google.property);
+    connect_google_oauth(home, google, "ga4", &google.ga4, &property)
+}
+
+/// `inlet connect PROVIDER --auth oauth --set PICK` against the sandbox's Google authorization
+/// server, the test acting as the browser; returns the authorize URL inlet printed and the
+/// outcome.
+fn connect_google_oauth(
+    home: &Home,
+    google: &Google,
+    provider: &str,
+    base_url: &str,
+    pick: &str,
+) -> (String, std::process::Output) {
     use std::io::BufRead as _;
     let (client_id, client_secret) = inlet_sandbox::oauth_client(42);
     let mut child = home
@@ -674,7 +688,7 @@ fn connect_ga4_oauth(home: &Home, google: &Google) -> (String, std::process::Out
         .env("INLET_BROWSER", "none")
         .args([
             "connect",
-            "ga4",
+            provider,
             "--client",
             "acme",
             "--auth",
@@ -682,11 +696,11 @@ fn connect_ga4_oauth(home: &Home, google: &Google) -> (String, std::process::Out
             "--set",
             &format!("client_id={client_id}"),
             "--set",
-            &format!("property={}", google.property),
+            pick,
             "--auth-url",
             &format!("{}/google", google.origin),
             "--base-url",
-            &google.ga4,
+            base_url,
             "--token-stdin",
         ])
         .stdin(std::process::Stdio::piped())
@@ -807,6 +821,64 @@ fn status_warns_before_a_known_refresh_token_expiry() {
         gone.len() == 1 && gone[0].contains("expired at"),
         "{gone:?}"
     );
+}
+
+/// Search Console signs in with the same Google OAuth client, verifies the picked site and
+/// fetches its reports with the token it stored.
+#[test]
+fn search_console_connects_with_google_oauth_and_fetches() {
+    require_keychain();
+    let sandbox = Sandbox::start(60, 0);
+    let google = google(&sandbox);
+    let home = Home::new();
+    let (authorize, output) = connect_google_oauth(
+        &home,
+        &google,
+        "search-console",
+        &google.search,
+        "site=sc-domain:example.com",
+    );
+    assert_success(&output);
+    assert!(
+        authorize.contains("webmasters.readonly") && authorize.contains("code_challenge="),
+        "{authorize}"
+    );
+    let status = home.json(&["status", "acme/search-console"], 0);
+    let connection = &status["connections"][0];
+    assert_eq!(
+        connection["credential"]["oauth"]["refresh_token"], true,
+        "{status}"
+    );
+    assert!(
+        connection["account"]["name"]
+            .as_str()
+            .is_some_and(|name| name.contains("sc-domain:example.com")),
+        "{status}"
+    );
+    let report = home.json(&["fetch", "acme/search-console"], 0);
+    assert_eq!(report["runs"][0]["outcome"], "ok", "{report}");
+    assert!(
+        report["runs"][0]["records_new"]
+            .as_u64()
+            .is_some_and(|records| records > 0),
+        "{report}"
+    );
+    let stats = google_oauth_stats(&sandbox);
+    assert!(
+        stats["pkce_verified"].as_u64().is_some_and(|n| n >= 1),
+        "{stats}"
+    );
+}
+
+/// The sandbox's OAuth counters.
+fn google_oauth_stats(sandbox: &Sandbox) -> Value {
+    call(
+        "GET",
+        &format!("{}/_sandbox/oauth", sandbox.origin()),
+        None,
+        None,
+    )
+    .1
 }
 
 #[test]
