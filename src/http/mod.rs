@@ -608,28 +608,10 @@ fn header_number(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u64
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
-/// Standard base64 (for HTTP Basic), without a dependency for twenty lines.
+/// Standard base64 with padding, as HTTP Basic wants it.
 fn base64_encode(bytes: &[u8]) -> String {
-    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let block = match *chunk {
-            [a, b, c] => (u32::from(a) << 16) | (u32::from(b) << 8) | u32::from(c),
-            [a, b] => (u32::from(a) << 16) | (u32::from(b) << 8),
-            [a] => u32::from(a) << 16,
-            _ => 0,
-        };
-        for index in 0..4 {
-            if index <= chunk.len() {
-                out.push(char::from(
-                    TABLE[((block >> (18 - 6 * index)) & 63) as usize],
-                ));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// A number in [0, 1) from the clock's low bits: enough to spread retries apart.
