@@ -347,8 +347,7 @@ pub fn reconnect_for(
     row: &crate::store::ConnectionRow,
     secret: &SecretString,
 ) -> String {
-    let settings: BTreeMap<String, String> =
-        serde_json::from_str(&row.settings).unwrap_or_default();
+    let settings: BTreeMap<String, String> = row.settings_map();
     let stored = Stored::parse(secret);
     let mut command = reconnect_command(
         provider,
@@ -399,7 +398,7 @@ pub async fn credentials_for(
     let session = Session {
         provider: Arc::clone(provider),
         mode: mode.clone(),
-        settings: serde_json::from_str(&row.settings).unwrap_or_default(),
+        settings: row.settings_map(),
         backend: backend.clone(),
         key: key.clone(),
         lock_dir: lock_dir.to_owned(),

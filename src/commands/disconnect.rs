@@ -167,7 +167,7 @@ async fn revoke(
         return revoke_oauth(ctx, &row, provider, auth, secret).await;
     }
     let request = provider.revoke.as_ref()?;
-    let settings = serde_json::from_str(&row.settings).unwrap_or_default();
+    let settings = row.settings_map();
     let http = crate::http::Http::new()
         .ok()?
         .with_retry(crate::http::RetryPolicy {
@@ -213,7 +213,7 @@ async fn revoke_oauth(
         ));
         return Some(false);
     };
-    let settings = serde_json::from_str(&row.settings).unwrap_or_default();
+    let settings = row.settings_map();
     match crate::auth::revoke_stored(auth, &settings, &stored).await {
         Ok(true) => Some(true),
         Ok(false) => None,

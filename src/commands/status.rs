@@ -471,8 +471,7 @@ pub(super) fn reconnect_command(
             command.push_str(&format!(" --auth {}", shell_word(mode)));
         }
     }
-    let settings: BTreeMap<String, String> =
-        serde_json::from_str(&row.settings).unwrap_or_default();
+    let settings: BTreeMap<String, String> = row.settings_map();
     for (key, value) in settings {
         command.push_str(&format!(" --set {}", shell_word(&format!("{key}={value}"))));
     }

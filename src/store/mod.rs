@@ -34,11 +34,58 @@ pub enum StoreError {
         known: i64,
     },
     #[error("cache query failed")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
+    #[error("the cache holds a value inlet cannot read: {0}")]
+    Corrupt(String),
     #[error("the operating system gave no random bytes for the cache's profile id: {0}")]
     NoRandomness(String),
     #[error("the cache at `{path}` is damaged ({problem}); nothing was written to it")]
     Damaged { path: PathBuf, problem: String },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        // A row that failed inlet's own checks on read says what is wrong with it.
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, source) = &error
+            && let Some(corrupt) = source.downcast_ref::<CorruptValue>()
+        {
+            return Self::Corrupt(corrupt.0.clone());
+        }
+        Self::Sqlite(error)
+    }
+}
+
+/// A stored value that does not parse; instead of a silent default, reading the row fails.
+#[derive(Debug)]
+struct CorruptValue(String);
+
+impl std::fmt::Display for CorruptValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CorruptValue {}
+
+/// Fails a row read at column `index` with what is wrong.
+fn corrupt(index: usize, message: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        index,
+        rusqlite::types::Type::Text,
+        Box::new(CorruptValue(message)),
+    )
+}
+
+/// Checks a stored time (RFC 3339) where the row is read.
+fn checked_time(
+    index: usize,
+    text: String,
+    what: impl FnOnce() -> String,
+) -> rusqlite::Result<String> {
+    match text.parse::<jiff::Timestamp>() {
+        Ok(_) => Ok(text),
+        Err(_) => Err(corrupt(index, format!("{} `{text}` is not a time", what()))),
+    }
 }
 
 impl StoreError {
@@ -74,6 +121,9 @@ impl StoreError {
     pub fn hints(&self) -> Vec<String> {
         match self {
             Self::TooNew { .. } => vec!["upgrade inlet, or use another `--home`".to_owned()],
+            Self::Corrupt(_) => vec![
+                "the row was changed outside inlet: restore the cache from a backup, or remove the connection (`inlet disconnect CONNECTION`) and connect it again".to_owned(),
+            ],
             Self::Open { .. } | Self::Sqlite(..) if self.is_disk_full_or_index() => {
                 let folder = match self {
                     Self::Open { path, .. } => path.parent().unwrap_or(path).display().to_string(),
@@ -128,6 +178,14 @@ pub struct Schedule {
     pub timeout_secs: u64,
     /// After a failed run, try again this much sooner than `every`, doubling per failure.
     pub retry_secs: u64,
+}
+
+impl ConnectionRow {
+    /// The connection's non-secret inputs (`--set`). The JSON was checked when the row was read
+    /// (a row that does not parse is an error there), so nothing is lost here.
+    pub fn settings_map(&self) -> std::collections::BTreeMap<String, String> {
+        serde_json::from_str(&self.settings).unwrap_or_default()
+    }
 }
 
 impl Schedule {
@@ -970,16 +1028,27 @@ fn write_next(
 }
 
 fn connection_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ConnectionRow> {
+    let id: String = row.get(0)?;
+    let created_at = checked_time(7, row.get(7)?, || {
+        format!("connection `{id}`: its creation time")
+    })?;
+    let settings: String = row.get(8)?;
+    if serde_json::from_str::<std::collections::BTreeMap<String, String>>(&settings).is_err() {
+        return Err(corrupt(
+            8,
+            format!("connection `{id}`: its settings are not a JSON object of strings"),
+        ));
+    }
     Ok(ConnectionRow {
-        id: row.get(0)?,
+        id,
         client: row.get(1)?,
         name: row.get(2)?,
         provider: row.get(3)?,
         account_id: row.get(4)?,
         account_name: row.get(5)?,
         base_url: row.get(6)?,
-        created_at: row.get(7)?,
-        settings: row.get(8)?,
+        created_at,
+        settings,
         auth_mode: row.get(9)?,
         schedule: Schedule {
             every_secs: row.get(10)?,
@@ -1003,11 +1072,19 @@ fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
     } else {
         outcome
     };
+    let id: i64 = row.get(0)?;
+    let connection_id: String = row.get(1)?;
+    let what = |column: &str| format!("run {id} of `{connection_id}`: its {column}");
+    let started_at = checked_time(2, row.get(2)?, || what("start"))?;
+    let finished_at = match row.get::<_, Option<String>>(3)? {
+        Some(text) => Some(checked_time(3, text, || what("end"))?),
+        None => None,
+    };
     Ok(RunRow {
-        id: row.get(0)?,
-        connection_id: row.get(1)?,
-        started_at: row.get(2)?,
-        finished_at: row.get(3)?,
+        id,
+        connection_id,
+        started_at,
+        finished_at,
         outcome,
         pages: row.get(5)?,
         requests: row.get(6)?,

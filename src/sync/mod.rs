@@ -198,8 +198,7 @@ pub async fn fetch_connection(
     let started = Instant::now();
     let mut store = Store::open(db)?;
     let run_id = store.begin_run(&row.id)?;
-    let settings: BTreeMap<String, String> =
-        serde_json::from_str(&row.settings).unwrap_or_default();
+    let settings: BTreeMap<String, String> = row.settings_map();
     let scheme = provider.auth_mode(row.auth_mode.as_deref())?.scheme();
     let base_url = render_base_url(&row.base_url, &settings);
     let origins = origins_for(provider, &base_url, &settings)?;

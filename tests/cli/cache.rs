@@ -199,3 +199,51 @@ fn a_full_disk_fails_the_run_with_its_reason_and_the_next_fetch_completes() {
         assert_eq!(records[stream].as_u64(), Some(*count), "{stream}: {status}");
     }
 }
+
+/// A stored value that does not parse (changed outside inlet) used to become a silent default:
+/// a bad time became "now" (so the connection was never due, or always), bad settings became
+/// none. Reading such a row now fails, naming the connection, the value and the fix.
+#[test]
+fn a_stored_value_that_does_not_parse_is_an_error_not_a_default() {
+    require_keychain();
+    let sandbox = Sandbox::start(5, 0);
+    let home = Home::new();
+    home.connect(&sandbox, "acme");
+    assert_success(&home.run(&["fetch"]));
+    let change = |sql: &str| {
+        let conn = rusqlite::Connection::open(home.database()).expect("open the cache");
+        conn.execute(sql, []).expect("change a row");
+    };
+    let refused = |args: &[&str], needles: &[&str]| {
+        let output = home.run(args);
+        assert_code(&output, 1);
+        let stderr = text(&output.stderr);
+        for needle in needles {
+            assert!(stderr.contains(needle), "`{needle}` not in: {stderr}");
+        }
+    };
+
+    change("UPDATE connections SET created_at = 'yesterday-ish'");
+    for command in [&["status"][..], &["fetch", "--due"], &["schedule", "show"]] {
+        refused(
+            command,
+            &[
+                "connection `acme/hubspot`: its creation time `yesterday-ish` is not a time",
+                "inlet disconnect CONNECTION",
+            ],
+        );
+    }
+    change("UPDATE connections SET created_at = '2026-01-01T00:00:00Z', settings = 'not json'");
+    refused(
+        &["fetch"],
+        &["connection `acme/hubspot`: its settings are not a JSON object"],
+    );
+    change("UPDATE connections SET settings = '{}'");
+    change("UPDATE runs SET finished_at = '31/12/2026'");
+    refused(
+        &["status"],
+        &["of `acme/hubspot`: its end `31/12/2026` is not a time"],
+    );
+    change("UPDATE runs SET finished_at = started_at");
+    assert_success(&home.run(&["status"]));
+}
