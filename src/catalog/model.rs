@@ -50,8 +50,30 @@ pub struct Provider {
     /// Request budget and throttle signals.
     #[serde(default)]
     pub limits: Limits,
+    /// Headers sent with every request to the provider's API (verify, streams, revoke), e.g.
+    /// Stripe's `Stripe-Version`, which pins the shapes of the objects it returns; a request's
+    /// own `headers` win over these.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
     /// The kinds of record the provider yields.
     pub streams: Vec<Stream>,
+}
+
+impl Provider {
+    /// The headers of one request: the provider's, then the request's own.
+    pub fn headers_for<'a>(
+        &'a self,
+        request: &'a BTreeMap<String, String>,
+    ) -> impl Iterator<Item = (&'a String, &'a String)> {
+        self.headers
+            .iter()
+            .filter(|(name, _)| {
+                !request
+                    .keys()
+                    .any(|own| own.eq_ignore_ascii_case(name.as_str()))
+            })
+            .chain(request.iter())
+    }
 }
 
 /// One thing `connect` asks for.

@@ -290,6 +290,21 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
         }
     }
 
+    for (name, value) in &provider.headers {
+        let path = format!("headers.{name}");
+        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            problem(path, format!("`{name}` is not a header name"), None);
+        } else if name.eq_ignore_ascii_case("authorization") {
+            problem(
+                path,
+                "the credential's header is set by the auth mode, never by `headers`".into(),
+                None,
+            );
+        } else if reqwest::header::HeaderValue::from_str(value).is_err() {
+            problem(path, "the value cannot be sent in a header".into(), None);
+        }
+    }
+
     if provider.streams.is_empty() {
         problem("streams".into(), "no stream".into(), None);
     }

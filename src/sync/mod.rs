@@ -808,9 +808,9 @@ fn build_call<'a>(
     let params = plan::page_params(shape.paginator, &checkpoint.page);
     let request = shape.request;
     let credential = connection.credential(secret);
-    let headers: Vec<(String, String)> = request
-        .headers
-        .iter()
+    let headers: Vec<(String, String)> = connection
+        .provider
+        .headers_for(&request.headers)
         .map(|(name, value)| (name.clone(), vars.render(value)))
         .collect();
 

@@ -115,9 +115,8 @@ pub async fn call_once(
         post: request.method == crate::catalog::Method::Post,
         url,
         body: request.body.as_ref().map(|body| vars.render_json(body)),
-        headers: request
-            .headers
-            .iter()
+        headers: provider
+            .headers_for(&request.headers)
             .map(|(name, value)| (name.clone(), vars.render(value)))
             .collect(),
         credential,

@@ -397,3 +397,55 @@ fn processes_fetching_one_account_share_its_budget() {
     let stats = sandbox.stats();
     assert_eq!(stats["rate_limited"], 0, "no request was refused: {stats}");
 }
+
+/// Every Stripe request pins `Stripe-Version` (a provider-level header of the definition), so a
+/// client account's default API version never decides the shapes. A definition that pins a
+/// version the provider will not serve fails with Stripe's own message, and so does `providers
+/// validate` for a header that could carry a credential.
+#[test]
+fn stripe_requests_pin_the_api_version_of_the_definition() {
+    require_keychain();
+    let sandbox = Sandbox::start(20, 0);
+    let (base_url, key, _) = sandbox.provider("stripe");
+    let home = Home::new();
+    home.connect_to("stripe", "acme", &base_url, &key, &[]);
+    assert_eq!(home.json(&["fetch"], 0)["runs"][0]["outcome"], "ok");
+    let shown = home.json(&["providers", "show", "stripe"], 0);
+    assert_eq!(
+        shown["definition"]["headers"]["Stripe-Version"], "2025-03-31.basil",
+        "{shown}"
+    );
+
+    let shipped = include_str!("../../providers/stripe.toml");
+    home.provider_override(
+        "stripe.toml",
+        &shipped.replace(
+            "Stripe-Version = \"2025-03-31.basil\"",
+            "Stripe-Version = \"2024-06-20\"",
+        ),
+    );
+    let report = home.json(&["fetch", "--full-refresh"], 1);
+    let error = report["runs"][0]["error"].as_str().expect("a reason");
+    assert!(
+        error.contains("Invalid Stripe API version: 2024-06-20"),
+        "the header was sent: {error}"
+    );
+
+    let bad = home.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        shipped.replace(
+            "Stripe-Version = \"2025-03-31.basil\"",
+            "Authorization = \"Bearer x\"",
+        ),
+    )
+    .expect("write");
+    let output = home.run(&["providers", "validate", bad.to_str().expect("utf-8")]);
+    assert_code(&output, 1);
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("set by the auth mode")
+            || String::from_utf8_lossy(&output.stdout).contains("set by the auth mode"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -147,7 +147,19 @@ pub(crate) fn router(state: Arc<Stripe>) -> Router {
 /// stamps the headers Stripe puts on every response.
 async fn gateway(State(stripe): State<Arc<Stripe>>, request: Request, next: Next) -> Response {
     let served = stripe.served.fetch_add(1, Ordering::Relaxed) + 1;
+    // A request may pin another API version; this emulation renders one, so it refuses the
+    // others rather than answer in shapes the client did not ask for.
+    let pinned = request
+        .headers()
+        .get(&H_STRIPE_VERSION)
+        .map(|value| value.to_str().unwrap_or_default().to_owned());
     let mut response = match presented_key(request.headers()) {
+        _ if pinned
+            .as_deref()
+            .is_some_and(|version| version != API_VERSION) =>
+        {
+            invalid_version(pinned.as_deref().unwrap_or_default())
+        }
         Presented::Key(key) if key == stripe.key => {
             match stripe.window.admit(stripe.shared.rate_limit) {
                 Admission::Refused { .. } => {
@@ -173,6 +185,19 @@ async fn gateway(State(stripe): State<Arc<Stripe>>, request: Request, next: Next
     headers.insert(H_STRIPE_VERSION, HeaderValue::from_static(API_VERSION));
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
     response
+}
+
+/// A 400 for a `Stripe-Version` the emulation does not render.
+fn invalid_version(version: &str) -> Response {
+    let body = json!({
+        "error": {
+            "message": format!(
+                "Invalid Stripe API version: {version}. This sandbox renders {API_VERSION} only."
+            ),
+            "type": "invalid_request_error",
+        }
+    });
+    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
 }
 
 /// What a request offered as its secret key.
