@@ -717,7 +717,7 @@ fn parse_std_duration(text: &str) -> Result<std::time::Duration, String> {
 
 /// Run the whole pipeline against the built-in sandbox in a temporary home
 ///
-/// Starts the sandbox, connects a demo client's HubSpot and Stripe, fetches, shows the status
+/// Starts the sandbox, connects a demo client's HubSpot (with an OAuth sign-in) and Stripe, fetches, shows the status
 /// table, exports, writes the client's dashboard, and disconnects. Uses the OS keychain when one is
 /// available; otherwise says so and uses a temporary file store that it names.
 ///

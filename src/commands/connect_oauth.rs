@@ -370,7 +370,7 @@ fn read_blob(text: &str, provider: &Provider, auth: &AuthMode) -> anyhow::Result
 }
 
 /// The keychain document for a fresh token set.
-fn stored_for(
+pub(super) fn stored_for(
     auth: &AuthMode,
     oauth: &OAuth,
     app: &flow::App<'_>,

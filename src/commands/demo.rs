@@ -85,6 +85,90 @@ pub(super) async fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<ExitSt
     Ok(ExitStatus::Success)
 }
 
+/// Connects with an OAuth authorization code sign-in against the sandbox's authorization
+/// server, exactly as `connect --auth oauth` does (PKCE, state, a loopback listener), with the
+/// demo following the consent page's redirect where a person's browser would.
+async fn sign_in_and_connect(
+    demo: &Context,
+    provider: &crate::catalog::Provider,
+    id: &ConnectionId,
+    endpoint: &sandbox::ProviderEndpoint,
+    registered: &sandbox::OAuthApp,
+) -> anyhow::Result<()> {
+    use crate::auth::{TokenClient, flow, loopback::Loopback};
+    let auth = provider.auth_mode(Some("oauth"))?;
+    let oauth = auth
+        .oauth
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("the {} definition has no OAuth mode", provider.id))?;
+    let settings: std::collections::BTreeMap<String, String> =
+        [("client_id".to_owned(), registered.client_id.clone())].into();
+    let app = flow::App {
+        oauth,
+        settings: &settings,
+        endpoints: flow::endpoints(oauth, &settings, Some(&registered.auth_url))?,
+        client_secret: Some(secrecy::SecretString::from(
+            registered.client_secret.clone(),
+        )),
+        private_key: None,
+    };
+    let listener = Loopback::bind().await?;
+    let pending = flow::authorize(&app, &listener.redirect_uri)?;
+    let state = pending.state().to_owned();
+    let browser = tokio::spawn(play_browser(pending.url.to_string()));
+    let target = listener
+        .wait(Duration::from_secs(30), |target| {
+            flow::code_from_redirect(&state, target).map(|_| ())
+        })
+        .await?;
+    browser.await??;
+    let code = flow::code_from_redirect(&state, &target)?;
+    let tokens = flow::finish(&TokenClient::new()?, &app, &pending, &code).await?;
+    let stored = super::connect_oauth::stored_for(
+        auth,
+        oauth,
+        &app,
+        &tokens,
+        Some(registered.auth_url.clone()),
+    );
+    let request = super::connect::Request {
+        provider,
+        id: id.clone(),
+        base_url: endpoint.base_url.clone(),
+        auth,
+        settings: settings.clone(),
+        schedule: None,
+        replace: false,
+        store_secret: true,
+        stored: Some(stored.to_secret()),
+    };
+    super::connect::connect(demo, &request, &tokens.access).await?;
+    demo.printer.status(&format!(
+        "  mode `oauth`; granted scopes: {}",
+        stored.scopes.join(" ")
+    ));
+    Ok(())
+}
+
+/// What a browser does with the sign-in URL on the sandbox: load the consent page, which
+/// redirects at once, and follow that redirect to inlet's loopback listener.
+async fn play_browser(url: String) -> anyhow::Result<()> {
+    // The same TLS provider as inlet's own client (the first to install it wins).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let consent = client.get(&url).send().await?;
+    let callback = consent
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .ok_or_else(|| anyhow::anyhow!("the consent page did not redirect"))?
+        .to_owned();
+    client.get(&callback).send().await?;
+    Ok(())
+}
+
 /// Runs the steps; returns the dashboard's path.
 async fn pipeline(
     demo: &Context,
@@ -96,6 +180,23 @@ async fn pipeline(
     for (index, endpoint) in endpoints.iter().enumerate() {
         let provider = catalog.get(&endpoint.provider)?;
         let id = ConnectionId::new("demo", &endpoint.provider)?;
+        // HubSpot signs in with OAuth, as a consultant's own HubSpot app would.
+        if let Some(app) = endpoint
+            .oauth
+            .as_ref()
+            .filter(|_| endpoint.provider == "hubspot")
+        {
+            printer.status(&format!(
+                "{}2. Connect: `inlet connect hubspot --client demo --auth oauth --set client_id={} --auth-url {} --base-url {}`\n   (a browser sign-in; the sandbox's consent page approves at once, and the demo plays the browser)",
+                if index == 0 { "\n" } else { "" },
+                app.client_id,
+                app.auth_url,
+                endpoint.base_url
+            ));
+            sign_in_and_connect(demo, provider, &id, endpoint, app).await?;
+            ids.push(id);
+            continue;
+        }
         let token = secrecy::SecretString::from(endpoint.credential.clone());
         printer.status(&format!(
             "{}2. Connect: `inlet connect {} --client demo --base-url {}`",

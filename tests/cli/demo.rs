@@ -28,6 +28,13 @@ fn the_demo_runs_the_pipeline_with_the_keychain() {
         assert!(stderr.contains(step), "{step} in:\n{stderr}");
     }
     assert!(stderr.contains("OS keychain"), "{stderr}");
+    // One connection signs in with OAuth (PKCE, the loopback redirect), as a HubSpot app does.
+    assert!(
+        stderr.contains("inlet connect hubspot --client demo --auth oauth")
+            && stderr.contains("mode `oauth`; granted scopes: oauth crm.objects.contacts.read")
+            && stderr.contains("credential revoked with the provider"),
+        "{stderr}"
+    );
     assert!(
         stdout.contains("contacts") && stdout.contains("300"),
         "{stdout}"
