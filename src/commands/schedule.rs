@@ -60,10 +60,14 @@ fn set(
             format_secs(retry.as_secs()),
             format_secs(every_secs)
         ))
-        .hint(format!(
-            "use a `--retry` from `1m` to `{}`, or a longer interval",
-            format_secs(every_secs)
-        ))
+        .hint(if every_secs <= 60 {
+            "use `--retry 1m`, or a longer interval".to_owned()
+        } else {
+            format!(
+                "use a `--retry` from `1m` to `{}`, or a longer interval",
+                format_secs(every_secs)
+            )
+        })
         .into());
     }
     let schedule = Schedule {

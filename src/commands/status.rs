@@ -667,6 +667,26 @@ fn render_with(ctx: &Context, rows: &[StatusRow], kept: &[KeptData]) -> anyhow::
         cells.extend([credential, last, next, records]);
         table.add_row(cells);
     }
+    // A connection id is what a user copies into the next command: not broken across lines
+    // while it takes at most a third of the width (other columns give way first).
+    let cap = crate::output::table_width().map_or(40, |width| usize::from(width) / 3);
+    let longest = rows
+        .iter()
+        .map(|row| row.connection.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(cap);
+    if let Some(column) = table.column_mut(0) {
+        column.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+            comfy_table::Width::Fixed(u16::try_from(longest + 2).unwrap_or(u16::MAX)),
+        ));
+    }
+    if narrow && let Some(column) = table.column_mut(1) {
+        // `CREDENTIAL` and `✓ keychain` whole, too.
+        column.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+            comfy_table::Width::Fixed(12),
+        ));
+    }
     let mut text = table.to_string();
     for row in rows {
         if let Some(streams) = &row.streams {

@@ -25,6 +25,7 @@ mod purge;
 mod reports;
 mod secrets;
 mod security;
+mod seen;
 mod sigkill;
 mod terminal;
 mod unattended;

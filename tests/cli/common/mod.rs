@@ -464,3 +464,52 @@ pub fn ndjson_document(text: &str) -> Value {
     }
     document
 }
+
+/// What a user sees of a run, as one text: the exit code, stdout and stderr, with what changes
+/// from run to run (the home's path, ports, times, durations, ids drawn at random) replaced by
+/// placeholders, so a snapshot holds exactly what must not change.
+pub fn seen(home: &Home, output: &Output) -> String {
+    let raw = format!(
+        "exit code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
+        output.status.code().unwrap_or(-1),
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+    let home_path = home.path().display().to_string();
+    let mut shown = raw.replace(&home_path, "[HOME]");
+    for (pattern, placeholder) in [
+        // RFC 3339 instants, with or without fractions and offsets.
+        (
+            r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})",
+            "[TIME]",
+        ),
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
+        (r"\b\d+ms\b", "[MS]"),
+        (r"\b\d+\.\ds\b", "[MS]"),
+        // Relative times round down to the second they are computed at.
+        (r"in \d+ h\b", "in [N] h"),
+        (r"budget left \d+", "budget left [N]"),
+        (r"left \d+", "left [N]"),
+        (r#""duration_ms": \d+"#, r#""duration_ms": [MS]"#),
+        (r"\b[0-9a-f]{32}\b", "[PROFILE]"),
+        (r#""run_id": \d+"#, r#""run_id": [RUN]"#),
+    ] {
+        shown = regex_replace(&shown, pattern, placeholder);
+    }
+    shown
+}
+
+fn regex_replace(text: &str, pattern: &str, placeholder: &str) -> String {
+    regex_lite::Regex::new(pattern)
+        .expect("a valid pattern")
+        .replace_all(text, placeholder)
+        .into_owned()
+}
+
+/// Snapshots what a user sees of a run (exit code, stdout, stderr), uv and jj style.
+#[macro_export]
+macro_rules! assert_seen {
+    ($name:expr, $home:expr, $output:expr) => {
+        insta::assert_snapshot!($name, $crate::common::seen($home, &$output))
+    };
+}
