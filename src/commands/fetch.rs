@@ -101,18 +101,22 @@ pub(super) async fn fetch(
     options: &FetchOptions,
     jobs: usize,
 ) -> anyhow::Result<Vec<ConnectionReport>> {
+    // A damaged file is never written into, checked before anything else is read from it;
+    // `status` learns of it from a note beside it.
+    if let Some(store) = ctx.existing_store()? {
+        let database = ctx.paths.database();
+        let damaged_note = crate::store::damaged_note(&database);
+        if let Err(error) = store.quick_check(&database) {
+            let _ = crate::trust::write_private(&damaged_note, error.to_string().as_bytes());
+            return Err(error.into());
+        }
+        let _ = std::fs::remove_file(&damaged_note);
+    }
     let Some((store, mut connections)) =
         super::select_connections(ctx, selection.named, selection.client)?
     else {
         return Ok(Vec::new());
     };
-    // A damaged file is never written into; `status` learns of it from a note beside it.
-    let damaged_note = crate::store::damaged_note(&ctx.paths.database());
-    if let Err(error) = store.quick_check(&ctx.paths.database()) {
-        let _ = crate::trust::write_private(&damaged_note, error.to_string().as_bytes());
-        return Err(error.into());
-    }
-    let _ = std::fs::remove_file(&damaged_note);
     // Room to record a run's end should the disk fill up during it.
     crate::store::ensure_reserve(&ctx.paths.database());
     if selection.due {

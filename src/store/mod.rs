@@ -102,6 +102,19 @@ impl StoreError {
         )
     }
 
+    /// SQLite found the file's structure damaged while reading it.
+    fn is_malformed(&self) -> bool {
+        let sqlite = match self {
+            Self::Sqlite(error) | Self::Open { source: error, .. } => error,
+            _ => return false,
+        };
+        matches!(
+            sqlite,
+            rusqlite::Error::SqliteFailure(failure, _)
+                if failure.code == rusqlite::ErrorCode::DatabaseCorrupt
+        )
+    }
+
     /// A full disk, or SQLite unable to grow the log's shared-memory index (what a full disk
     /// looks like when a cache is opened).
     fn is_disk_full_or_index(&self) -> bool {
@@ -123,6 +136,9 @@ impl StoreError {
             Self::TooNew { .. } => vec!["upgrade inlet, or use another `--home`".to_owned()],
             Self::Corrupt(_) => vec![
                 "the row was changed outside inlet: restore the cache from a backup, or remove the connection (`inlet disconnect CONNECTION`) and connect it again".to_owned(),
+            ],
+            Self::Open { .. } | Self::Sqlite(..) if self.is_malformed() => vec![
+                "the cache file is damaged: `inlet fetch` checks it, names the file and refuses to write into it; move the file aside, reconnect and fetch again (`sqlite3 FILE .recover` may salvage records)".to_owned(),
             ],
             Self::Open { .. } | Self::Sqlite(..) if self.is_disk_full_or_index() => {
                 let folder = match self {
