@@ -114,7 +114,7 @@ _inlet() {
             return 0
             ;;
         inlet__subcmd__authorize)
-            opts="-q -v -h -V --auth --set --no-browser --auth-url --home --json --quiet --verbose --color --no-input --help --version"
+            opts="-q -v -h -V --auth --set --no-browser --auth-url --callback-port --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -129,6 +129,10 @@ _inlet() {
                     return 0
                     ;;
                 --auth-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --callback-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -170,7 +174,7 @@ _inlet() {
             return 0
             ;;
         inlet__subcmd__connect)
-            opts="-c -q -v -h -V --client --name --token-stdin --secret-from-env --base-url --auth --set --every --replace --no-browser --auth-url --authorization --key-file --home --json --quiet --verbose --color --no-input --help --version"
+            opts="-c -q -v -h -V --client --name --token-stdin --secret-from-env --base-url --auth --set --every --replace --no-browser --auth-url --callback-port --authorization --key-file --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,6 +209,10 @@ _inlet() {
                     return 0
                     ;;
                 --auth-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --callback-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -56,6 +56,7 @@ complete -c inlet -n "__fish_inlet_using_subcommand connect" -l auth -d 'Authent
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l set -d 'A non-secret input of the provider, e.g. `--set shop=acme-store`' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l every -d 'How often `inlet fetch --due` fetches this connection, at least `1m` [default: 24h; a reconnection keeps its schedule]' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l auth-url -d 'OAuth: the authorization server\'s origin when it is not the definition\'s (a sandbox, `https://test.salesforce.com`, a Salesforce My Domain)' -r
+complete -c inlet -n "__fish_inlet_using_subcommand connect" -l callback-port -d 'OAuth: listen for the sign-in\'s redirect on this port, for apps that register an exact callback URL (`http://127.0.0.1:PORT/callback`, e.g. a Salesforce connected app) [default: a free port the system picks]' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l authorization -d 'OAuth: finish a sign-in made with `inlet authorize` on a machine with a browser (`-` reads it from stdin)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l key-file -d 'OAuth JWT bearer: the private key (PEM), or a Google service-account key file (JSON); `-` reads it from stdin. It is kept in the keychain, never copied elsewhere' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand connect" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
@@ -75,6 +76,7 @@ complete -c inlet -n "__fish_inlet_using_subcommand connect" -s V -l version -d 
 complete -c inlet -n "__fish_inlet_using_subcommand authorize" -l auth -d 'Authentication mode (an authorization code mode)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand authorize" -l set -d 'A non-secret input of the provider, e.g. `--set client_id=…`' -r
 complete -c inlet -n "__fish_inlet_using_subcommand authorize" -l auth-url -d 'OAuth: the authorization server\'s origin when it is not the definition\'s (a sandbox, `https://test.salesforce.com`, a Salesforce My Domain)' -r
+complete -c inlet -n "__fish_inlet_using_subcommand authorize" -l callback-port -d 'OAuth: listen for the sign-in\'s redirect on this port, for apps that register an exact callback URL (`http://127.0.0.1:PORT/callback`, e.g. a Salesforce connected app) [default: a free port the system picks]' -r
 complete -c inlet -n "__fish_inlet_using_subcommand authorize" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand authorize" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'
 always\t'Always color'

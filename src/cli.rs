@@ -195,6 +195,12 @@ pub struct OAuthArgs {
     /// `https://test.salesforce.com`, a Salesforce My Domain)
     #[arg(long, value_name = "URL")]
     pub auth_url: Option<String>,
+
+    /// OAuth: listen for the sign-in's redirect on this port, for apps that register an exact
+    /// callback URL (`http://127.0.0.1:PORT/callback`, e.g. a Salesforce connected app)
+    /// [default: a free port the system picks]
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1024..))]
+    pub callback_port: Option<u16>,
 }
 
 /// Sign in with a browser here, for a connection made on a machine without one

@@ -19,11 +19,16 @@ pub struct Loopback {
 }
 
 impl Loopback {
-    /// Binds 127.0.0.1 on a port the OS picks.
-    pub async fn bind() -> Result<Self, AuthError> {
-        let listener = TcpListener::bind(("127.0.0.1", 0))
+    /// Binds 127.0.0.1 on `port`, or on one the OS picks.
+    pub async fn bind(port: Option<u16>) -> Result<Self, AuthError> {
+        let listener = TcpListener::bind(("127.0.0.1", port.unwrap_or(0)))
             .await
-            .map_err(|error| AuthError::Callback(format!("cannot listen on 127.0.0.1: {error}")))?;
+            .map_err(|error| match port {
+                Some(port) => AuthError::Callback(format!(
+                    "cannot listen on 127.0.0.1:{port} for the sign-in's redirect ({error}); stop what uses that port, or register another callback port with the app and pass it as `--callback-port`"
+                )),
+                None => AuthError::Callback(format!("cannot listen on 127.0.0.1: {error}")),
+            })?;
         let port = listener
             .local_addr()
             .map_err(|error| AuthError::Callback(error.to_string()))?

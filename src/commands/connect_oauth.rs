@@ -78,6 +78,21 @@ pub(super) async fn run(
         None => None,
     };
     let mut settings = super::connect::settings(provider, auth, &pairs)?;
+    // The pasted address is read from stdin: the secret cannot come from there as well.
+    if args.oauth.no_browser
+        && args.token_stdin
+        && args.authorization.is_none()
+        && oauth.grant == Grant::AuthorizationCode
+    {
+        return Err(UserError::usage(
+            "`--no-browser` reads the address the browser ends on from stdin, so `--token-stdin` cannot give the secret there too",
+        )
+        .hint(format!(
+            "leave out `--token-stdin` and type the secret at the prompt, or sign in on a machine with a browser (`inlet authorize {}`) and pass `--authorization BLOB --token-stdin` here",
+            provider.id
+        ))
+        .into());
+    }
     let client_secret = match &oauth.client_secret {
         Some(input) if args.authorization.as_deref() != Some("-") || args.token_stdin => {
             Some(read_client_secret(ctx, args, provider, input, &id)?)
@@ -125,7 +140,7 @@ pub(super) async fn run(
                 )
                 .await
             }
-            None => sign_in(ctx, &http, &app, provider, args.oauth.no_browser).await,
+            None => sign_in(ctx, &http, &app, provider, &args.oauth).await,
         },
         Grant::DeviceCode => {
             let device = flow::device_start(&http, &app)
@@ -269,13 +284,9 @@ async fn sign_in(
     http: &TokenClient,
     app: &flow::App<'_>,
     provider: &Provider,
-    no_browser: bool,
+    options: &OAuthArgs,
 ) -> Result<flow::TokenSet, AuthError> {
-    let options = OAuthArgs {
-        no_browser,
-        auth_url: None,
-    };
-    let (pending, code) = browser_code(ctx, app, provider, &options).await?;
+    let (pending, code) = browser_code(ctx, app, provider, options).await?;
     ctx.printer
         .status("Signed in; exchanging the code for tokens …");
     flow::finish(http, app, &pending, &code).await
@@ -287,7 +298,7 @@ async fn browser_code(
     provider: &Provider,
     options: &OAuthArgs,
 ) -> Result<(flow::Pending, String), AuthError> {
-    let listener = Loopback::bind().await?;
+    let listener = Loopback::bind(options.callback_port).await?;
     let pending = flow::authorize(app, &listener.redirect_uri)?;
     let url = pending.url.to_string();
     let state = pending.state().to_owned();

@@ -112,7 +112,7 @@ async fn sign_in_and_connect(
         )),
         private_key: None,
     };
-    let listener = Loopback::bind().await?;
+    let listener = Loopback::bind(None).await?;
     let pending = flow::authorize(&app, &listener.redirect_uri)?;
     let state = pending.state().to_owned();
     let browser = tokio::spawn(play_browser(pending.url.to_string()));

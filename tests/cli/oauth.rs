@@ -1025,3 +1025,106 @@ fn salesforce_fetch_stops_at_the_reserve_of_the_orgs_daily_allowance() {
         "the pages taken are kept: {report}"
     );
 }
+
+/// Apps that register an exact callback URL (a Salesforce connected app) get the sign-in's
+/// redirect on the port they registered; a busy port is named with the fix; `--no-browser`
+/// cannot share stdin with `--token-stdin`; `providers show` says what to register.
+#[test]
+fn the_callback_port_can_be_the_one_the_app_registered() {
+    require_keychain();
+    let sandbox = Sandbox::start(20, 0);
+    let home = Home::new();
+    let (login, client_id, secret) = salesforce_app(&sandbox);
+    let set = format!("client_id={client_id}");
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+        .to_string();
+    let args = [
+        "connect",
+        "salesforce",
+        "--client",
+        "acme",
+        "--set",
+        &set,
+        "--auth-url",
+        &login,
+        "--token-stdin",
+        "--callback-port",
+        &free,
+    ];
+    let (child, url, stderr) = start_sign_in(&home, &args, &secret);
+    assert!(
+        url.contains(&format!(
+            "redirect_uri=http%3A%2F%2F127.0.0.1%3A{free}%2Fcallback"
+        )),
+        "{url}"
+    );
+    assert_eq!(http("GET", &consent(&url), "").0, 200);
+    assert_success(&finish(child, stderr));
+
+    // The port is taken: said with the port and the fix, nothing stored.
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("a port to hold");
+    let port = busy.local_addr().expect("address").port().to_string();
+    let held = [
+        "connect",
+        "salesforce",
+        "--client",
+        "other",
+        "--set",
+        &set,
+        "--auth-url",
+        &login,
+        "--token-stdin",
+        "--callback-port",
+        &port,
+    ];
+    let output = home.run_with_stdin(&held, &secret);
+    assert_code(&output, 1);
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        said.contains(&format!("cannot listen on 127.0.0.1:{port}"))
+            && said.contains("--callback-port"),
+        "{said}"
+    );
+    drop(busy);
+
+    let output = home.run_with_stdin(
+        &[
+            "connect",
+            "salesforce",
+            "--client",
+            "third",
+            "--set",
+            &set,
+            "--auth-url",
+            &login,
+            "--token-stdin",
+            "--no-browser",
+        ],
+        &secret,
+    );
+    assert_code(&output, 2);
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        said.contains("`--no-browser` reads the address")
+            && said.contains("inlet authorize salesforce"),
+        "{said}"
+    );
+
+    let shown = String::from_utf8_lossy(&home.run(&["providers", "show", "salesforce"]).stdout)
+        .into_owned();
+    assert!(
+        shown.contains("Before connecting:") && shown.contains("--callback-port 8765"),
+        "{shown}"
+    );
+    let status = home.json(&["status"], 0);
+    let connections: Vec<&str> = status["connections"]
+        .as_array()
+        .expect("connections")
+        .iter()
+        .filter_map(|row| row["connection"].as_str())
+        .collect();
+    assert_eq!(connections, ["acme/salesforce"], "nothing else was stored");
+}
