@@ -94,6 +94,8 @@ struct Connection<'a> {
     limiter: Limiter,
     throttle: Vec<ThrottleRule>,
     exhausted: Vec<http::ExhaustedRule>,
+    /// Set when a response says the shared allowance is down to its reserve.
+    reserve: std::sync::Mutex<Option<String>>,
     /// When this fetch started: no watermark moves past it (plus [`CLOCK_SKEW`]).
     started_at: Timestamp,
 }
@@ -213,6 +215,7 @@ pub async fn fetch_connection(
         limiter: request::shared_limiter(db, provider, &row.account_id),
         throttle: throttle_rules(provider),
         exhausted: exhausted_rules(provider),
+        reserve: std::sync::Mutex::new(None),
         started_at: Timestamp::now(),
     };
     let streams: Vec<&Stream> = provider
@@ -470,6 +473,15 @@ async fn page_loop(
         {
             return Err(StreamError::Interrupted);
         }
+        // The pages taken are kept; what is left belongs to the account's other users.
+        if let Some(reason) = connection
+            .reserve
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+        {
+            return Err(StreamError::Reserve(reason));
+        }
         if let Some((deadline, timeout)) = options.deadline
             && tokio::time::Instant::now() >= deadline
         {
@@ -601,7 +613,14 @@ async fn page_loop(
             connection.next_link(url)?;
         }
         connection.observe_quota(&body);
-        let at_reserve = connection.allowance_at_reserve(&response_headers);
+        if let Some(reason) = connection.allowance_at_reserve(&response_headers) {
+            // Every stream of the connection stops before its next request.
+            let mut reserve = connection
+                .reserve
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            reserve.get_or_insert(reason);
+        }
         // Report rows become one record per day, dimension values and metric.
         let records = match &stream.report {
             Some(report) => {
@@ -669,11 +688,6 @@ async fn page_loop(
         };
         writer.submit(page, report, progress, &stream.name).await?;
         // This page is kept; the next one would eat into what others of the account need.
-        if let Some(reason) = at_reserve
-            && following.is_some()
-        {
-            return Err(StreamError::Reserve(reason));
-        }
         match following {
             Some(following) => checkpoint = following,
             None => return Ok(()),

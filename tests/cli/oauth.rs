@@ -979,7 +979,7 @@ fn salesforce_daily_allowance_used_up_stops_with_a_clear_message_not_a_credentia
 #[test]
 fn salesforce_fetch_stops_at_the_reserve_of_the_orgs_daily_allowance() {
     require_keychain();
-    let sandbox = Sandbox::start_args(&["--records", "2000", "--salesforce-daily-limit", "12"]);
+    let sandbox = Sandbox::start_args(&["--records", "6000", "--salesforce-daily-limit", "40"]);
     let home = Home::new();
     let (login, client_id, secret) = salesforce_app(&sandbox);
     let set = format!("client_id={client_id}");
@@ -1008,7 +1008,7 @@ fn salesforce_fetch_stops_at_the_reserve_of_the_orgs_daily_allowance() {
     assert_eq!(run["credentials_problem"], false, "{report}");
     let error = run["error"].as_str().expect("a reason");
     assert!(
-        error.contains("of 12 left of the Salesforce org's API requests of the last 24 hours")
+        error.contains("of 40 left of the Salesforce org's API requests of the last 24 hours")
             && error.contains("the last 10% is kept"),
         "{error}"
     );
@@ -1017,7 +1017,7 @@ fn salesforce_fetch_stops_at_the_reserve_of_the_orgs_daily_allowance() {
         "stopped before the refusal: {error}"
     );
     let requests = run["requests"].as_u64().expect("requests");
-    assert!(requests > 0 && requests <= 12, "{requests} requests");
+    assert!(requests > 0 && requests <= 40, "{requests} requests");
     assert!(
         run["records_new"]
             .as_u64()
