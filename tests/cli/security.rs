@@ -1023,3 +1023,89 @@ fn a_running_inlet_is_not_dumpable_so_its_user_cannot_read_its_memory() {
         "inlet's /proc/PID/mem is root's: not dumpable"
     );
 }
+
+/// `INLET_TOKEN_*` names once collided (`acme-eu/lab` and `acme/eu-lab` read one variable), so a
+/// CI job's token for one client went to another client's host. With the injective names, a
+/// token set for `acme-eu/lab` never reaches the host of `acme/eu-lab` (127.0.0.2 here).
+#[test]
+fn one_clients_token_from_the_environment_never_reaches_another_clients_host() {
+    require_keychain();
+    let answer = |seen: &Seen| {
+        if seen.path() == "/api/whoami" {
+            Reply::json(200, &json!({ "id": "1", "name": "lab" }))
+        } else {
+            Reply::json(200, &json!({ "records": [{ "id": "r1", "name": "one" }] }))
+        }
+    };
+    let own = Hostile::start("127.0.0.1", answer);
+    let foreign = Hostile::start("127.0.0.2", answer);
+    let home = Home::new();
+    home.provider_override(
+        "lab.toml",
+        &definition("lab", &own.origin, BEARER, ONE_PAGE),
+    );
+    let connect = |client: &str, name: &str, base: &str, token: &str| {
+        let output = home.run_with_stdin(
+            &[
+                "connect",
+                "lab",
+                "--client",
+                client,
+                "--name",
+                name,
+                "--base-url",
+                base,
+                "--token-stdin",
+            ],
+            token,
+        );
+        assert_success(&output);
+    };
+    connect(
+        "acme-eu",
+        "lab",
+        &format!("{}/api", own.origin),
+        "token-of-acme-eu",
+    );
+    connect(
+        "acme",
+        "eu-lab",
+        &format!("{}/api", foreign.origin),
+        "token-of-acme",
+    );
+
+    let output = home
+        .inlet()
+        .env("INLET_TOKEN_ACME__EU_LAB", "canary-of-acme-eu")
+        .args(["--json", "fetch", "acme/eu-lab"])
+        .output()
+        .expect("fetch");
+    assert_success(&output);
+    let seen = foreign.seen();
+    assert!(
+        seen.iter()
+            .any(|seen| seen.header("authorization") == Some("Bearer token-of-acme")),
+        "the foreign host got its own client's stored token"
+    );
+    assert!(
+        seen.iter().all(|seen| seen
+            .headers
+            .iter()
+            .all(|(_, value)| !value.contains("canary-of-acme-eu"))),
+        "another client's token never reaches this host"
+    );
+    // The variable is the other connection's, and used there.
+    let output = home
+        .inlet()
+        .env("INLET_TOKEN_ACME__EU_LAB", "canary-of-acme-eu")
+        .args(["--json", "fetch", "acme-eu/lab"])
+        .output()
+        .expect("fetch");
+    assert_success(&output);
+    assert!(
+        own.seen()
+            .iter()
+            .any(|seen| seen.header("authorization") == Some("Bearer canary-of-acme-eu")),
+        "the variable belongs to acme-eu/lab"
+    );
+}
