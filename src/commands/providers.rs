@@ -120,6 +120,12 @@ fn describe(provider: &Provider, origin: &str) -> String {
             input.name, input.label
         ));
     }
+    if !provider.headers.is_empty() {
+        text.push_str("\nHeaders sent with every request:\n");
+        for (name, value) in &provider.headers {
+            text.push_str(&format!("  {name}: {value}\n"));
+        }
+    }
     text.push_str(&format!(
         "\nVerify: {} {}\n",
         method(&provider.verify.method),
@@ -135,6 +141,23 @@ fn describe(provider: &Provider, origin: &str) -> String {
     }
     if let Some(header) = &limits.remaining_header {
         text.push_str(&format!("  remaining      `{header}`\n"));
+    }
+    if let Some(allowance) = &limits.allowance {
+        text.push_str(&format!(
+            "  allowance      {} (`{}: {}=USED/LIMIT`); stops with {}% left, resumes at the next run\n",
+            allowance.describe, allowance.header, allowance.prefix, allowance.reserve_percent
+        ));
+    }
+    for rule in &limits.exhausted {
+        let matching = rule
+            .body_contains
+            .as_deref()
+            .map(|needle| format!(" with \"{needle}\""))
+            .unwrap_or_default();
+        text.push_str(&format!(
+            "  used up        HTTP {}{matching}: the stream stops, no retry\n",
+            rule.status
+        ));
     }
     if let Some(quota) = &limits.quota {
         text.push_str(&format!(

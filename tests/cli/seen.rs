@@ -54,3 +54,20 @@ fn status_table_json_and_errors_as_a_user_sees_them() {
         home.run(&["export", "--client", "acne"])
     );
 }
+
+/// `providers show` as a consultant reads it before connecting: what to register, the
+/// allowance a fetch keeps clear of, the responses that stop it, and the headers it pins.
+#[test]
+fn provider_definitions_as_a_user_reads_them() {
+    let home = Home::new();
+    assert_seen!(
+        "providers-show-salesforce",
+        &home,
+        home.run(&["providers", "show", "salesforce"])
+    );
+    assert_seen!(
+        "providers-show-stripe",
+        &home,
+        home.run(&["providers", "show", "stripe"])
+    );
+}
