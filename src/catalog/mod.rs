@@ -319,7 +319,10 @@ mod tests {
             .iter()
             .map(|stream| stream.name.as_str())
             .collect();
-        assert_eq!(names, ["contacts", "companies", "deals"]);
+        assert_eq!(
+            names,
+            ["contacts", "companies", "deals", "stages", "owners"]
+        );
         Ok(())
     }
 

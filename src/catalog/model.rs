@@ -261,9 +261,10 @@ pub struct Limits {
     /// Responses that mean "slow down" beyond plain 429.
     #[serde(default)]
     pub throttle: Vec<Throttle>,
-    /// Responses that mean an allowance is used up for longer than a run can wait (Salesforce's
-    /// daily `REQUEST_LIMIT_EXCEEDED`): the stream stops with the message, not as a credential
-    /// problem and without retrying.
+    /// Responses that stop a stream for longer than a run can wait, without blaming the
+    /// credential: an allowance used up (Salesforce's daily `REQUEST_LIMIT_EXCEEDED`) or a
+    /// scope the credential lacks for one stream (HubSpot's `MISSING_SCOPES`). The stream stops
+    /// with the message, without retrying; the other streams go on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exhausted: Vec<Exhausted>,
     /// The largest response body inlet reads, in bytes (default 64 MiB); a larger one fails

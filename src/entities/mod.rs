@@ -242,6 +242,37 @@ entities! {
         contact_ids: References,
         created_at: Instant,
     }
+    /// The stages of a CRM's deal pipelines (HubSpot pipelines): a deal's `stage_id` is the
+    /// `source.record_id` of its stage row, from which the export fills the deal's `stage`,
+    /// `pipeline`, `stage_order`, `stage_probability` and `status`.
+    Stage => Stages, stages {
+        /// The pipeline's id at the provider.
+        pipeline_id: Text,
+        /// The pipeline's label.
+        pipeline: Text,
+        /// The stage's label (`Appointment scheduled`).
+        label: Text,
+        /// The stage's place in its pipeline, from 0.
+        display_order: Integer,
+        /// The win probability of a deal in this stage, 0 to 1.
+        probability: Number,
+        /// True for the stages that end a deal (won or lost).
+        closed: Boolean,
+        /// `open`, `won` or `lost` (from `closed` and `probability` when the provider does
+        /// not say).
+        status: Text,
+        created_at: Instant,
+    }
+    /// The people who own records in a CRM (HubSpot owners): the `owner_id` of a deal points
+    /// to one, and the export fills the deal's `owner_name` and `owner_email` from it.
+    Owner => Owners, owners {
+        first_name: Text,
+        last_name: Text,
+        /// The full name (first and last name, when the provider gives no full name).
+        name: Text,
+        email: Text,
+        created_at: Instant,
+    }
     /// Prospects not yet qualified (Salesforce leads).
     Lead => Leads, leads {
         first_name: Text,
@@ -297,9 +328,153 @@ entities! {
     }
 }
 
+/// Fills the fields of a row that the provider leaves to be derived: a stage's `status` from
+/// `closed` and `probability`, an owner's `name` from the first and last names. Fields the
+/// mapping set are kept.
+pub fn derive(entity: Entity, row: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::Value;
+    let unset =
+        |row: &serde_json::Map<String, Value>, key: &str| row.get(key).is_none_or(Value::is_null);
+    match entity {
+        Entity::Stages if unset(row, "status") => {
+            let status = match row.get("closed").and_then(Value::as_bool) {
+                Some(false) => Some("open"),
+                Some(true) => match row.get("probability").and_then(Value::as_f64) {
+                    Some(probability) if probability >= 1.0 => Some("won"),
+                    Some(_) => Some("lost"),
+                    None => None,
+                },
+                None => None,
+            };
+            if let Some(status) = status {
+                row.insert("status".into(), status.into());
+            }
+        }
+        Entity::Owners if unset(row, "name") => {
+            let part = |key: &str| row.get(key).and_then(Value::as_str).map(str::trim);
+            let name = [part("first_name"), part("last_name")]
+                .into_iter()
+                .flatten()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !name.is_empty() {
+                row.insert("name".into(), name.into());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// How a row finds the row it takes fields from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookupKey {
+    /// The field holds the provider's id of the other row (`source.record_id`), in the same
+    /// connection: a deal's `stage_id`.
+    RecordId(&'static str),
+    /// The field is a reference: the other row's `id`. A deal's `owner_id`.
+    RowId(&'static str),
+}
+
+/// Fields a row takes from another row of its connection when its own mapping leaves them
+/// `null`: a deal's stage label and status from its stage, its owner's name from its owner.
+/// The export and the SQL views apply these at read time, so a renamed stage shows at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lookup {
+    /// The entity of the row looked up.
+    pub entity: Entity,
+    pub key: LookupKey,
+    /// (field of this row, field of the looked-up row).
+    pub fills: &'static [(&'static str, &'static str)],
+}
+
+impl Entity {
+    /// The lookups of this entity's rows (none for most).
+    pub fn lookups(self) -> &'static [Lookup] {
+        const DEALS: &[Lookup] = &[
+            Lookup {
+                entity: Entity::Stages,
+                key: LookupKey::RecordId("stage_id"),
+                fills: &[
+                    ("pipeline", "pipeline"),
+                    ("stage", "label"),
+                    ("stage_order", "display_order"),
+                    ("stage_probability", "probability"),
+                    ("status", "status"),
+                ],
+            },
+            Lookup {
+                entity: Entity::Owners,
+                key: LookupKey::RowId("owner_id"),
+                fills: &[("owner_name", "name"), ("owner_email", "email")],
+            },
+        ];
+        match self {
+            Entity::Deals => DEALS,
+            _ => &[],
+        }
+    }
+}
+
+/// Applies one lookup: copies each filled field from `found` where `row` has `null`.
+pub fn fill(
+    row: &mut serde_json::Map<String, serde_json::Value>,
+    lookup: &Lookup,
+    found: &serde_json::Map<String, serde_json::Value>,
+) {
+    for (field, from) in lookup.fills {
+        let missing = row.get(*field).is_none_or(serde_json::Value::is_null);
+        if let Some(value) = found.get(*from).filter(|value| !value.is_null())
+            && missing
+        {
+            row.insert((*field).to_owned(), value.clone());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stage_status_and_owner_names_are_derived_when_not_given() {
+        let mut stage = serde_json::json!({"closed": true, "probability": 1.0})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        derive(Entity::Stages, &mut stage);
+        assert_eq!(stage["status"], "won");
+        let mut lost = serde_json::json!({"closed": true, "probability": 0.0, "status": null})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        derive(Entity::Stages, &mut lost);
+        assert_eq!(lost["status"], "lost");
+        let mut open = serde_json::json!({"closed": false, "probability": 0.0, "status": "mine"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        derive(Entity::Stages, &mut open);
+        assert_eq!(open["status"], "mine", "a mapped status is kept");
+        let mut owner = serde_json::json!({"first_name": "Ada", "last_name": " Lovelace "})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        derive(Entity::Owners, &mut owner);
+        assert_eq!(owner["name"], "Ada Lovelace");
+        let mut deal = serde_json::json!({"stage": "Mine", "pipeline": null})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        let found = serde_json::json!({"label": "Theirs", "pipeline": "Sales", "status": null})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        fill(&mut deal, &Entity::Deals.lookups()[0], &found);
+        assert_eq!(deal["stage"], "Mine", "the deal's own value wins");
+        assert_eq!(deal["pipeline"], "Sales");
+        assert!(!deal.contains_key("status"), "null is not copied");
+    }
 
     #[test]
     fn every_key_is_written_and_unknown_keys_are_refused() -> anyhow::Result<()> {

@@ -82,6 +82,7 @@ pub fn normalize(
         "updated_at".to_owned(),
         updated_at.map_or(Value::Null, |text| Value::String(text.to_owned())),
     );
+    crate::entities::derive(stream.entity, &mut row);
     stream.entity.shape(row)
 }
 

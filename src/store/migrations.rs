@@ -138,6 +138,12 @@ const MIGRATIONS: &[&str] = &[
          shape TEXT NOT NULL DEFAULT '',
          PRIMARY KEY (connection_id, stream, record_id)
      );",
+    // 9: stages and owners, which deals take their labels and names from (export and views
+    // alike): small indexes on just those rows, for the views' joins.
+    "CREATE INDEX records_stages ON records (connection_id, record_id) WHERE entity = 'stages';
+     CREATE INDEX records_owners ON records (connection_id) WHERE entity = 'owners';",
+    // 10: the views again, now with `inlet_stages`, `inlet_owners`, and deals joined to them.
+    VIEWS,
 ];
 
 /// Stands for the views of export schema 2 in [`MIGRATIONS`].
@@ -145,24 +151,54 @@ const VIEWS: &str = "-- views of export schema 2";
 
 /// `CREATE VIEW inlet_ENTITY` for every typed entity: `client`, then the entity's flat columns
 /// read from the normalized row.
+///
+/// An entity's lookups ([`crate::entities::Entity::lookups`]) are joins: a deal's `stage` is
+/// its own value, or else its stage row's label, exactly as the export fills it.
 pub(super) fn views_sql() -> String {
+    use crate::entities::LookupKey;
     let mut sql = String::new();
     for entity in crate::entities::Entity::ALL {
         let Some(columns) = entity.columns() else {
             continue;
         };
+        let lookups = entity.lookups();
         let select: Vec<String> = columns
             .iter()
             .map(|column| {
+                let own = format!("json_extract(r.normalized, '$.{}')", column.path.join("."));
+                let found = lookups.iter().enumerate().find_map(|(index, lookup)| {
+                    lookup
+                        .fills
+                        .iter()
+                        .find(|(field, _)| column.path == [*field])
+                        .map(|(_, from)| format!("json_extract(l{index}.normalized, '$.{from}')"))
+                });
+                match found {
+                    Some(found) => format!("COALESCE({own}, {found}) AS {}", column.name),
+                    None => format!("{own} AS {}", column.name),
+                }
+            })
+            .collect();
+        let joins: String = lookups
+            .iter()
+            .enumerate()
+            .map(|(index, lookup)| {
+                let other = lookup.entity.as_str();
+                let matching = match lookup.key {
+                    LookupKey::RecordId(field) => {
+                        format!("l{index}.record_id = json_extract(r.normalized, '$.{field}')")
+                    }
+                    LookupKey::RowId(field) => format!(
+                        "l{index}.connection_id || ':' || l{index}.stream || ':' || l{index}.record_id = json_extract(r.normalized, '$.{field}')"
+                    ),
+                };
                 format!(
-                    "json_extract(normalized, '$.{}') AS {}",
-                    column.path.join("."),
-                    column.name
+                    " LEFT JOIN records l{index} ON l{index}.entity = '{other}' AND l{index}.connection_id = r.connection_id AND {matching}"
                 )
             })
             .collect();
         sql.push_str(&format!(
-            "CREATE VIEW inlet_{name} AS SELECT client, {columns} FROM records WHERE entity = '{name}';\n",
+            "DROP VIEW IF EXISTS inlet_{name};\nCREATE VIEW inlet_{name} AS SELECT r.client AS client, {columns} FROM records r{joins} WHERE r.entity = '{name}';\n",
             name = entity.as_str(),
             columns = select.join(", ")
         ));

@@ -16,6 +16,8 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension as _, params};
 
+use crate::entities::{Entity, Lookup, LookupKey};
+
 /// Errors of the cache.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -979,14 +981,60 @@ impl Store {
                AND client = ?1 AND entity = ?2
              ORDER BY connection_id, stream, record_id",
         )?;
+        let lookups = self.lookup_tables(client, entity)?;
         let mut rows = statement.query([client, entity])?;
         let mut count = 0;
         while let Some(row) = rows.next()? {
             let text: String = row.get(0)?;
-            each(&text)?;
+            if lookups.is_empty() {
+                each(&text)?;
+            } else {
+                each(&resolve(&text, &lookups)?)?;
+            }
             count += 1;
         }
         Ok(count)
+    }
+
+    /// The rows an entity's lookups can find, per lookup (empty when none has any row):
+    /// keyed by `(connection, record id)` or by row id.
+    fn lookup_tables(&self, client: &str, entity: &str) -> anyhow::Result<Vec<LookupTable>> {
+        let Some(entity) = Entity::from_name(entity) else {
+            return Ok(Vec::new());
+        };
+        let mut tables = Vec::new();
+        for lookup in entity.lookups() {
+            let mut statement = self.conn.prepare_cached(
+                "SELECT connection_id, record_id, normalized FROM records
+                 WHERE connection_id > ?1 || '/' AND connection_id < ?1 || '0'
+                   AND client = ?1 AND entity = ?2",
+            )?;
+            let mut rows = statement.query([client, lookup.entity.as_str()])?;
+            let mut found = std::collections::HashMap::new();
+            while let Some(row) = rows.next()? {
+                let connection: String = row.get(0)?;
+                let record_id: String = row.get(1)?;
+                let text: String = row.get(2)?;
+                let serde_json::Value::Object(other) = serde_json::from_str(&text)? else {
+                    continue;
+                };
+                let key = match lookup.key {
+                    LookupKey::RecordId(_) => format!("{connection}\u{0}{record_id}"),
+                    LookupKey::RowId(_) => match other.get("id").and_then(|id| id.as_str()) {
+                        Some(id) => id.to_owned(),
+                        None => continue,
+                    },
+                };
+                found.insert(key, other);
+            }
+            if !found.is_empty() {
+                tables.push(LookupTable {
+                    lookup: *lookup,
+                    found,
+                });
+            }
+        }
+        Ok(tables)
     }
 
     /// Row counts per entity of a client.
@@ -1111,6 +1159,41 @@ fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
         budget_remaining: row.get(12)?,
         credential_source: row.get(13)?,
     })
+}
+
+/// The rows one lookup can find ([`Entity::lookups`]).
+struct LookupTable {
+    lookup: Lookup,
+    found: std::collections::HashMap<String, serde_json::Map<String, serde_json::Value>>,
+}
+
+/// A normalized row with its lookups applied.
+fn resolve(text: &str, tables: &[LookupTable]) -> anyhow::Result<String> {
+    let serde_json::Value::Object(mut row) = serde_json::from_str(text)? else {
+        return Ok(text.to_owned());
+    };
+    for table in tables {
+        let key = match table.lookup.key {
+            LookupKey::RecordId(field) => {
+                let connection = row
+                    .get("source")
+                    .and_then(|source| source.get("connection"))
+                    .and_then(|connection| connection.as_str());
+                match (connection, row.get(field).and_then(|id| id.as_str())) {
+                    (Some(connection), Some(id)) => format!("{connection}\u{0}{id}"),
+                    _ => continue,
+                }
+            }
+            LookupKey::RowId(field) => match row.get(field).and_then(|id| id.as_str()) {
+                Some(id) => id.to_owned(),
+                None => continue,
+            },
+        };
+        if let Some(found) = table.found.get(&key) {
+            crate::entities::fill(&mut row, &table.lookup, found);
+        }
+    }
+    Ok(serde_json::to_string(&row)?)
 }
 
 /// Deletes one connection's records, stream state and runs; returns the records deleted.

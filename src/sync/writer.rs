@@ -180,7 +180,39 @@ pub(super) fn normalize_page(page: Page) -> Result<Rows, StreamError> {
 }
 
 /// Moves the page's records out of the body (no copy).
+///
+/// A `*` step (`/results/*/stages`) takes the records nested in each element of an array, in
+/// order; each gets its element, without the nested list, as `_parent` (a stage knows its
+/// pipeline).
 pub(super) fn take_records(body: &mut Value, pointer: &str) -> Option<Vec<Value>> {
+    let wildcard = match pointer.find("/*/") {
+        Some(at) => Some((&pointer[..at], &pointer[at + 2..])),
+        None => pointer.strip_suffix("/*").map(|outer| (outer, "")),
+    };
+    if let Some((outer, inner)) = wildcard {
+        let parents = take_records(body, outer)?;
+        let mut records = Vec::new();
+        for mut parent in parents {
+            let children = match take_records(&mut parent, inner) {
+                Some(children) => children,
+                None if parent.is_object() => Vec::new(),
+                None => return None,
+            };
+            if let Value::Object(object) = &mut parent
+                && let Some(key) = inner.rsplit('/').next().filter(|_| !inner.is_empty())
+                && !inner[1..].contains('/')
+            {
+                object.remove(key);
+            }
+            for mut child in children {
+                if let Value::Object(object) = &mut child {
+                    object.insert(PARENT.to_owned(), parent.clone());
+                }
+                records.push(child);
+            }
+        }
+        return Some(records);
+    }
     let is_object = body.is_object();
     let value = if pointer.is_empty() {
         Some(body)
@@ -194,6 +226,9 @@ pub(super) fn take_records(body: &mut Value, pointer: &str) -> Option<Vec<Value>
         _ => None,
     }
 }
+
+/// The key under which a nested record keeps its parent (`records = "/results/*/stages"`).
+pub const PARENT: &str = "_parent";
 
 pub(super) fn record_row(
     provider: &Provider,
@@ -290,5 +325,36 @@ pub(super) fn newest_cursor(records: &[Value], pointer: &str) -> Option<String> 
             parsed
         }),
         (parsed, canonical) => parsed.or_else(|| canonical.map(str::to_owned)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_star_step_takes_nested_records_each_with_its_parent() {
+        let mut body = json!({"results": [
+            {"id": "default", "label": "Sales", "stages": [{"id": "a"}, {"id": "b"}]},
+            {"id": "p2", "label": "Renewals", "stages": []},
+            {"id": "p3", "label": "Partners", "stages": [{"id": "c"}]},
+        ]});
+        let records = take_records(&mut body, "/results/*/stages").unwrap_or_default();
+        let ids: Vec<_> = records.iter().map(|record| record["id"].clone()).collect();
+        assert_eq!(ids, [json!("a"), json!("b"), json!("c")]);
+        assert_eq!(
+            records[2][PARENT],
+            json!({"id": "p3", "label": "Partners"}),
+            "the parent, without its nested list"
+        );
+        let mut flat = json!({"results": [{"id": 1}]});
+        assert_eq!(
+            take_records(&mut flat, "/results").map(|r| r.len()),
+            Some(1)
+        );
+        let mut wrong = json!({"results": 3});
+        assert_eq!(take_records(&mut wrong, "/results/*/stages"), None);
     }
 }

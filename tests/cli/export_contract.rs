@@ -270,6 +270,8 @@ fn each_entity_has_one_shape_its_own_array_and_foreign_keys_that_join() {
         "contacts",
         "companies",
         "deals",
+        "stages",
+        "owners",
         "customers",
         "invoices",
         "payments",
@@ -282,6 +284,8 @@ fn each_entity_has_one_shape_its_own_array_and_foreign_keys_that_join() {
         "contacts",
         "companies",
         "deals",
+        "stages",
+        "owners",
         "customers",
         "invoices",
         "payments",
@@ -312,10 +316,128 @@ fn rows_cached_by_an_older_shape_are_rewritten_before_an_export() {
         "contacts",
         "companies",
         "deals",
+        "stages",
+        "owners",
         "customers",
         "invoices",
         "payments",
     ] {
         assert_eq!(rewritten[entity], fresh[entity], "{entity}");
     }
+}
+
+/// Deals name their pipeline, stage, status and owner from the `stages` and `owners` streams,
+/// in the export, the CSV and the SQL view alike; a stage renamed at the provider shows on
+/// every deal at once (the lookup happens as the rows are read), and the dashboard and report
+/// show labels, not stage ids.
+#[test]
+fn deals_carry_stage_labels_status_and_owner_names_from_reference_streams() {
+    require_keychain();
+    let sandbox = Sandbox::start(200, 0);
+    let home = fetched(&sandbox);
+    let document = export_document(&home, "acme");
+    let stages = rows(&document, "stages");
+    assert_eq!(stages.len() as u64, sandbox.count("stages"));
+    let stage_of: BTreeMap<&str, &Value> = stages
+        .iter()
+        .map(|stage| (stage["source"]["record_id"].as_str().expect("id"), stage))
+        .collect();
+    assert_eq!(stage_of["closedwon"]["status"], "won");
+    assert_eq!(stage_of["closedlost"]["status"], "lost");
+    assert_eq!(stage_of["appointmentscheduled"]["status"], "open");
+    assert_eq!(stage_of["appointmentscheduled"]["probability"], 0.2);
+    assert_eq!(stage_of["contractsent"]["pipeline"], "Sales Pipeline");
+    let owners = rows(&document, "owners");
+    assert_eq!(owners.len() as u64, sandbox.count("owners"));
+    let owner_of: BTreeMap<&str, &Value> = owners
+        .iter()
+        .map(|owner| (owner["id"].as_str().expect("id"), owner))
+        .collect();
+    assert!(owners.iter().all(|owner| owner["name"].is_string()));
+
+    let deals: Vec<&Value> = rows(&document, "deals").iter().collect();
+    assert_eq!(deals.len() as u64, sandbox.count("deals"));
+    let mut owned = 0;
+    for deal in &deals {
+        let stage = stage_of[deal["stage_id"].as_str().expect("stage id")];
+        assert_eq!(deal["stage"], stage["label"], "{deal}");
+        assert_eq!(deal["status"], stage["status"], "{deal}");
+        assert_eq!(deal["stage_order"], stage["display_order"]);
+        assert_eq!(deal["stage_probability"], stage["probability"]);
+        assert_eq!(deal["pipeline"], "Sales Pipeline");
+        if let Some(owner_id) = deal["owner_id"].as_str() {
+            let owner = owner_of
+                .get(owner_id)
+                .unwrap_or_else(|| panic!("{owner_id} joins an owner row"));
+            assert_eq!(deal["owner_name"], owner["name"]);
+            assert_eq!(deal["owner_email"], owner["email"]);
+            owned += 1;
+        } else {
+            assert!(deal["owner_name"].is_null());
+        }
+    }
+    assert!(owned > deals.len() / 2, "most deals have an owner: {owned}");
+
+    // The SQL view reads the same labels.
+    let view = |home: &Home| -> Vec<(String, String, Option<String>)> {
+        let conn = rusqlite::Connection::open(home.database()).expect("open the cache");
+        let mut statement = conn
+            .prepare("SELECT stage, status, owner_name FROM inlet_deals WHERE client = 'acme' ORDER BY id")
+            .expect("the view");
+        statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    let mut sorted = deals.clone();
+    sorted.sort_by_key(|deal| deal["id"].as_str().unwrap_or_default().to_owned());
+    let from_export: Vec<(String, String, Option<String>)> = sorted
+        .iter()
+        .map(|deal| {
+            (
+                deal["stage"].as_str().unwrap_or_default().to_owned(),
+                deal["status"].as_str().unwrap_or_default().to_owned(),
+                deal["owner_name"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    assert_eq!(view(&home), from_export);
+
+    // A stage renamed at the provider, as the next fetch of `stages` writes it.
+    let conn = rusqlite::Connection::open(home.database()).expect("open the cache");
+    conn.execute(
+        "UPDATE records SET normalized = json_set(normalized, '$.label', 'Won (signed)')
+         WHERE entity = 'stages' AND record_id = 'closedwon'",
+        [],
+    )
+    .expect("rename the stage");
+    drop(conn);
+    let renamed = export_document(&home, "acme");
+    let won: Vec<&Value> = rows(&renamed, "deals")
+        .iter()
+        .filter(|deal| deal["stage_id"] == "closedwon")
+        .collect();
+    assert!(!won.is_empty());
+    assert!(won.iter().all(|deal| deal["stage"] == "Won (signed)"));
+    assert!(
+        view(&home)
+            .iter()
+            .any(|(stage, ..)| stage == "Won (signed)")
+    );
+
+    // The report names stages by their labels.
+    let report = home.run(&[
+        "report", "--client", "acme", "--until", "latest", "--period", "3650d",
+    ]);
+    assert_success(&report);
+    let brief = String::from_utf8_lossy(&report.stdout);
+    assert!(
+        !brief.contains("closedwon") && !brief.contains("appointmentscheduled"),
+        "{brief}"
+    );
+    assert!(
+        brief.contains("| stage | Won (signed) |") || brief.contains("| stage | Closed Lost |"),
+        "{brief}"
+    );
 }

@@ -12,10 +12,12 @@ use crate::common::{
     require_keychain, text,
 };
 
-const ENTITIES: [&str; 8] = [
+const ENTITIES: [&str; 10] = [
     "contacts",
     "companies",
     "deals",
+    "stages",
+    "owners",
     "leads",
     "customers",
     "invoices",
@@ -177,6 +179,8 @@ fn csv_is_one_file_per_entity_with_flat_columns() {
         "contacts",
         "companies",
         "deals",
+        "stages",
+        "owners",
         "customers",
         "invoices",
         "payments",
@@ -252,6 +256,8 @@ fn the_sql_views_have_the_export_columns_and_rows() {
         "contacts",
         "companies",
         "deals",
+        "stages",
+        "owners",
         "customers",
         "invoices",
         "payments",

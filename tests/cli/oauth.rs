@@ -1128,3 +1128,47 @@ fn the_callback_port_can_be_the_one_the_app_registered() {
         .collect();
     assert_eq!(connections, ["acme/salesforce"], "nothing else was stored");
 }
+
+/// An OAuth app signed in before `owners` was read has no `crm.objects.owners.read`: HubSpot
+/// answers that stream 403 `MISSING_SCOPES`. The owners stream fails with a message that says
+/// which scope and where to add it; every other stream is fetched; the credential is not blamed
+/// (exit 1, not 4; status keeps it healthy).
+#[test]
+fn a_grant_without_one_streams_scope_fails_that_stream_only() {
+    require_keychain();
+    let sandbox = Sandbox::start(20, 0);
+    let home = Home::new();
+    let definition =
+        include_str!("../../providers/hubspot.toml").replace(", \"crm.objects.owners.read\"]", "]");
+    assert!(!definition.contains("\"crm.objects.owners.read\"]"));
+    home.provider_override("hubspot.toml", &definition);
+    connect_oauth(&home, &sandbox, "acme");
+
+    let fetched = home.json(&["fetch", "acme/hubspot"], 1);
+    let run = &fetched["runs"][0];
+    assert_eq!(run["outcome"], "failed", "{run}");
+    assert_eq!(run["credentials_problem"], false, "{run}");
+    for stream in run["streams"].as_array().expect("streams") {
+        let name = stream["stream"].as_str().expect("name");
+        if name == "owners" {
+            assert_eq!(stream["outcome"], "failed", "{stream}");
+            let error = stream["error"].as_str().unwrap_or_default();
+            assert!(
+                error.contains("crm.objects.owners.read") && error.contains("Private Apps"),
+                "{error}"
+            );
+        } else {
+            assert_eq!(stream["outcome"], "ok", "{stream}");
+            assert_eq!(
+                stream["records_new"].as_u64(),
+                Some(sandbox.count(name)),
+                "{name}"
+            );
+        }
+    }
+    let status = home.json(&["status", "acme/hubspot"], 0);
+    assert_ne!(
+        status["connections"][0]["credential"]["state"], "failed",
+        "{status}"
+    );
+}

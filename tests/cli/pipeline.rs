@@ -54,7 +54,7 @@ fn fetch_prints_a_table_when_not_asked_for_json() {
     assert_success(&output);
     let stdout = text(&output.stdout);
     assert!(
-        stdout.contains("CONNECTION") && stdout.contains("acme/hubspot") && stdout.contains(" 67 "),
+        stdout.contains("CONNECTION") && stdout.contains("acme/hubspot") && stdout.contains(" 82 "),
         "{stdout}"
     );
     // Piped: no progress bar drawing on stderr.
@@ -86,7 +86,7 @@ fn export_is_normalized_stable_and_per_client() {
         .expect("manifest");
     assert_eq!(connections.len(), 1);
     assert_eq!(connections[0]["connection"], "acme/hubspot");
-    assert_eq!(connections[0]["provider_definition_version"], 3);
+    assert_eq!(connections[0]["provider_definition_version"], 4);
     for entity in ["contacts", "companies", "deals"] {
         let rows = document[entity].as_array().expect("entity rows");
         assert_eq!(rows.len() as u64, acme_sandbox.count(entity), "{entity}");

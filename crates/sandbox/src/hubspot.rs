@@ -2,6 +2,7 @@
 //! rate-limit headers and limits, account info, cursor-paginated object listing and search.
 
 mod data;
+mod reference;
 mod search;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -129,6 +130,21 @@ pub fn hubspot_counts(records: u64) -> Vec<StreamCount> {
         .collect()
 }
 
+/// Every HubSpot stream the sandbox serves, with its record count: the objects
+/// ([`hubspot_counts`]), then the deal pipeline's stages and the owners (the same at every size).
+pub fn hubspot_streams(records: u64) -> Vec<StreamCount> {
+    let mut streams = hubspot_counts(records);
+    streams.push(StreamCount {
+        stream: "stages".to_owned(),
+        records: reference::STAGES.len() as u64,
+    });
+    streams.push(StreamCount {
+        stream: "owners".to_owned(),
+        records: reference::OWNER_COUNT,
+    });
+    streams
+}
+
 /// Everything the HubSpot routes share.
 pub(crate) struct HubSpot {
     shared: Arc<Shared>,
@@ -195,6 +211,9 @@ pub(crate) fn router(state: Arc<HubSpot>) -> Router {
         .route("/crm/v3/objects/{object}", get(list_v3))
         .route("/crm/objects/{version}/{object}", get(list_dated))
         .route("/crm/v3/objects/{object}/search", post(search_v3))
+        .route("/crm/v3/pipelines/{object}", get(pipelines))
+        .route("/crm/v3/owners", get(owners))
+        .route("/crm/v3/owners/", get(owners))
         .route("/crm/objects/{version}/{object}/search", post(search_dated))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -235,6 +254,16 @@ async fn gateway(
             hubspot.secondly.remaining(),
         )
     };
+    // A HubSpot app's token (its grant always holds HubSpot's `oauth` scope) reads only what
+    // its scopes allow. Private-app tokens here have every scope; grants of the generic test
+    // servers are not HubSpot's and are not checked.
+    let missing_scope = presented
+        .and_then(|token| hubspot.shared.oauth.access_scope(token))
+        .filter(|granted| granted.split(' ').any(|scope| scope == "oauth"))
+        .and_then(|granted| {
+            let needed = required_scope(request.uri().path())?;
+            (!granted.split(' ').any(|scope| scope == needed)).then_some(needed)
+        });
     let mut response = if !authorized {
         // HubSpot answers a missing and a wrong token alike, and never repeats the token.
         error(
@@ -243,6 +272,8 @@ async fn gateway(
             AUTH_MESSAGE,
             &correlation,
         )
+    } else if let Some(needed) = missing_scope {
+        missing_scopes(needed, &correlation)
     } else {
         let window = if search {
             &hubspot.searches
@@ -328,6 +359,45 @@ fn burst_limited(correlation: &str, retry_after: u64) -> Response {
         .headers_mut()
         .insert(RETRY_AFTER, HeaderValue::from(retry_after));
     response
+}
+
+/// The scope a path needs, for the paths whose scope the sandbox checks.
+fn required_scope(path: &str) -> Option<&'static str> {
+    let path = path.strip_prefix(PREFIX).unwrap_or(path);
+    if path.starts_with("/crm/v3/owners") {
+        Some("crm.objects.owners.read")
+    } else if path.starts_with("/crm/v3/pipelines/deals") {
+        Some("crm.objects.deals.read")
+    } else {
+        [
+            ("contacts", "crm.objects.contacts.read"),
+            ("companies", "crm.objects.companies.read"),
+            ("deals", "crm.objects.deals.read"),
+        ]
+        .into_iter()
+        .find_map(|(object, scope)| {
+            path.contains(&format!("/objects/{object}"))
+                .then_some(scope)
+        })
+    }
+}
+
+/// HubSpot's 403 for a token without a scope the call needs, naming the scope in `errors`.
+fn missing_scopes(needed: &str, correlation: &str) -> Response {
+    json(
+        StatusCode::FORBIDDEN,
+        &serde_json::json!({
+            "status": "error",
+            "message": "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+            "correlationId": correlation,
+            "errors": [{
+                "message": "One or more of the following scopes are required.",
+                "context": { "requiredGranularScopes": [needed] },
+            }],
+            "links": { "scopes": "https://developers.hubspot.com/scopes" },
+            "category": "MISSING_SCOPES",
+        }),
+    )
 }
 
 /// The search 429, as recorded: HubSpot sends no `Retry-After` with it.
@@ -489,6 +559,25 @@ async fn account_info(
         ),
         _ => not_found_body(&correlation.0),
     }
+}
+
+/// `GET /crm/v3/pipelines/deals`: the one deal pipeline. Other object types have none here.
+async fn pipelines(
+    Extension(correlation): Extension<Correlation>,
+    object: Result<Path<String>, PathRejection>,
+) -> Response {
+    match object {
+        Ok(Path(object)) if object == "deals" => json(StatusCode::OK, &reference::deal_pipelines()),
+        _ => not_found_body(&correlation.0),
+    }
+}
+
+/// `GET /crm/v3/owners`: every owner on one page.
+async fn owners() -> Response {
+    json(
+        StatusCode::OK,
+        &reference::owners("northwind-partners.example"),
+    )
 }
 
 async fn list_v3(

@@ -50,7 +50,7 @@ use tokio::net::TcpListener;
 pub use faults::Faults;
 pub use google::ga4::ga4_properties;
 pub use google::google_token;
-pub use hubspot::{hubspot_counts, hubspot_second_token, hubspot_token};
+pub use hubspot::{hubspot_counts, hubspot_second_token, hubspot_streams, hubspot_token};
 pub use oauth::oauth_client;
 pub use salesforce::salesforce_counts;
 pub use stripe::{stripe_counts, stripe_key};
@@ -326,7 +326,7 @@ impl Sandbox {
                 base_url: format!("{}{}", self.origin, hubspot::PREFIX),
                 credential: hubspot_token(self.config.seed),
                 second_credential: Some(hubspot_second_token(self.config.seed)),
-                streams: hubspot_counts(self.config.records),
+                streams: hubspot_streams(self.config.records),
                 oauth: Some({
                     let (client_id, client_secret) = oauth_client(self.config.seed);
                     OAuthApp {

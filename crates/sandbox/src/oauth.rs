@@ -149,6 +149,16 @@ impl Registry {
     }
 
     /// Whether an access token is live (issued, not expired, its grant not revoked).
+    /// The scopes granted to a live access token (space-separated), if it is one.
+    pub(crate) fn access_scope(&self, token: &str) -> Option<String> {
+        let state = self.lock();
+        let access = state.access.get(token)?;
+        state
+            .grants
+            .get(access.grant)
+            .map(|grant| grant.scope.clone())
+    }
+
     pub(crate) fn access_ok(&self, token: &str) -> bool {
         let state = self.lock();
         state.access.get(token).is_some_and(|access| {

@@ -445,6 +445,8 @@ pub fn ndjson_document(text: &str) -> Value {
         "contacts",
         "companies",
         "deals",
+        "stages",
+        "owners",
         "leads",
         "customers",
         "invoices",

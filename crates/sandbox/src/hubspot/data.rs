@@ -659,7 +659,10 @@ fn deal(
     // Most amounts are whole dollars, as sales teams type them.
     let cents = if rng.chance(80) { 0 } else { rng.below(100) };
     let amount = (!rng.chance(5)).then(|| format!("{dollars}.{cents:02}"));
-    let owner = (!rng.chance(10)).then(|| (52_550_153 + rng.below(8) * 1_117).to_string());
+    let owner = (!rng.chance(10)).then(|| {
+        use super::reference::{FIRST_OWNER_ID, OWNER_COUNT, OWNER_ID_STEP};
+        (FIRST_OWNER_ID + rng.below(OWNER_COUNT) * OWNER_ID_STEP).to_string()
+    });
     let currency = rng.pick(&CURRENCIES);
     vec![
         ("amount", amount),
@@ -676,6 +679,17 @@ fn deal(
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn every_stage_a_deal_can_have_is_in_the_pipeline() {
+        let known: HashSet<&str> = super::super::reference::STAGES
+            .iter()
+            .map(|(id, ..)| *id)
+            .collect();
+        for stage in OPEN_STAGES.iter().chain(&["closedwon", "closedlost"]) {
+            assert!(known.contains(stage), "{stage}");
+        }
+    }
 
     #[test]
     fn counts_follow_the_documented_ratios() {
