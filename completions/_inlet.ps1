@@ -440,6 +440,7 @@ Register-ArgumentCompleter -Native -CommandName 'inlet' -ScriptBlock {
             [CompletionResult]::new('--hubspot-burst', '--hubspot-burst', [CompletionResultType]::ParameterName, 'Requests per 10 s HubSpot allows and advertises: 100 (Free/Starter), 190 (Professional), 250 (API add-on)')
             [CompletionResult]::new('--salesforce-daily-limit', '--salesforce-daily-limit', [CompletionResultType]::ParameterName, 'API requests per 24 h the Salesforce org allows [default: 15000]; past it, 403 `REQUEST_LIMIT_EXCEEDED`')
             [CompletionResult]::new('--churn', '--churn', [CompletionResultType]::ParameterName, 'Records changed per stream at each tick (`POST /_sandbox/tick`, or `--churn-every`)')
+            [CompletionResult]::new('--churn-deletes', '--churn-deletes', [CompletionResultType]::ParameterName, 'Records deleted per stream at each tick (HubSpot objects, Stripe customers)')
             [CompletionResult]::new('--churn-every', '--churn-every', [CompletionResultType]::ParameterName, 'Tick automatically at this interval')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Keep config, data and state in this one folder (separate profiles, tests)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors')

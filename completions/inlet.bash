@@ -654,7 +654,7 @@ _inlet() {
             return 0
             ;;
         inlet__subcmd__sandbox)
-            opts="-q -v -h -V --addr --seed --records --latency --faults --rate-limit --rate-window --hubspot-burst --salesforce-daily-limit --churn --churn-every --home --json --quiet --verbose --color --no-input --help --version"
+            opts="-q -v -h -V --addr --seed --records --latency --faults --rate-limit --rate-window --hubspot-burst --salesforce-daily-limit --churn --churn-deletes --churn-every --home --json --quiet --verbose --color --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -693,6 +693,10 @@ _inlet() {
                     return 0
                     ;;
                 --churn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --churn-deletes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

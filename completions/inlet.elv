@@ -416,6 +416,7 @@ set edit:completion:arg-completer[inlet] = {|@words|
             cand --hubspot-burst 'Requests per 10 s HubSpot allows and advertises: 100 (Free/Starter), 190 (Professional), 250 (API add-on)'
             cand --salesforce-daily-limit 'API requests per 24 h the Salesforce org allows [default: 15000]; past it, 403 `REQUEST_LIMIT_EXCEEDED`'
             cand --churn 'Records changed per stream at each tick (`POST /_sandbox/tick`, or `--churn-every`)'
+            cand --churn-deletes 'Records deleted per stream at each tick (HubSpot objects, Stripe customers)'
             cand --churn-every 'Tick automatically at this interval'
             cand --home 'Keep config, data and state in this one folder (separate profiles, tests)'
             cand --color 'When to use colors'

@@ -327,6 +327,7 @@ complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l rate-window -d '
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l hubspot-burst -d 'Requests per 10 s HubSpot allows and advertises: 100 (Free/Starter), 190 (Professional), 250 (API add-on)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l salesforce-daily-limit -d 'API requests per 24 h the Salesforce org allows [default: 15000]; past it, 403 `REQUEST_LIMIT_EXCEEDED`' -r
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l churn -d 'Records changed per stream at each tick (`POST /_sandbox/tick`, or `--churn-every`)' -r
+complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l churn-deletes -d 'Records deleted per stream at each tick (HubSpot objects, Stripe customers)' -r
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l churn-every -d 'Tick automatically at this interval' -r
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l home -d 'Keep config, data and state in this one folder (separate profiles, tests)' -r -F
 complete -c inlet -n "__fish_inlet_using_subcommand sandbox" -l color -d 'When to use colors' -r -f -a "auto\t'Color on a terminal, unless `NO_COLOR` is set'

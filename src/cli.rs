@@ -708,6 +708,10 @@ pub struct SandboxArgs {
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub churn: u64,
 
+    /// Records deleted per stream at each tick (HubSpot objects, Stripe customers)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub churn_deletes: u64,
+
     /// Tick automatically at this interval
     #[arg(long, value_name = "DURATION", value_parser = parse_std_duration)]
     pub churn_every: Option<std::time::Duration>,

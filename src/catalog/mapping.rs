@@ -67,12 +67,39 @@ pub(super) fn check(
             FieldSpec::Typed {
                 kind: field_type,
                 currency,
+                default_currency,
+                default,
                 units,
                 stream: target,
                 id,
                 scale,
                 ..
             } => {
+                let inputs: Vec<&str> = provider
+                    .inputs
+                    .iter()
+                    .filter(|input| !input.secret)
+                    .map(|input| input.name.as_str())
+                    .collect();
+                for (key, template) in
+                    [("default", default), ("default_currency", default_currency)]
+                {
+                    let Some(template) = template else { continue };
+                    for name in template_names(template) {
+                        if !inputs.contains(&name) {
+                            problem(
+                                format!(
+                                    "`{key}`: `{{{name}}}` is not a non-secret input of `{}`",
+                                    provider.id
+                                ),
+                                Some(format!("its inputs: {}", inputs.join(", "))),
+                            );
+                        }
+                    }
+                }
+                if default_currency.is_some() && *field_type != FieldType::Money {
+                    problem("`default_currency` is only for money".into(), None);
+                }
                 if scale.is_some() {
                     problem(
                         "`scale` is no longer read: money is exact".into(),
@@ -104,8 +131,10 @@ pub(super) fn check(
                 }
                 let money = *field_type == FieldType::Money;
                 match currency {
-                    None if money => problem(
-                        "money needs `currency`, a JSON pointer to its ISO currency code".into(),
+                    None if money && default_currency.is_none() => problem(
+                        "money needs `currency`, a JSON pointer to its ISO currency code, or \
+                         `default_currency`"
+                            .into(),
                         None,
                     ),
                     Some(pointer) if money && !pointer.starts_with('/') => problem(
@@ -143,6 +172,20 @@ pub(super) fn check(
         }
     }
     problems
+}
+
+/// The `{name}` placeholders of a template.
+fn template_names(template: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        names.push(&rest[start + 1..start + end]);
+        rest = &rest[start + end + 1..];
+    }
+    names
 }
 
 /// The kind a conversion yields.

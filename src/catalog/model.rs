@@ -344,6 +344,25 @@ pub struct Exhausted {
     pub message: String,
 }
 
+/// A listing of deleted records, read whole after each complete pass of its stream (providers
+/// keep deletions for a while: HubSpot 90 days, Stripe's events 30, Salesforce's recycle bin 15),
+/// so a fetch that missed one run still sees them.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deletions {
+    /// The listing request.
+    pub request: Request,
+    /// JSON pointer to the array of items in a page.
+    pub records: String,
+    /// JSON pointer (within an item) to the deleted record's id, as the stream's
+    /// `primary_key` reads it (Stripe events: `/data/object/id`).
+    pub id: String,
+    /// How the listing pages (default: the stream's paginator; a cursor taken from the last
+    /// item reads the stream's `primary_key` within the item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paginator: Option<Paginator>,
+}
+
 /// One kind of record.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -372,6 +391,11 @@ pub struct Stream {
     /// A report stream: dated rows, re-pulled over a restatement window (`write = "replace"`).
     #[serde(default)]
     pub report: Option<super::report::Report>,
+    /// Where the provider lists the records it deleted (HubSpot's archived objects, Stripe's
+    /// `customer.deleted` events, Salesforce's recycle bin through `queryAll`): after every
+    /// complete pass, those records leave the cache and the export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletions: Option<Deletions>,
     /// Normalized field → where it comes from in the record.
     pub normalize: BTreeMap<String, FieldSpec>,
 }
@@ -577,6 +601,15 @@ pub enum FieldSpec {
         /// For `money`: JSON pointer to the amount's ISO currency code (required).
         #[serde(default)]
         currency: Option<String>,
+        /// For `money`: the currency when the record has none at `currency` (or the mapping
+        /// names no pointer): a template of the connection's inputs, e.g. `{currency}` for a
+        /// Salesforce org's default currency, picked at connect.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        default_currency: Option<String>,
+        /// The value when the record has none at `from`: a template of the connection's inputs
+        /// (`{currency}`), converted like the record's value would be.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        default: Option<String>,
         /// For `money`: `major` (default) when the amount is written in major units
         /// (`"2739.70"`), `minor` when it is an integer of minor units (Stripe's cents).
         #[serde(default)]

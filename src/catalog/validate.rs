@@ -352,6 +352,28 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
             &format!("{path}.paginator"),
             &mut problem,
         );
+        if let Some(deletions) = &stream.deletions {
+            let at = format!("{path}.deletions");
+            check_request(
+                &deletions.request,
+                &format!("{at}.request"),
+                &plain_inputs,
+                false,
+                &mut problem,
+            );
+            check_selector(&deletions.records, &format!("{at}.records"), &mut problem);
+            check_pointer(&deletions.id, &format!("{at}.id"), &mut problem);
+            if let Some(paginator) = &deletions.paginator {
+                check_paginator(paginator, &format!("{at}.paginator"), &mut problem);
+            }
+            if stream.report.is_some() {
+                problem(
+                    at.clone(),
+                    "a report stream replaces its days; it has no deletions to list".to_owned(),
+                    None,
+                );
+            }
+        }
         if let Some(incremental) = &stream.incremental {
             check_incremental(
                 incremental,

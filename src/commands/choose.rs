@@ -72,7 +72,14 @@ pub(super) async fn fill(
             ))
             .into());
         }
-        let value = if ctx.interactive {
+        let value = if let [only] = listed.as_slice() {
+            // One answer is no choice: take it, and say so.
+            ctx.printer.status(&format!(
+                "  {}: {}   {} (the only one listed; `--set {}=…` overrides)",
+                input.label, only.value, only.label, input.name
+            ));
+            only.value.clone()
+        } else if ctx.interactive {
             pick(input, &listed)?
         } else {
             let mut error = UserError::usage(format!(

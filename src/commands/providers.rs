@@ -197,6 +197,15 @@ fn describe(provider: &Provider, origin: &str) -> String {
                 "", report.restatement_days, report.history_days
             ));
         }
+        if let Some(deletions) = &stream.deletions {
+            text.push_str(&format!(
+                "  {:<14}   deletions: {} {}, after each complete pass (id at `{}`)\n",
+                "",
+                method(&deletions.request.method),
+                deletions.request.path,
+                deletions.id
+            ));
+        }
         if let Some(incremental) = &stream.incremental {
             let request = incremental.request.as_ref().map_or_else(
                 || "same request".to_owned(),

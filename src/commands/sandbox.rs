@@ -28,6 +28,7 @@ pub(super) async fn run(printer: Printer, args: &SandboxArgs) -> anyhow::Result<
         hubspot_burst: args.hubspot_burst,
         salesforce_daily_limit: args.salesforce_daily_limit,
         churn: args.churn,
+        churn_deletes: args.churn_deletes,
         churn_every: args.churn_every,
     };
     let sandbox = Sandbox::bind(config).await.map_err(|error| {

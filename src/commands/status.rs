@@ -112,6 +112,8 @@ pub(super) struct RunView {
     pub requests: u64,
     pub records_new: u64,
     pub records_updated: u64,
+    /// Cached records removed because the provider deleted them.
+    pub records_removed: u64,
     pub budget_remaining: Option<u64>,
     pub error: Option<String>,
     /// Where the run's credential came from: `keychain`, `file` or `env:VARIABLE`.
@@ -129,6 +131,7 @@ impl From<RunRow> for RunView {
             requests: run.requests,
             records_new: run.records_new,
             records_updated: run.records_updated,
+            records_removed: run.records_removed,
             budget_remaining: run.budget_remaining,
             error: run.error,
             credential_source: run.credential_source,
@@ -636,8 +639,13 @@ fn render_with(ctx: &Context, rows: &[StatusRow], kept: &[KeptData]) -> anyhow::
                 "failed" => paint(color, BAD, "failed"),
                 other => paint(color, WARN, other),
             };
+            let removed = if run.records_removed > 0 {
+                format!(" -{}", run.records_removed)
+            } else {
+                String::new()
+            };
             format!(
-                "{ended}\n{outcome}, +{} ~{}{budget}",
+                "{ended}\n{outcome}, +{} ~{}{removed}{budget}",
                 run.records_new, run.records_updated
             )
         });
@@ -717,7 +725,8 @@ fn render_with(ctx: &Context, rows: &[StatusRow], kept: &[KeptData]) -> anyhow::
         }
         if let Some(runs) = &row.runs {
             let mut history = crate::output::table(&[
-                "RUN", "STARTED", "OUTCOME", "NEW", "UPDATED", "PAGES", "REQUESTS", "ERROR",
+                "RUN", "STARTED", "OUTCOME", "NEW", "UPDATED", "REMOVED", "PAGES", "REQUESTS",
+                "ERROR",
             ]);
             for run in runs {
                 history.add_row(vec![
@@ -726,6 +735,7 @@ fn render_with(ctx: &Context, rows: &[StatusRow], kept: &[KeptData]) -> anyhow::
                     run.outcome.clone(),
                     run.records_new.to_string(),
                     run.records_updated.to_string(),
+                    run.records_removed.to_string(),
                     run.pages.to_string(),
                     run.requests.to_string(),
                     run.error.clone().unwrap_or_default(),

@@ -101,6 +101,9 @@ pub struct StreamManifest {
     pub records: u64,
     /// The newest `updated_at` among them.
     pub watermark: Option<Instant>,
+    /// Rows the connection's last run removed from this stream because the provider deleted
+    /// the records (0 when none, or when the provider lists no deletions).
+    pub removed_last_run: u64,
 }
 
 /// A fetch run.
@@ -112,6 +115,8 @@ pub struct LastRun {
     pub finished_at: Option<Instant>,
     /// `ok`, `partial`, `failed`, `interrupted` or `running`.
     pub outcome: String,
+    /// Cached rows the run removed because the provider deleted the records.
+    pub records_removed: u64,
 }
 
 /// The header of the document: everything but the entity arrays.
@@ -190,6 +195,11 @@ fn manifest(store: &Store, catalog: &Catalog, client: &str) -> anyhow::Result<Ma
         let row = connected.iter().find(|row| row.id == id);
         let counts = store.stream_counts(&id)?;
         let watermarks = store.watermarks(&id)?;
+        let last = store.last_run(&id)?;
+        let removed = match &last {
+            Some(run) => store.removed_in_run(run.id)?,
+            None => Vec::new(),
+        };
         let streams = counts
             .iter()
             .map(|(stream, records)| StreamManifest {
@@ -200,13 +210,18 @@ fn manifest(store: &Store, catalog: &Catalog, client: &str) -> anyhow::Result<Ma
                     .find(|(name, _)| name == stream)
                     .and_then(|(_, mark)| mark.clone())
                     .map(Instant),
+                removed_last_run: removed
+                    .iter()
+                    .find(|(name, _)| name == stream)
+                    .map_or(0, |(_, count)| *count),
             })
             .collect();
-        let last_run = store.last_run(&id)?.map(|run| LastRun {
+        let last_run = last.map(|run| LastRun {
             id: run.id,
             started_at: Instant(run.started_at),
             finished_at: run.finished_at.map(Instant),
             outcome: run.outcome,
+            records_removed: run.records_removed,
         });
         let provider = row.map(|row| row.provider.clone()).or_else(|| {
             sources

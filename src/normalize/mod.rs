@@ -6,6 +6,8 @@
 
 mod refresh;
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value, json};
 
 use crate::catalog::{FieldSpec, FieldType, MoneyUnits, Provider, Stream};
@@ -56,6 +58,7 @@ pub fn pointer_text(value: &Value, pointer: &str) -> Option<String> {
 pub fn normalize(
     provider: &Provider,
     connection_id: &str,
+    settings: &BTreeMap<String, String>,
     stream: &Stream,
     record_id: &str,
     updated_at: Option<&str>,
@@ -67,7 +70,10 @@ pub fn normalize(
         Value::String(format!("{connection_id}:{}:{record_id}", stream.name)),
     );
     for (field, spec) in &stream.normalize {
-        row.insert(field.clone(), field_value(spec, connection_id, record));
+        row.insert(
+            field.clone(),
+            field_value(spec, connection_id, settings, record),
+        );
     }
     row.insert(
         "source".to_owned(),
@@ -86,7 +92,24 @@ pub fn normalize(
     stream.entity.shape(row)
 }
 
-fn field_value(spec: &FieldSpec, connection_id: &str, record: &Value) -> Value {
+fn field_value(
+    spec: &FieldSpec,
+    connection_id: &str,
+    settings: &BTreeMap<String, String>,
+    record: &Value,
+) -> Value {
+    // A value the record lacks may come from the connection's inputs (`default = "{x}"`).
+    if let FieldSpec::Typed {
+        from,
+        default: Some(template),
+        kind,
+        ..
+    } = spec
+        && lookup(record, from).is_none_or(Value::is_null)
+    {
+        return render(template, settings)
+            .map_or(Value::Null, |text| convert(&Value::String(text), *kind));
+    }
     match spec {
         FieldSpec::Constant { constant } => constant.clone(),
         FieldSpec::Pointer(pointer) => {
@@ -96,12 +119,19 @@ fn field_value(spec: &FieldSpec, connection_id: &str, record: &Value) -> Value {
             from,
             kind: FieldType::Money,
             currency,
+            default_currency,
             units,
             ..
         } => {
             let currency = currency
                 .as_deref()
-                .and_then(|pointer| pointer_text(record, pointer));
+                .and_then(|pointer| pointer_text(record, pointer))
+                .filter(|code| !code.trim().is_empty())
+                .or_else(|| {
+                    default_currency
+                        .as_deref()
+                        .and_then(|template| render(template, settings))
+                });
             lookup(record, from)
                 .zip(currency)
                 .and_then(|(amount, currency)| money(amount, &currency, units.unwrap_or_default()))
@@ -142,6 +172,20 @@ fn field_value(spec: &FieldSpec, connection_id: &str, record: &Value) -> Value {
             lookup(record, from).map_or(Value::Null, |value| convert(value, *kind))
         }
     }
+}
+
+/// A template of the connection's inputs (`{currency}`); `None` when one is not set.
+fn render(template: &str, settings: &BTreeMap<String, String>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}')? + start;
+        out.push_str(&rest[..start]);
+        out.push_str(settings.get(&rest[start + 1..end])?);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out).filter(|text| !text.trim().is_empty())
 }
 
 /// A string or number as text; empty strings and anything else are unknown.

@@ -40,6 +40,10 @@ pub fn refresh_stale(store: &mut Store, catalog: &Catalog, client: &str) -> anyh
         let Some(provider) = provider_id.and_then(|id| catalog.get(&id).ok()) else {
             continue;
         };
+        let settings = store
+            .connection(&connection_id)?
+            .map(|row| row.settings_map())
+            .unwrap_or_default();
         for stream in &provider.streams {
             let label = shape_label(provider, stream);
             loop {
@@ -53,6 +57,7 @@ pub fn refresh_stale(store: &mut Store, catalog: &Catalog, client: &str) -> anyh
                     let normalized = super::normalize(
                         provider,
                         &connection_id,
+                        &settings,
                         stream,
                         &record_id,
                         updated_at.as_deref(),

@@ -113,6 +113,7 @@ mod tests {
             credentials_problem: false,
             budget_remaining: None,
             credential_source: None,
+            records_removed: 0,
         }
     }
 

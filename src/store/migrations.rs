@@ -144,6 +144,9 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX records_owners ON records (connection_id) WHERE entity = 'owners';",
     // 10: the views again, now with `inlet_stages`, `inlet_owners`, and deals joined to them.
     VIEWS,
+    // 11: records removed because the provider deleted them, per run and per stream.
+    "ALTER TABLE runs ADD COLUMN records_removed INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE run_streams ADD COLUMN records_removed INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Stands for the views of export schema 2 in [`MIGRATIONS`].

@@ -296,6 +296,8 @@ pub struct RunRow {
     pub budget_remaining: Option<u64>,
     /// Where the run's credential came from: `keychain`, `file`, or `env:VARIABLE`.
     pub credential_source: Option<String>,
+    /// Cached records removed because the provider deleted them.
+    pub records_removed: u64,
 }
 
 /// Totals of a finished run, written by [`Store::finish_run`].
@@ -306,6 +308,8 @@ pub struct RunTotals {
     pub requests: u64,
     pub records_new: u64,
     pub records_updated: u64,
+    /// Cached records removed because the provider deleted them.
+    pub records_removed: u64,
     pub error: Option<String>,
     pub credentials_problem: bool,
     /// Requests left in the provider's window at the end of the run, when it reports it.
@@ -614,7 +618,7 @@ impl Store {
         self.conn.execute(
             "UPDATE runs SET finished_at = ?2, outcome = ?3, pages = ?4, requests = ?5,
                  records_new = ?6, records_updated = ?7, error = ?8, credentials_problem = ?9,
-                 budget_remaining = ?10
+                 budget_remaining = ?10, records_removed = ?11
              WHERE id = ?1",
             params![
                 run_id,
@@ -626,7 +630,8 @@ impl Store {
                 totals.records_updated,
                 totals.error,
                 totals.credentials_problem,
-                totals.budget_remaining
+                totals.budget_remaining,
+                totals.records_removed
             ],
         )?;
         Ok(())
@@ -674,8 +679,9 @@ impl Store {
     ) -> Result<()> {
         self.conn.execute(
             "INSERT OR REPLACE INTO run_streams
-                 (run_id, stream, outcome, pages, requests, records_new, records_updated, error)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 (run_id, stream, outcome, pages, requests, records_new, records_updated, error,
+                  records_removed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 run_id,
                 stream,
@@ -684,10 +690,42 @@ impl Store {
                 totals.requests,
                 totals.records_new,
                 totals.records_updated,
-                totals.error
+                totals.error,
+                totals.records_removed
             ],
         )?;
         Ok(())
+    }
+
+    /// Records removed per stream by one run, for the streams that removed any.
+    pub fn removed_in_run(&self, run_id: i64) -> Result<Vec<(String, u64)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT stream, records_removed FROM run_streams
+             WHERE run_id = ?1 AND records_removed > 0 ORDER BY stream",
+        )?;
+        let rows = statement.query_map([run_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Deletes records of a stream the provider says it deleted; returns how many were cached.
+    pub fn remove_records(
+        &mut self,
+        connection_id: &str,
+        stream: &str,
+        record_ids: &[String],
+    ) -> Result<u64> {
+        let tx = self.conn.transaction()?;
+        let mut removed = 0;
+        {
+            let mut delete = tx.prepare_cached(
+                "DELETE FROM records WHERE connection_id = ?1 AND stream = ?2 AND record_id = ?3",
+            )?;
+            for id in record_ids {
+                removed += delete.execute(params![connection_id, stream, id])? as u64;
+            }
+        }
+        tx.commit()?;
+        Ok(removed)
     }
 
     /// The latest run of a connection.
@@ -1125,7 +1163,7 @@ fn connection_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ConnectionRow> {
 const RUN_COLUMNS: &str =
     "SELECT id, connection_id, started_at, finished_at, outcome, pages, requests,
         records_new, records_updated, error, pid, credentials_problem, budget_remaining,
-        credential_source";
+        credential_source, records_removed";
 
 /// A run row; a run left `running` by a process that no longer exists is `interrupted`.
 fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
@@ -1158,6 +1196,7 @@ fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
         credentials_problem: row.get(11)?,
         budget_remaining: row.get(12)?,
         credential_source: row.get(13)?,
+        records_removed: row.get(14)?,
     })
 }
 

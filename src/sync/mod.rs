@@ -5,6 +5,7 @@
 //!
 //! Nothing here prints: the command layer turns [`Progress`] events into bars.
 
+mod deletions;
 mod paginate;
 mod plan;
 mod report;
@@ -87,7 +88,7 @@ struct Connection<'a> {
     row: &'a ConnectionRow,
     credentials: &'a Credentials,
     scheme: AuthScheme,
-    settings: BTreeMap<String, String>,
+    settings: Arc<BTreeMap<String, String>>,
     base_url: String,
     /// Where the credential may be sent: the base URL's origin and the definition's.
     origins: Origins,
@@ -211,7 +212,7 @@ pub async fn fetch_connection(
         scheme,
         base_url,
         origins,
-        settings,
+        settings: Arc::new(settings),
         limiter: request::shared_limiter(db, provider, &row.account_id),
         throttle: throttle_rules(provider),
         exhausted: exhausted_rules(provider),
@@ -248,6 +249,7 @@ pub async fn fetch_connection(
         requests: 0,
         records_new: 0,
         records_updated: 0,
+        records_removed: 0,
         duration_ms: 0,
         budget_wait_ms: u64::try_from(connection.limiter.waited().as_millis()).unwrap_or(u64::MAX),
         budget_remaining: connection.limiter.reported_remaining(),
@@ -268,6 +270,7 @@ pub async fn fetch_connection(
         report.requests += stream.requests;
         report.records_new += stream.records_new;
         report.records_updated += stream.records_updated;
+        report.records_removed += stream.records_removed;
         report.credentials_problem |= stream.credentials_problem;
         match stream.outcome {
             Outcome::Ok => {}
@@ -295,6 +298,7 @@ pub async fn fetch_connection(
         requests: report.requests,
         records_new: report.records_new,
         records_updated: report.records_updated,
+        records_removed: report.records_removed,
         error: report.error.clone(),
         credentials_problem: report.credentials_problem,
         budget_remaining: report.budget_remaining,
@@ -387,6 +391,7 @@ async fn run_stream(
         records_seen: 0,
         records_new: 0,
         records_updated: 0,
+        records_removed: 0,
         watermark: None,
         credentials_problem: false,
         error: None,
@@ -408,8 +413,31 @@ async fn run_stream(
     .await;
     // Whatever ended the loop, the page already handed to the writer is committed first.
     let settled = writer.settle(&mut report, progress, &stream.name).await;
-    let store = writer.store.take();
-    match result.and(settled) {
+    let mut store = writer.store.take();
+    let mut result = result.and(settled);
+    // A complete pass is followed by the provider's listing of deleted records.
+    if result.is_ok()
+        && let Some(deletions) = &stream.deletions
+    {
+        let open = match store.take() {
+            Some(open) => open,
+            None => Store::open(db)?,
+        };
+        let mut open = open;
+        result = deletions::sweep(
+            &mut open,
+            http,
+            connection,
+            stream,
+            deletions,
+            options,
+            &mut report,
+            progress,
+        )
+        .await;
+        store = Some(open);
+    }
+    match result {
         Ok(()) => {}
         // A full disk fails the stream with its reason; what was committed stays, and the next
         // fetch resumes from the last committed page.
@@ -682,6 +710,7 @@ async fn page_loop(
             provider: Arc::clone(connection.provider),
             stream: stream_index(connection.provider, stream),
             connection: connection.row.id.clone(),
+            settings: Arc::clone(&connection.settings),
             client: connection.row.client.clone(),
             records,
             next,
@@ -806,13 +835,13 @@ fn build_call<'a>(
     let dated;
     let settings = match &checkpoint.mode {
         Mode::Dates { start, end, .. } => {
-            let mut settings = connection.settings.clone();
+            let mut settings = (*connection.settings).clone();
             settings.insert("start_date".to_owned(), start.clone());
             settings.insert("end_date".to_owned(), end.clone());
             dated = settings;
             &dated
         }
-        _ => &connection.settings,
+        _ => &*connection.settings,
     };
     let vars = Vars {
         settings,

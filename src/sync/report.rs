@@ -40,6 +40,8 @@ pub struct StreamReport {
     pub records_seen: u64,
     pub records_new: u64,
     pub records_updated: u64,
+    /// Cached records removed because the provider lists them as deleted.
+    pub records_removed: u64,
     /// The stream's watermark after this run.
     pub watermark: Option<String>,
     /// True when the provider refused the credential.
@@ -64,6 +66,8 @@ pub struct ConnectionReport {
     pub requests: u64,
     pub records_new: u64,
     pub records_updated: u64,
+    /// Cached records removed because the provider deleted them.
+    pub records_removed: u64,
     pub duration_ms: u64,
     /// Time spent waiting for the request budget.
     pub budget_wait_ms: u64,
@@ -109,6 +113,7 @@ pub(super) fn totals_of(report: &StreamReport) -> RunTotals {
         requests: report.requests,
         records_new: report.records_new,
         records_updated: report.records_updated,
+        records_removed: report.records_removed,
         error: report.error.clone(),
         credentials_problem: report.credentials_problem,
         budget_remaining: None,

@@ -17,6 +17,8 @@ pub(super) struct Page {
     /// Index of the stream in the provider's definition.
     pub(super) stream: usize,
     pub(super) connection: String,
+    /// The connection's non-secret inputs, for mapping defaults (`{currency}`).
+    pub(super) settings: Arc<std::collections::BTreeMap<String, String>>,
     pub(super) client: String,
     pub(super) records: Vec<Value>,
     pub(super) next: OwnedNext,
@@ -167,7 +169,16 @@ pub(super) fn normalize_page(page: Page) -> Result<Rows, StreamError> {
     let rows = page
         .records
         .iter()
-        .map(|record| record_row(&page.provider, &page.connection, stream, &shape, record))
+        .map(|record| {
+            record_row(
+                &page.provider,
+                &page.connection,
+                &page.settings,
+                stream,
+                &shape,
+                record,
+            )
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Rows {
         replace: page.replace,
@@ -233,6 +244,7 @@ pub const PARENT: &str = "_parent";
 pub(super) fn record_row(
     provider: &Provider,
     connection_id: &str,
+    settings: &std::collections::BTreeMap<String, String>,
     stream: &Stream,
     shape: &std::sync::Arc<str>,
     record: &Value,
@@ -250,6 +262,7 @@ pub(super) fn record_row(
     let normalized = normalize::normalize(
         provider,
         connection_id,
+        settings,
         stream,
         &record_id,
         updated_at.as_deref(),

@@ -8,6 +8,7 @@ mod accounts;
 mod bad_input;
 mod cache;
 mod credentials;
+mod deletions;
 mod demo;
 mod engine;
 mod export_contract;

@@ -783,8 +783,8 @@ fn salesforce_signs_in_with_pkce_takes_instance_url_pages_soql_and_refreshes_on_
         .expect("contacts");
     assert_eq!(accounts["records_new"], 500, "{fetched}");
     assert_eq!(
-        accounts["pages"], 3,
-        "200 + 200 + 100 through nextRecordsUrl: {fetched}"
+        accounts["pages"], 4,
+        "200 + 200 + 100 through nextRecordsUrl, and the recycle bin's page: {fetched}"
     );
 
     // Sessions end without notice (no expires_in): 401 INVALID_SESSION_ID, one refresh, same page.
@@ -1171,4 +1171,109 @@ fn a_grant_without_one_streams_scope_fails_that_stream_only() {
         status["connections"][0]["credential"]["state"], "failed",
         "{status}"
     );
+}
+
+/// Signs in to the sandbox's Salesforce with the browser flow; returns connect's output.
+fn connect_salesforce(home: &Home, sandbox: &Sandbox) -> Output {
+    let (login, client_id, secret) = salesforce_app(sandbox);
+    let set = format!("client_id={client_id}");
+    let (child, url, stderr) = start_sign_in(
+        home,
+        &[
+            "connect",
+            "salesforce",
+            "--client",
+            "acme",
+            "--set",
+            &set,
+            "--auth-url",
+            &login,
+            "--token-stdin",
+        ],
+        &secret,
+    );
+    let callback = consent(&url);
+    assert_eq!(http("GET", &callback, "").0, 200);
+    let connected = finish(child, stderr);
+    assert_success(&connected);
+    connected
+}
+
+/// Opportunity amounts are exact money in the org's default currency, read from the org at
+/// connect (a single-currency org sends no `CurrencyIsoCode`); records moved to the recycle
+/// bin leave the cache and the export at the next fetch, through `queryAll`.
+#[test]
+fn salesforce_amounts_are_exact_in_the_orgs_currency_and_deleted_records_leave() {
+    require_keychain();
+    let sandbox = Sandbox::start_args(&["--records", "200", "--churn-deletes", "2"]);
+    let home = Home::new();
+    let connected = connect_salesforce(&home, &sandbox);
+    assert!(
+        text(&connected).contains("org's default currency: USD"),
+        "{}",
+        text(&connected)
+    );
+    assert_success(&home.run(&["fetch", "acme/salesforce"]));
+    let document = crate::common::export_document(&home, "acme");
+    let deals = document["deals"].as_array().expect("deals");
+    assert_eq!(deals.len(), 50);
+    for deal in deals {
+        let record_id = deal["source"]["record_id"].as_str().expect("id");
+        let conn = rusqlite::Connection::open(home.database()).expect("open the cache");
+        let raw: String = conn
+            .query_row(
+                "SELECT raw FROM records WHERE connection_id = 'acme/salesforce'
+                 AND stream = 'opportunities' AND record_id = ?1",
+                [record_id],
+                |row| row.get(0),
+            )
+            .expect("the raw record");
+        let raw: Value = serde_json::from_str(&raw).expect("json");
+        // The sandbox's amounts are whole multiples of 50 dollars, sent as JSON numbers.
+        let dollars = raw["Amount"].as_f64().expect("an amount");
+        assert_eq!(deal["currency"], "USD", "{deal}");
+        assert_eq!(deal["amount"]["currency"], "USD", "{deal}");
+        assert_eq!(
+            deal["amount"]["minor_units"].as_i64(),
+            Some((dollars * 100.0).round() as i64),
+            "{deal}"
+        );
+        assert_eq!(deal["amount"]["exponent"], 2);
+    }
+    crate::common::assert_valid_export(&document);
+
+    let tick = sandbox.tick();
+    let fetched = home.json(&["fetch", "acme/salesforce"], 0);
+    let after = crate::common::export_document(&home, "acme");
+    for (stream, entity) in [
+        ("accounts", "companies"),
+        ("contacts", "contacts"),
+        ("opportunities", "deals"),
+        ("leads", "leads"),
+    ] {
+        let gone: Vec<&str> = tick["deleted"]["salesforce"][stream]
+            .as_array()
+            .expect("deleted ids")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(gone.len(), 2, "{tick}");
+        let report = fetched["runs"][0]["streams"]
+            .as_array()
+            .and_then(|streams| streams.iter().find(|s| s["stream"] == stream))
+            .expect("stream report");
+        assert_eq!(report["records_removed"], 2, "{stream}: {report}");
+        let kept: Vec<&str> = after[entity]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter_map(|row| row["source"]["record_id"].as_str())
+            .collect();
+        assert!(gone.iter().all(|id| !kept.contains(id)), "{stream}");
+        assert_eq!(
+            kept.len() + 2,
+            document[entity].as_array().map_or(0, Vec::len),
+            "{entity}"
+        );
+    }
 }

@@ -107,23 +107,31 @@ async fn stats(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 /// `{"tick": n, "clock": "<ISO>", "changed": {"hubspot": {"contacts": [ids…], …}, "stripe":
-/// {…}}}`: ids as each provider spells them.
+/// {…}}, "deleted": {…}}`: ids as each provider spells them.
 pub(crate) fn tick_json(seed: u64, report: &TickReport) -> Value {
-    let mut hubspot_changes = Map::new();
-    let mut stripe_changes = Map::new();
-    for (slot, indexes) in report.changed.iter().enumerate() {
-        if slot < 3 {
-            let (name, ids) = hubspot::ids_of(seed, slot, indexes);
-            hubspot_changes.insert(name.to_owned(), json!(ids));
-        } else {
-            let (name, ids) = stripe::ids_of(seed, slot - 3, indexes);
-            stripe_changes.insert(name.to_owned(), json!(ids));
+    let by_provider = |lists: &[Vec<u64>; super::churn::STREAMS]| {
+        let mut hubspot_ids = Map::new();
+        let mut stripe_ids = Map::new();
+        let mut salesforce_ids = Map::new();
+        for (slot, indexes) in lists.iter().enumerate() {
+            if slot < 3 {
+                let (name, ids) = hubspot::ids_of(seed, slot, indexes);
+                hubspot_ids.insert(name.to_owned(), json!(ids));
+            } else if slot < 6 {
+                let (name, ids) = stripe::ids_of(seed, slot - 3, indexes);
+                stripe_ids.insert(name.to_owned(), json!(ids));
+            } else {
+                let (name, ids) = super::salesforce::ids_of(slot - 6, indexes);
+                salesforce_ids.insert(name.to_owned(), json!(ids));
+            }
         }
-    }
+        json!({ "hubspot": hubspot_ids, "stripe": stripe_ids, "salesforce": salesforce_ids })
+    };
     json!({
         "tick": report.tick,
         "clock": iso_millis(report.clock_ms),
-        "changed": { "hubspot": hubspot_changes, "stripe": stripe_changes },
+        "changed": by_provider(&report.changed),
+        "deleted": by_provider(&report.deleted),
     })
 }
 

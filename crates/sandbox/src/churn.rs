@@ -1,7 +1,8 @@
 //! The sandbox's data clock and churn. Generated data never changes after 2026-03-31; each tick
 //! moves the clock on by an hour and marks a few records per stream as modified at the new
-//! clock time. Only a small map (record index → latest tick) is kept, so every record is still
-//! generated on demand and a provider applies the tick's changes as it renders the record.
+//! clock time; it may also delete a few records of the streams whose provider deletes (HubSpot's
+//! objects, Stripe's customers). Only small maps (record index → tick) are kept, so every record
+//! is still generated on demand and a provider applies the tick's changes as it renders it.
 
 use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard};
@@ -26,17 +27,41 @@ pub(crate) enum Stream {
     Customers,
     Charges,
     Invoices,
+    /// Salesforce's objects: churn only deletes them (into the recycle bin `queryAll` reads).
+    Accounts,
+    SalesforceContacts,
+    Opportunities,
+    Leads,
 }
 
+/// Streams churn knows.
+pub(crate) const STREAMS: usize = 10;
+
 impl Stream {
-    pub(crate) const ALL: [Stream; 6] = [
+    pub(crate) const ALL: [Stream; STREAMS] = [
         Stream::Contacts,
         Stream::Companies,
         Stream::Deals,
         Stream::Customers,
         Stream::Charges,
         Stream::Invoices,
+        Stream::Accounts,
+        Stream::SalesforceContacts,
+        Stream::Opportunities,
+        Stream::Leads,
     ];
+
+    /// Whether churn changes records of this stream (Salesforce's records here do not change,
+    /// they are only deleted).
+    fn changes(self) -> bool {
+        self.slot() < 6
+    }
+
+    /// Whether the provider lets records of this stream be deleted (Stripe keeps charges, and
+    /// invoices past draft).
+    fn deletable(self) -> bool {
+        !matches!(self, Stream::Charges | Stream::Invoices)
+    }
 
     fn slot(self) -> usize {
         match self {
@@ -46,6 +71,10 @@ impl Stream {
             Stream::Customers => 3,
             Stream::Charges => 4,
             Stream::Invoices => 5,
+            Stream::Accounts => 6,
+            Stream::SalesforceContacts => 7,
+            Stream::Opportunities => 8,
+            Stream::Leads => 9,
         }
     }
 }
@@ -61,8 +90,10 @@ pub(crate) struct Churn {
     seed: u64,
     /// Records changed per stream at each tick.
     per_tick: u64,
+    /// Records deleted per deletable stream at each tick.
+    deletes_per_tick: u64,
     /// Records per stream, in `Stream::ALL` order.
-    counts: [u64; 6],
+    counts: [u64; STREAMS],
     state: RwLock<State>,
 }
 
@@ -70,7 +101,9 @@ pub(crate) struct Churn {
 struct State {
     tick: u64,
     /// Per stream: record index → the latest tick that changed it.
-    changed: [HashMap<u64, u64>; 6],
+    changed: [HashMap<u64, u64>; STREAMS],
+    /// Per stream: record index → the tick that deleted it.
+    deleted: [HashMap<u64, u64>; STREAMS],
 }
 
 /// What one tick did.
@@ -79,14 +112,22 @@ pub(crate) struct TickReport {
     pub(crate) tick: u64,
     pub(crate) clock_ms: u64,
     /// Per stream in `Stream::ALL` order: the indexes of the records changed, ascending.
-    pub(crate) changed: [Vec<u64>; 6],
+    pub(crate) changed: [Vec<u64>; STREAMS],
+    /// Per stream in `Stream::ALL` order: the indexes of the records deleted, ascending.
+    pub(crate) deleted: [Vec<u64>; STREAMS],
 }
 
 impl Churn {
-    pub(crate) fn new(seed: u64, per_tick: u64, counts: [u64; 6]) -> Churn {
+    pub(crate) fn new(
+        seed: u64,
+        per_tick: u64,
+        deletes_per_tick: u64,
+        counts: [u64; STREAMS],
+    ) -> Churn {
         Churn {
             seed,
             per_tick,
+            deletes_per_tick,
             counts,
             state: RwLock::new(State::default()),
         }
@@ -98,25 +139,49 @@ impl Churn {
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
         state.tick += 1;
         let tick = state.tick;
-        let mut changed: [Vec<u64>; 6] = Default::default();
+        let mut changed: [Vec<u64>; STREAMS] = Default::default();
+        let mut deleted: [Vec<u64>; STREAMS] = Default::default();
         for stream in Stream::ALL {
-            let count = self.counts[stream.slot()];
-            let key = mix64(self.seed ^ TAG_CHURN ^ mix64(tick)).wrapping_add(stream.slot() as u64);
-            // Distinct positions of a permutation are distinct records.
-            let mut indexes: Vec<u64> = (0..self.per_tick.min(count))
-                .map(|position| permute(position, count, key))
-                .collect();
-            indexes.sort_unstable();
-            let map = &mut state.changed[stream.slot()];
-            for index in &indexes {
-                map.insert(*index, tick);
+            let slot = stream.slot();
+            let count = self.counts[slot];
+            let key = mix64(self.seed ^ TAG_CHURN ^ mix64(tick)).wrapping_add(slot as u64);
+            let deletes = if stream.deletable() {
+                self.deletes_per_tick
+            } else {
+                0
+            };
+            let changes = if stream.changes() { self.per_tick } else { 0 };
+            // Distinct positions of a permutation are distinct records: the first `changes`
+            // change, the next `deletes` are deleted. A record deleted once stays deleted.
+            let mut indexes: Vec<u64> = Vec::new();
+            let mut gone: Vec<u64> = Vec::new();
+            for position in 0..changes.saturating_add(deletes).min(count) {
+                let index = permute(position, count, key);
+                if state.deleted[slot].contains_key(&index) {
+                    continue;
+                }
+                if position < changes {
+                    indexes.push(index);
+                } else {
+                    gone.push(index);
+                }
             }
-            changed[stream.slot()] = indexes;
+            indexes.sort_unstable();
+            gone.sort_unstable();
+            for index in &indexes {
+                state.changed[slot].insert(*index, tick);
+            }
+            for index in &gone {
+                state.deleted[slot].insert(*index, tick);
+            }
+            changed[slot] = indexes;
+            deleted[slot] = gone;
         }
         TickReport {
             tick,
             clock_ms: clock_ms(tick),
             changed,
+            deleted,
         }
     }
 
@@ -150,6 +215,17 @@ impl ChurnView<'_> {
     pub(crate) fn changed(&self, stream: Stream) -> &HashMap<u64, u64> {
         &self.0.changed[stream.slot()]
     }
+
+    /// Whether a record was deleted.
+    pub(crate) fn is_deleted(&self, stream: Stream, index: u64) -> bool {
+        let map = &self.0.deleted[stream.slot()];
+        !map.is_empty() && map.contains_key(&index)
+    }
+
+    /// Every deleted record of a stream: index → the tick that deleted it.
+    pub(crate) fn deleted(&self, stream: Stream) -> &HashMap<u64, u64> {
+        &self.0.deleted[stream.slot()]
+    }
 }
 
 #[cfg(test)]
@@ -158,9 +234,9 @@ mod tests {
 
     #[test]
     fn ticks_change_distinct_records_deterministically() {
-        let counts = [100, 10, 25, 100, 200, 3];
-        let first = Churn::new(9, 5, counts);
-        let second = Churn::new(9, 5, counts);
+        let counts = [100, 10, 25, 100, 200, 3, 0, 0, 0, 0];
+        let first = Churn::new(9, 5, 0, counts);
+        let second = Churn::new(9, 5, 0, counts);
         let a = first.tick();
         assert_eq!(a, second.tick());
         assert_eq!(a.tick, 1);
@@ -179,7 +255,32 @@ mod tests {
             assert_eq!(view.tick_of(Stream::Contacts, *index), Some(2));
         }
         assert_eq!(view.changed(Stream::Invoices).len(), 3);
-        let other = Churn::new(10, 5, counts).tick();
+        let other = Churn::new(10, 5, 0, counts).tick();
         assert_ne!(a.changed, other.changed, "the seed matters");
+    }
+
+    #[test]
+    fn deletions_are_distinct_from_changes_and_spare_charges_and_invoices() {
+        let counts = [100, 10, 25, 100, 200, 30, 10, 100, 25, 50];
+        let churn = Churn::new(9, 3, 2, counts);
+        let report = churn.tick();
+        for stream in Stream::ALL {
+            let gone = &report.deleted[stream.slot()];
+            if stream.deletable() {
+                assert_eq!(gone.len(), 2, "{stream:?}");
+                assert!(
+                    gone.iter()
+                        .all(|i| !report.changed[stream.slot()].contains(i))
+                );
+            } else {
+                assert!(gone.is_empty(), "{stream:?}");
+            }
+        }
+        let second = churn.tick();
+        let view = churn.read();
+        for index in report.deleted[0].iter().chain(&second.deleted[0]) {
+            assert!(view.is_deleted(Stream::Contacts, *index));
+        }
+        assert_eq!(view.deleted(Stream::Contacts).len(), 4);
     }
 }

@@ -703,6 +703,9 @@ struct RecordOut<'a> {
     created_at: String,
     updated_at: String,
     archived: bool,
+    /// When it was archived (deleted), on archived records only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archived_at: Option<String>,
 }
 
 fn record_out<'a>(record: Record, wanted: &'a dyn Fn(&str) -> bool) -> RecordOut<'a> {
@@ -711,6 +714,7 @@ fn record_out<'a>(record: Record, wanted: &'a dyn Fn(&str) -> bool) -> RecordOut
         created_at: iso_millis(record.created),
         updated_at: iso_millis(record.updated),
         archived: false,
+        archived_at: None,
         properties: Properties { record, wanted },
     }
 }
@@ -754,17 +758,10 @@ fn list(
             );
         }
     };
-    // The sandbox holds no archived records.
-    let count = if query.archived {
-        0
-    } else {
-        hubspot.counts.of(object)
-    };
+    let count = hubspot.counts.of(object);
     let start = query.after.map_or(0, |after| {
         data::first_index_from(hubspot.seed(), object, count, after)
     });
-    let end = start.saturating_add(query.limit).min(count);
-
     let defaults = object.default_properties();
     let requested = query.properties.as_deref();
     let wanted = |name: &str| match requested {
@@ -772,11 +769,42 @@ fn list(
         Some(list) => name == "hs_object_id" || list.iter().any(|p| p == name),
     };
     let churn = hubspot.shared.churn.read();
-    let results = (start..end)
+    let stream = object.stream();
+    // Deleted records are archived: only `archived=true` lists them, in id order as the rest.
+    let (indexes, end, count): (Vec<u64>, u64, u64) = if query.archived {
+        let mut archived: Vec<u64> = churn
+            .deleted(stream)
+            .keys()
+            .copied()
+            .filter(|index| *index >= start)
+            .collect();
+        archived.sort_unstable();
+        let more = archived.len() as u64 > query.limit;
+        archived.truncate(usize::try_from(query.limit).unwrap_or(usize::MAX));
+        let end = archived.last().map_or(count, |last| last + 1);
+        (archived, end, if more { count } else { end })
+    } else {
+        let mut taken = Vec::new();
+        let mut next = start;
+        while next < count && (taken.len() as u64) < query.limit {
+            if !churn.is_deleted(stream, next) {
+                taken.push(next);
+            }
+            next += 1;
+        }
+        (taken, next, count)
+    };
+    let results = indexes
+        .into_iter()
         .map(|index| {
-            let tick = churn.tick_of(object.stream(), index);
+            let tick = churn.tick_of(stream, index);
             let record = data::record_at(hubspot.seed(), hubspot.counts, object, index, tick);
-            record_out(record, &wanted)
+            let mut out = record_out(record, &wanted);
+            if let Some(deleted) = churn.deleted(stream).get(&index) {
+                out.archived = true;
+                out.archived_at = Some(iso_millis(super::churn::clock_ms(*deleted)));
+            }
+            out
         })
         .collect();
     let paging = (end < count).then(|| {
@@ -784,6 +812,9 @@ fn list(
         let mut link = url::form_urlencoded::Serializer::new(String::new());
         link.append_pair("after", &after)
             .append_pair("limit", &query.limit.to_string());
+        if query.archived {
+            link.append_pair("archived", "true");
+        }
         // Keep the property selection so following the link returns the same shape.
         if let Some(properties) = &query.properties {
             link.append_pair("properties", &properties.join(","));

@@ -85,6 +85,11 @@ pub struct SandboxConfig {
     /// Each tick moves the data clock (which starts at 2026-04-01T00:00:00Z, after every
     /// generated time) on by an hour and stamps the changed records with it.
     pub churn: u64,
+    /// Records deleted per stream at each churn tick, of the streams whose provider deletes
+    /// (HubSpot contacts, companies and deals, which then list as archived; Stripe customers,
+    /// which then appear as `customer.deleted` events; Salesforce's four objects, which move to
+    /// the recycle bin `queryAll` reads). Default 0.
+    pub churn_deletes: u64,
     /// Tick automatically at this interval while serving (default `None`, or zero: only on
     /// `POST /_sandbox/tick`).
     pub churn_every: Option<Duration>,
@@ -103,6 +108,7 @@ impl Default for SandboxConfig {
             hubspot_burst: None,
             salesforce_daily_limit: None,
             churn: 0,
+            churn_deletes: 0,
             churn_every: None,
         }
     }
@@ -210,6 +216,8 @@ impl Sandbox {
         let origin = format!("http://{}", reachable(addr));
         let [contacts, companies, deals] = hubspot::churn_counts(config.records);
         let [customers, charges, invoices] = stripe::churn_counts(config.records);
+        let [accounts, sf_contacts, opportunities, leads] =
+            salesforce::churn_counts(config.records);
         let shared = Arc::new(Shared {
             seed: config.seed,
             rate_limit: config.rate_limit,
@@ -220,7 +228,19 @@ impl Sandbox {
             churn: churn::Churn::new(
                 config.seed,
                 config.churn,
-                [contacts, companies, deals, customers, charges, invoices],
+                config.churn_deletes,
+                [
+                    contacts,
+                    companies,
+                    deals,
+                    customers,
+                    charges,
+                    invoices,
+                    accounts,
+                    sf_contacts,
+                    opportunities,
+                    leads,
+                ],
             ),
             stats: admin::Stats::default(),
             oauth: Arc::new(oauth::Registry::new(config.seed)),
@@ -233,9 +253,8 @@ impl Sandbox {
         ));
         let stripe = Arc::new(stripe::Stripe::new(shared.clone(), config.records));
         let salesforce = Arc::new(salesforce::Salesforce::new(
-            config.seed,
+            shared.clone(),
             config.records,
-            shared.oauth.clone(),
             config.salesforce_daily_limit,
         ));
         let ga4 = Arc::new(google::ga4::Ga4::new(shared.clone(), config.records));

@@ -56,6 +56,17 @@ impl Object {
         }
     }
 
+    /// The churn stream whose deletions apply to this object.
+    fn stream(self) -> crate::churn::Stream {
+        use crate::churn::Stream;
+        match self {
+            Self::Account => Stream::Accounts,
+            Self::Contact => Stream::SalesforceContacts,
+            Self::Opportunity => Stream::Opportunities,
+            Self::Lead => Stream::Leads,
+        }
+    }
+
     fn id_prefix(self) -> &'static str {
         match self {
             Self::Account => "001",
@@ -83,6 +94,30 @@ pub fn salesforce_counts(records: u64) -> Vec<crate::StreamCount> {
     .collect()
 }
 
+/// Records per object, in churn's order (accounts, contacts, opportunities, leads).
+pub(crate) fn churn_counts(records: u64) -> [u64; 4] {
+    counts(records)
+}
+
+/// The ids of records by index, for the tick report: (stream name, ids).
+pub(crate) fn ids_of(slot: usize, indexes: &[u64]) -> (&'static str, Vec<String>) {
+    let (name, object) = [
+        ("accounts", Object::Account),
+        ("contacts", Object::Contact),
+        ("opportunities", Object::Opportunity),
+        ("leads", Object::Lead),
+    ][slot.min(3)];
+    let ids = indexes
+        .iter()
+        .map(|index| record_id(object, *index))
+        .collect();
+    (name, ids)
+}
+
+fn record_id(object: Object, index: u64) -> String {
+    format!("{}SBX{:012}", object.id_prefix(), index)
+}
+
 fn counts(records: u64) -> [u64; 4] {
     [
         (records / 10).max(1),
@@ -101,8 +136,8 @@ struct Cursor {
     batch: usize,
 }
 
-#[derive(Debug)]
 pub(crate) struct Salesforce {
+    shared: Arc<crate::Shared>,
     seed: u64,
     counts: [u64; 4],
     registry: Arc<Registry>,
@@ -113,13 +148,11 @@ pub(crate) struct Salesforce {
 }
 
 impl Salesforce {
-    pub(crate) fn new(
-        seed: u64,
-        records: u64,
-        registry: Arc<Registry>,
-        daily_limit: Option<u64>,
-    ) -> Self {
+    pub(crate) fn new(shared: Arc<crate::Shared>, records: u64, daily_limit: Option<u64>) -> Self {
+        let seed = shared.seed;
+        let registry = shared.oauth.clone();
         Self {
+            shared,
             seed,
             counts: counts(records),
             registry,
@@ -143,7 +176,10 @@ impl Salesforce {
 pub(crate) fn router(state: Arc<Salesforce>) -> Router {
     Router::new()
         .route(&format!("/services/data/{VERSION}/query"), get(query))
-        .route(&format!("/services/data/{VERSION}/queryAll"), get(query))
+        .route(
+            &format!("/services/data/{VERSION}/queryAll"),
+            get(query_all),
+        )
         .route(
             &format!("/services/data/{VERSION}/query/{{locator}}"),
             get(more),
@@ -250,7 +286,7 @@ fn modstamp(object: Object, index: u64) -> u64 {
 }
 
 fn record(salesforce: &Salesforce, object: Object, index: u64) -> Map<String, Value> {
-    let id = format!("{}SBX{:012}", object.id_prefix(), index);
+    let id = record_id(object, index);
     let accounts = salesforce.counts[0];
     let account_id = format!("001SBX{:012}", index % accounts);
     let mut rng = crate::rng::stream_rng(salesforce.seed, 0x5f00 + object as u64, index);
@@ -339,6 +375,12 @@ fn record(salesforce: &Salesforce, object: Object, index: u64) -> Map<String, Va
             fields.insert("OwnerId".into(), json!("005SBX0000000001AAA"));
         }
     }
+    let deleted = salesforce
+        .shared
+        .churn
+        .read()
+        .is_deleted(object.stream(), index);
+    fields.insert("IsDeleted".into(), json!(deleted));
     fields.insert("CreatedDate".into(), json!(sf_datetime(created)));
     fields.insert(
         "SystemModstamp".into(),
@@ -374,6 +416,8 @@ struct Soql {
     since: Option<u64>,
     until: Option<u64>,
     by_modstamp: bool,
+    /// `WHERE IsDeleted = true`: only the recycle bin (with `queryAll`).
+    deleted_only: bool,
 }
 
 fn parse_soql(text: &str) -> Result<Soql, Response> {
@@ -405,9 +449,13 @@ fn parse_soql(text: &str) -> Result<Soql, Response> {
         since: None,
         until: None,
         by_modstamp: upper.contains("ORDER BY SYSTEMMODSTAMP"),
+        deleted_only: false,
     };
     let tokens: Vec<&str> = rest.split_whitespace().collect();
     for window in tokens.windows(3) {
+        if window[0].eq_ignore_ascii_case("IsDeleted") && window[1] == "=" {
+            soql.deleted_only = window[2].eq_ignore_ascii_case("true");
+        }
         if window[0].eq_ignore_ascii_case("SystemModstamp") {
             let value = literal(window[2])
                 .ok_or_else(|| malformed(&format!("line 1: invalid date-time: {}", window[2])))?;
@@ -419,6 +467,35 @@ fn parse_soql(text: &str) -> Result<Soql, Response> {
         }
     }
     Ok(soql)
+}
+
+/// The org's own record (`SELECT Name, DefaultCurrencyIsoCode FROM Organization`): a
+/// single-currency org in US dollars, as a Developer Edition starts.
+fn organization(text: &str) -> Option<Response> {
+    let upper = text.to_ascii_uppercase();
+    let from = upper.find(" FROM ORGANIZATION")?;
+    let select = upper.find("SELECT ")?;
+    let mut record = Map::new();
+    record.insert(
+        "attributes".into(),
+        json!({ "type": "Organization", "url": format!("{PREFIX}/services/data/{VERSION}/sobjects/Organization/00DSBX0000000001AAA") }),
+    );
+    for field in text[select + 7..from].split(',').map(str::trim) {
+        let value = match field.to_ascii_lowercase().as_str() {
+            "id" => json!("00DSBX0000000001AAA"),
+            "name" => json!("Sandbox Org"),
+            "defaultcurrencyisocode" => json!("USD"),
+            _ => {
+                return Some(errors(
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_FIELD",
+                    &format!("No such column '{field}' on entity 'Organization'."),
+                ));
+            }
+        };
+        record.insert(field.to_owned(), value);
+    }
+    Some(axum::Json(json!({ "totalSize": 1, "done": true, "records": [record] })).into_response())
 }
 
 fn batch_size(headers: &HeaderMap) -> usize {
@@ -434,10 +511,29 @@ fn batch_size(headers: &HeaderMap) -> usize {
         .map_or(2000, |size| size.clamp(200, 2000))
 }
 
+/// `query`: live records only.
 async fn query(
     State(salesforce): State<Arc<Salesforce>>,
     Query(params): Query<HashMap<String, String>>,
     headers: HeaderMap,
+) -> Response {
+    run_query(&salesforce, &params, &headers, false)
+}
+
+/// `queryAll`: live records and those in the recycle bin (`IsDeleted = true`).
+async fn query_all(
+    State(salesforce): State<Arc<Salesforce>>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    run_query(&salesforce, &params, &headers, true)
+}
+
+fn run_query(
+    salesforce: &Salesforce,
+    params: &HashMap<String, String>,
+    headers: &HeaderMap,
+    all: bool,
 ) -> Response {
     let Some(text) = params.get("q") else {
         return errors(
@@ -446,17 +542,26 @@ async fn query(
             "SOQL statements cannot be empty or null",
         );
     };
+    if let Some(answer) = organization(text) {
+        return answer;
+    }
     let soql = match parse_soql(text) {
         Ok(soql) => soql,
         Err(response) => return response,
     };
+    let churn = salesforce.shared.churn.read();
+    let stream = soql.object.stream();
     let mut rows: Vec<u64> = (0..salesforce.count(soql.object))
         .filter(|index| {
             let stamp = modstamp(soql.object, *index);
+            let deleted = churn.is_deleted(stream, *index);
             soql.since.is_none_or(|since| stamp >= since)
                 && soql.until.is_none_or(|until| stamp < until)
+                && (all || !deleted)
+                && (!soql.deleted_only || deleted)
         })
         .collect();
+    drop(churn);
     if soql.by_modstamp {
         rows.sort_by_key(|index| (modstamp(soql.object, *index), *index));
     }
@@ -464,9 +569,9 @@ async fn query(
         object: soql.object,
         fields: soql.fields,
         rows,
-        batch: batch_size(&headers),
+        batch: batch_size(headers),
     };
-    page(&salesforce, cursor, 0)
+    page(salesforce, cursor, 0)
 }
 
 async fn more(State(salesforce): State<Arc<Salesforce>>, Path(locator): Path<String>) -> Response {

@@ -135,6 +135,7 @@ pub(crate) fn router(state: Arc<Stripe>) -> Router {
     Router::new()
         .route("/v1/balance", get(balance))
         .route("/v1/account", get(account))
+        .route("/v1/events", get(events))
         .route("/v1/{kind}", get(list))
         .route("/v1/{kind}/{id}", get(retrieve))
         .fallback(not_found)
@@ -549,6 +550,13 @@ async fn retrieve(
     };
     let count = stripe.counts.of(kind);
     match data::index_of(stripe.seed(), kind, count, &id) {
+        // Stripe answers a deleted customer with a stub that says so.
+        Some(index) if stripe.shared.churn.read().is_deleted(kind.stream(), index) => {
+            json_response(
+                StatusCode::OK,
+                &serde_json::json!({ "id": id, "object": kind.object(), "deleted": true }),
+            )
+        }
         Some(index) => {
             let tick = stripe.shared.churn.read().tick_of(kind.stream(), index);
             json_response(StatusCode::OK, &render(&stripe, kind, index, tick))
@@ -773,8 +781,10 @@ fn list_page(stripe: &Stripe, kind: Kind, raw: Option<&str>) -> Result<ListPage,
         }
     };
     let view = stripe.shared.churn.read();
+    // Deleted objects leave the list (the page is shorter; `has_more` still tells the rest).
     let data = (start..end)
         .rev()
+        .filter(|index| !view.is_deleted(kind.stream(), *index))
         .map(|index| render(stripe, kind, index, view.tick_of(kind.stream(), index)))
         .collect();
     Ok(ListPage {
@@ -785,9 +795,208 @@ fn list_page(stripe: &Stripe, kind: Kind, raw: Option<&str>) -> Result<ListPage,
     })
 }
 
+/// What an event says happened: an object of a kind changed, or a customer was deleted.
+/// The code orders events of one tick and is part of the event's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EventKind {
+    Updated(data::Kind),
+    CustomerDeleted,
+}
+
+impl EventKind {
+    const ALL: [EventKind; 4] = [
+        EventKind::Updated(data::Kind::Customers),
+        EventKind::Updated(data::Kind::Charges),
+        EventKind::Updated(data::Kind::Invoices),
+        EventKind::CustomerDeleted,
+    ];
+
+    fn code(self) -> u64 {
+        match self {
+            EventKind::Updated(data::Kind::Customers) => 0,
+            EventKind::Updated(data::Kind::Charges) => 1,
+            EventKind::Updated(data::Kind::Invoices) => 2,
+            EventKind::CustomerDeleted => 3,
+        }
+    }
+
+    fn from_code(code: u64) -> Option<EventKind> {
+        Self::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+
+    fn type_name(self) -> &'static str {
+        match self {
+            EventKind::Updated(data::Kind::Customers) => "customer.updated",
+            EventKind::Updated(data::Kind::Charges) => "charge.updated",
+            EventKind::Updated(data::Kind::Invoices) => "invoice.updated",
+            EventKind::CustomerDeleted => "customer.deleted",
+        }
+    }
+
+    fn object_kind(self) -> data::Kind {
+        match self {
+            EventKind::Updated(kind) => kind,
+            EventKind::CustomerDeleted => data::Kind::Customers,
+        }
+    }
+
+    /// Whether a `type` or `types[]` value (`customer.updated`, `customer.*`, `*`) names it.
+    fn matches(self, pattern: &str) -> bool {
+        let name = self.type_name();
+        pattern == "*"
+            || pattern == name
+            || pattern
+                .strip_suffix(".*")
+                .is_some_and(|prefix| name.split('.').next() == Some(prefix))
+    }
+}
+
+/// An event's id: its tick, kind and object index, so `starting_after` finds its place.
+fn event_id(tick: u64, kind: EventKind, index: u64) -> String {
+    format!("evt_sbx{tick:08x}{:02x}{index:014x}", kind.code())
+}
+
+fn parse_event_id(id: &str) -> Option<(u64, EventKind, u64)> {
+    let hex = id.strip_prefix("evt_sbx")?;
+    if hex.len() != 24 || !hex.is_ascii() {
+        return None;
+    }
+    Some((
+        u64::from_str_radix(&hex[..8], 16).ok()?,
+        EventKind::from_code(u64::from_str_radix(&hex[8..10], 16).ok()?)?,
+        u64::from_str_radix(&hex[10..], 16).ok()?,
+    ))
+}
+
+/// `GET /v1/events`: one `customer.updated`, `charge.updated` or `invoice.updated` event per
+/// object churn changed (at its latest change), and one `customer.deleted` per customer churn
+/// deleted; newest first, each with the object as it now stands in `data.object`. `type`, and
+/// `types[]` (repeated), filter by type (`customer.*` works); `created[gt|gte|lt|lte]` by time;
+/// `limit` and `starting_after` page as every list does.
+async fn events(State(stripe): State<Arc<Stripe>>, RawQuery(raw): RawQuery) -> Response {
+    let mut limit = DEFAULT_LIMIT;
+    let mut starting_after = None;
+    let mut patterns: Vec<String> = Vec::new();
+    let (mut from_secs, mut to_secs) = (0_u64, u64::MAX);
+    for (key, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        if value.is_empty() {
+            continue;
+        }
+        let seconds = || integer(&value, &key);
+        match key.as_ref() {
+            "limit" => match parse_limit(&value) {
+                Ok(value) => limit = value,
+                Err(error) => return error.into_response(),
+            },
+            "starting_after" => match parse_event_id(&value) {
+                Some(position) => starting_after = Some(position),
+                None => {
+                    return ApiError::invalid(
+                        format!("No such event: '{value}'"),
+                        "starting_after",
+                    )
+                    .code("resource_missing")
+                    .into_response();
+                }
+            },
+            "type" | "types[]" | "types" => patterns.push(value.into_owned()),
+            "created[gt]" | "created[gte]" | "created[lt]" | "created[lte]" => {
+                let value = match seconds() {
+                    Ok(value) => value,
+                    Err(error) => return error.into_response(),
+                };
+                match key.as_ref() {
+                    "created[gt]" => from_secs = from_secs.max(value.saturating_add(1)),
+                    "created[gte]" => from_secs = from_secs.max(value),
+                    "created[lt]" => to_secs = to_secs.min(value.saturating_sub(1)),
+                    _ => to_secs = to_secs.min(value),
+                }
+            }
+            "delivery_success" => {}
+            other => {
+                return ApiError::invalid(format!("Received unknown parameter: {other}"), other)
+                    .into_response();
+            }
+        }
+    }
+    let view = stripe.shared.churn.read();
+    let wanted = |kind: EventKind| patterns.is_empty() || patterns.iter().any(|p| kind.matches(p));
+    // Newest first: by tick, then kind, then index, all descending.
+    let mut listed: Vec<(u64, u64, u64)> = Vec::new();
+    for kind in EventKind::ALL.into_iter().filter(|kind| wanted(*kind)) {
+        let stream = kind.object_kind().stream();
+        let happened = match kind {
+            EventKind::Updated(_) => view.changed(stream),
+            EventKind::CustomerDeleted => view.deleted(stream),
+        };
+        for (index, tick) in happened {
+            // A deleted object has no later updates to tell.
+            if matches!(kind, EventKind::Updated(_)) && view.is_deleted(stream, *index) {
+                continue;
+            }
+            let created = super::churn::clock_ms(*tick) / 1000;
+            if (from_secs..=to_secs).contains(&created) {
+                listed.push((*tick, kind.code(), *index));
+            }
+        }
+    }
+    listed.sort_unstable_by(|a, b| b.cmp(a));
+    let from = starting_after.map_or(0, |(tick, kind, index): (u64, EventKind, u64)| {
+        listed.partition_point(|item| *item >= (tick, kind.code(), index))
+    });
+    let rest = &listed[from.min(listed.len())..];
+    let page = &rest[..rest.len().min(usize::try_from(limit).unwrap_or(usize::MAX))];
+    let data: Vec<serde_json::Value> = page
+        .iter()
+        .filter_map(|(tick, code, index)| Some((*tick, EventKind::from_code(*code)?, *index)))
+        .map(|(tick, kind, index)| {
+            let object_kind = kind.object_kind();
+            let object = serde_json::to_value(render(
+                &stripe,
+                object_kind,
+                index,
+                view.tick_of(object_kind.stream(), index),
+            ))
+            .unwrap_or_default();
+            serde_json::json!({
+                "id": event_id(tick, kind, index),
+                "object": "event",
+                "api_version": "2025-03-31.basil",
+                "created": super::churn::clock_ms(tick) / 1000,
+                "data": { "object": object },
+                "livemode": false,
+                "pending_webhooks": 0,
+                "request": { "id": null, "idempotency_key": null },
+                "type": kind.type_name(),
+            })
+        })
+        .collect();
+    json_response(
+        StatusCode::OK,
+        &serde_json::json!({
+            "object": "list",
+            "data": data,
+            "has_more": rest.len() > page.len(),
+            "url": "/v1/events",
+        }),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn event_ids_round_trip_and_types_match() {
+        let kind = EventKind::Updated(data::Kind::Invoices);
+        assert_eq!(
+            parse_event_id(&event_id(7, kind, 1234)),
+            Some((7, kind, 1234))
+        );
+        assert_eq!(parse_event_id("evt_123"), None);
+        assert!(kind.matches("invoice.updated") && kind.matches("invoice.*") && kind.matches("*"));
+        assert!(!kind.matches("customer.*") && !kind.matches("invoice.paid"));
+    }
 
     #[test]
     fn key_is_a_stable_test_key() {

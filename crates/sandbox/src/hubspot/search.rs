@@ -509,6 +509,7 @@ pub(crate) fn run(query: &Query, space: &Space<'_>) -> Found {
         && group.modified.is_all()
         && group.excluded.is_empty()
         && query.sort != Key::Modified
+        && space.churn.deleted(space.object.stream()).is_empty()
     {
         // Id and creation order agree with the index: the page is a slice of the range.
         let (low, high) = space.index_range(group);
@@ -532,6 +533,10 @@ pub(crate) fn run(query: &Query, space: &Space<'_>) -> Found {
             continue;
         }
         let mut visit = |index: u64| {
+            // Archived (deleted) records are not searchable.
+            if space.churn.is_deleted(stream, index) {
+                return;
+            }
             let keys = space.keys(index);
             if !group.matches(&keys) || query.groups[..at].iter().any(|g| g.matches(&keys)) {
                 return;
@@ -689,7 +694,7 @@ mod tests {
     #[test]
     fn search_agrees_with_brute_force() {
         let counts = Counts::new(3_000);
-        let churn = Churn::new(4, 40, [3_000, 300, 750, 0, 0, 0]);
+        let churn = Churn::new(4, 40, 0, [3_000, 300, 750, 0, 0, 0, 0, 0, 0, 0]);
         churn.tick();
         churn.tick();
         let view = churn.read();

@@ -205,6 +205,12 @@ async fn ticks_without_churn_only_move_the_clock() {
             "changed": {
                 "hubspot": {"contacts": [], "companies": [], "deals": []},
                 "stripe": {"customers": [], "charges": [], "invoices": []},
+                "salesforce": {"accounts": [], "contacts": [], "opportunities": [], "leads": []},
+            },
+            "deleted": {
+                "hubspot": {"contacts": [], "companies": [], "deals": []},
+                "stripe": {"customers": [], "charges": [], "invoices": []},
+                "salesforce": {"accounts": [], "contacts": [], "opportunities": [], "leads": []},
             },
         })
     );
@@ -256,5 +262,128 @@ async fn churn_every_ticks_on_its_own() {
         )
         .await;
     assert!(body["total"].as_u64().is_some_and(|n| n >= 1));
+    run.stop().await;
+}
+
+/// Deleted records leave HubSpot's lists and searches and appear with `archived=true` (with
+/// `archivedAt`); deleted Stripe customers leave the list, retrieve as a `deleted` stub and
+/// appear as `customer.deleted` events, newest first, paged with `starting_after`.
+#[tokio::test]
+async fn deleted_records_are_archived_or_evented_and_leave_every_list() {
+    let run = start(SandboxConfig {
+        records: 120,
+        churn: 1,
+        churn_deletes: 2,
+        seed: 9,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let before = listed(&run, "contacts").await;
+    let first = run.tick().await;
+    let second = run.tick().await;
+    let gone: BTreeSet<String> = id_set(&first["deleted"]["hubspot"]["contacts"])
+        .union(&id_set(&second["deleted"]["hubspot"]["contacts"]))
+        .cloned()
+        .collect();
+    assert_eq!(gone.len(), 4);
+    let after = listed(&run, "contacts").await;
+    assert_eq!(after.len(), before.len() - 4);
+    assert!(gone.iter().all(|id| !after.contains_key(id)));
+
+    let (status, archived) = run
+        .get_json("/crm/v3/objects/contacts?archived=true&limit=3")
+        .await;
+    assert_eq!(status, 200, "{archived}");
+    let first_page = archived["results"].as_array().expect("results").clone();
+    assert_eq!(first_page.len(), 3);
+    assert!(
+        first_page
+            .iter()
+            .all(|record| record["archived"] == true && record["archivedAt"].is_string())
+    );
+    let after_cursor = archived["paging"]["next"]["after"]
+        .as_str()
+        .expect("a next page")
+        .to_owned();
+    let (_, rest) = run
+        .get_json(&format!(
+            "/crm/v3/objects/contacts?archived=true&limit=3&after={after_cursor}"
+        ))
+        .await;
+    let listed_ids: BTreeSet<String> = first_page
+        .iter()
+        .chain(rest["results"].as_array().expect("results"))
+        .map(|record| record["id"].as_str().expect("id").to_owned())
+        .collect();
+    assert_eq!(listed_ids, gone);
+    assert!(rest.get("paging").is_none(), "{rest}");
+    let found = modified_since(&run, "contacts", "lastmodifieddate", json!(0)).await;
+    assert!(
+        found
+            .iter()
+            .all(|record| !gone.contains(record["id"].as_str().unwrap_or_default()))
+    );
+
+    let customers: BTreeSet<String> = id_set(&first["deleted"]["stripe"]["customers"])
+        .union(&id_set(&second["deleted"]["stripe"]["customers"]))
+        .cloned()
+        .collect();
+    assert_eq!(customers.len(), 4);
+    assert!(id_set(&first["deleted"]["stripe"]["charges"]).is_empty());
+    let (status, page) = run
+        .stripe_json("/v1/events?type=customer.deleted&limit=3")
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["has_more"], true);
+    let events = page["data"].as_array().expect("events").clone();
+    assert!(
+        events
+            .iter()
+            .all(|event| event["type"] == "customer.deleted")
+    );
+    assert!(
+        events
+            .windows(2)
+            .all(|pair| pair[0]["created"].as_u64() >= pair[1]["created"].as_u64()),
+        "newest first"
+    );
+    let last = events
+        .last()
+        .and_then(|event| event["id"].as_str())
+        .expect("id");
+    let (_, next) = run
+        .stripe_json(&format!(
+            "/v1/events?type=customer.deleted&limit=3&starting_after={last}"
+        ))
+        .await;
+    assert_eq!(next["has_more"], false);
+    let evented: BTreeSet<String> = events
+        .iter()
+        .chain(next["data"].as_array().expect("events"))
+        .map(|event| {
+            event["data"]["object"]["id"]
+                .as_str()
+                .expect("id")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(evented, customers);
+    let (_, other) = run.stripe_json("/v1/events?type=invoice.paid").await;
+    assert_eq!(other["data"], json!([]));
+    let one = customers.iter().next().expect("one");
+    let (status, stub) = run.stripe_json(&format!("/v1/customers/{one}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        stub,
+        json!({"id": one, "object": "customer", "deleted": true})
+    );
+    let (_, list) = run.stripe_json("/v1/customers?limit=100").await;
+    assert!(
+        list["data"]
+            .as_array()
+            .expect("customers")
+            .iter()
+            .all(|customer| !customers.contains(customer["id"].as_str().unwrap_or_default()))
+    );
     run.stop().await;
 }
