@@ -363,6 +363,31 @@ pub struct Deletions {
     pub paginator: Option<Paginator>,
 }
 
+/// A listing of changes since a time (Stripe's `/v1/events`), each item carrying the changed
+/// record as it stood after the change. Read before each incremental pass from the pass's
+/// start; the newest version of each record is kept. A start older than `history` (what the
+/// provider keeps) makes the fetch a full one, since changes before it can no longer be listed.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Changes {
+    /// The listing request; `{since}` is the pass's start, in `format`.
+    pub request: Request,
+    /// JSON pointer to the array of items in a page.
+    pub records: String,
+    /// JSON pointer (within an item) to the changed record (Stripe: `/data/object`).
+    pub record: String,
+    /// JSON pointer (within an item) to when the change happened (Stripe: `/created`).
+    pub cursor: String,
+    /// How `cursor` and `{since}` are written.
+    pub format: CursorFormat,
+    /// How far back the provider lists changes (Stripe: `30d`).
+    pub history: String,
+    /// How the listing pages (default: the stream's paginator; a cursor taken from the last
+    /// item reads the stream's `primary_key` within the item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paginator: Option<Paginator>,
+}
+
 /// One kind of record.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -396,6 +421,11 @@ pub struct Stream {
     /// complete pass, those records leave the cache and the export.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletions: Option<Deletions>,
+    /// Where the provider lists what changed since a time, with each changed record (Stripe's
+    /// events API): read before each incremental pass, for providers whose lists filter only
+    /// on creation, so changes to older records are seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Changes>,
     /// Normalized field → where it comes from in the record.
     pub normalize: BTreeMap<String, FieldSpec>,
 }

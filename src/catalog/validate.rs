@@ -374,6 +374,33 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
                 );
             }
         }
+        if let Some(changes) = &stream.changes {
+            let at = format!("{path}.changes");
+            let mut inputs = plain_inputs.clone();
+            inputs.insert("since");
+            check_request(
+                &changes.request,
+                &format!("{at}.request"),
+                &inputs,
+                false,
+                &mut problem,
+            );
+            check_selector(&changes.records, &format!("{at}.records"), &mut problem);
+            check_pointer(&changes.record, &format!("{at}.record"), &mut problem);
+            check_pointer(&changes.cursor, &format!("{at}.cursor"), &mut problem);
+            check_duration(&changes.history, &format!("{at}.history"), &mut problem);
+            if let Some(paginator) = &changes.paginator {
+                check_paginator(paginator, &format!("{at}.paginator"), &mut problem);
+            }
+            if stream.incremental.is_none() {
+                problem(
+                    at.clone(),
+                    "changes are read before incremental passes; this stream has no `incremental`"
+                        .to_owned(),
+                    None,
+                );
+            }
+        }
         if let Some(incremental) = &stream.incremental {
             check_incremental(
                 incremental,

@@ -206,6 +206,15 @@ fn describe(provider: &Provider, origin: &str) -> String {
                 deletions.id
             ));
         }
+        if let Some(changes) = &stream.changes {
+            text.push_str(&format!(
+                "  {:<14}   changes: {} {} before each incremental pass ({} kept, then a full fetch)\n",
+                "",
+                method(&changes.request.method),
+                changes.request.path,
+                changes.history
+            ));
+        }
         if let Some(incremental) = &stream.incremental {
             let request = incremental.request.as_ref().map_or_else(
                 || "same request".to_owned(),

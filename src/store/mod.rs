@@ -845,54 +845,24 @@ impl Store {
     ) -> Result<PageCounts> {
         let fetched_at = now();
         let tx = self.conn.transaction()?;
-        let mut counts = PageCounts::default();
-        {
-            // Insert first (the common case on a first fetch is one statement per record); an
-            // existing record is rewritten only when its payload changed.
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO records (connection_id, client, stream, record_id, entity, raw,
-                                      normalized, updated_at, fetched_at, shape)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-                 ON CONFLICT(connection_id, stream, record_id) DO NOTHING",
-            )?;
-            let mut update = tx.prepare_cached(
-                "UPDATE records SET raw = ?4, normalized = ?5, updated_at = ?6, fetched_at = ?7,
-                                    entity = ?8, shape = ?9
-                 WHERE connection_id = ?1 AND stream = ?2 AND record_id = ?3
-                   AND (raw != ?4 OR shape != ?9)",
-            )?;
-            for record in records {
-                let inserted = insert.execute(params![
-                    connection_id,
-                    client,
-                    stream,
-                    record.record_id,
-                    record.entity,
-                    record.raw,
-                    record.normalized,
-                    record.updated_at,
-                    fetched_at,
-                    &*record.shape
-                ])?;
-                if inserted == 1 {
-                    counts.new += 1;
-                    continue;
-                }
-                let updated = update.execute(params![
-                    connection_id,
-                    stream,
-                    record.record_id,
-                    record.raw,
-                    record.normalized,
-                    record.updated_at,
-                    fetched_at,
-                    record.entity,
-                    &*record.shape
-                ])?;
-                counts.updated += updated as u64;
-            }
-        }
+        let counts = upsert(&tx, connection_id, client, stream, records, &fetched_at)?;
         write_next(&tx, connection_id, stream, next, &fetched_at)?;
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    /// Writes records of a stream without touching its checkpoint or watermark (a changes
+    /// listing read before the pass that moves them).
+    pub fn upsert_records(
+        &mut self,
+        connection_id: &str,
+        client: &str,
+        stream: &str,
+        records: &[RecordRow],
+    ) -> Result<PageCounts> {
+        let fetched_at = now();
+        let tx = self.conn.transaction()?;
+        let counts = upsert(&tx, connection_id, client, stream, records, &fetched_at)?;
         tx.commit()?;
         Ok(counts)
     }
@@ -1099,6 +1069,66 @@ impl Store {
 
 /// Writes what follows a committed page: the checkpoint to resume from, or the stream's
 /// completion with its new watermark.
+/// Inserts new records and rewrites those whose payload changed; counts both.
+fn upsert(
+    tx: &rusqlite::Transaction<'_>,
+    connection_id: &str,
+    client: &str,
+    stream: &str,
+    records: &[RecordRow],
+    fetched_at: &str,
+) -> Result<PageCounts> {
+    let mut counts = PageCounts::default();
+    {
+        // Insert first (the common case on a first fetch is one statement per record); an
+        // existing record is rewritten only when its payload changed.
+
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO records (connection_id, client, stream, record_id, entity, raw,
+                                  normalized, updated_at, fetched_at, shape)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT(connection_id, stream, record_id) DO NOTHING",
+        )?;
+        let mut update = tx.prepare_cached(
+            "UPDATE records SET raw = ?4, normalized = ?5, updated_at = ?6, fetched_at = ?7,
+                                entity = ?8, shape = ?9
+             WHERE connection_id = ?1 AND stream = ?2 AND record_id = ?3
+               AND (raw != ?4 OR shape != ?9)",
+        )?;
+        for record in records {
+            let inserted = insert.execute(params![
+                connection_id,
+                client,
+                stream,
+                record.record_id,
+                record.entity,
+                record.raw,
+                record.normalized,
+                record.updated_at,
+                fetched_at,
+                &*record.shape
+            ])?;
+            if inserted == 1 {
+                counts.new += 1;
+                continue;
+            }
+            let updated = update.execute(params![
+                connection_id,
+                stream,
+                record.record_id,
+                record.raw,
+                record.normalized,
+                record.updated_at,
+                fetched_at,
+                record.entity,
+                &*record.shape
+            ])?;
+            counts.updated += updated as u64;
+        }
+    }
+    Ok(counts)
+}
+
 fn write_next(
     tx: &rusqlite::Transaction<'_>,
     connection_id: &str,

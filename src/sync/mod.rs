@@ -5,6 +5,7 @@
 //!
 //! Nothing here prints: the command layer turns [`Progress`] events into bars.
 
+mod changes;
 mod deletions;
 mod paginate;
 mod plan;
@@ -369,9 +370,32 @@ async fn run_stream(
             .and_then(|text| serde_json::from_str::<Checkpoint>(text).ok())
     };
     let resumed = resume.is_some();
-    let checkpoint = resume.unwrap_or_else(|| {
-        Checkpoint::start(stream, watermark, options.since, options.full_refresh)
-    });
+    // Changes older than the provider keeps can no longer be listed: such a start means a
+    // full fetch.
+    let mut warnings = Vec::new();
+    let (watermark, since) = match stream.changes.as_ref().and_then(|changes| {
+        let history = humantime::parse_duration(&changes.history).ok()?;
+        let lookback = stream
+            .incremental
+            .as_ref()
+            .and_then(|incremental| plan::duration(incremental.lookback.as_deref()))
+            .unwrap_or_default();
+        let start = options
+            .since
+            .or_else(|| watermark.and_then(|mark| mark.checked_sub(lookback).ok()))?;
+        let oldest = Timestamp::now().checked_sub(history).ok()?;
+        (start < oldest).then_some(changes.history.clone())
+    }) {
+        Some(history) if resume.is_none() && !options.full_refresh => {
+            warnings.push(format!(
+                "fetched in full: changes are listed for {history} only, and this stream's start is older"
+            ));
+            (None, None)
+        }
+        _ => (watermark, options.since),
+    };
+    let mut checkpoint =
+        resume.unwrap_or_else(|| Checkpoint::start(stream, watermark, since, options.full_refresh));
     let incremental = matches!(
         checkpoint.mode,
         Mode::Incremental { .. } | Mode::Dates { full: false, .. }
@@ -397,20 +421,57 @@ async fn run_stream(
         error: None,
         records_duplicate: 0,
         records_without_id: 0,
-        warnings: Vec::new(),
+        warnings,
     };
+    // A pass of a stream with a changes listing sees everything as of its start: the lists
+    // what existed, the listing what changed. The next pass starts there, so a quiet account
+    // keeps an up-to-date watermark and never falls past the listing's history.
+    if stream.changes.is_some() && !resumed && !matches!(checkpoint.mode, Mode::Dates { .. }) {
+        checkpoint.observe_cursor(crate::normalize::rfc3339(Timestamp::now()));
+    }
+    let mut store = store;
+    let mut early = None;
+    // A fresh incremental pass of a stream with a changes listing reads it first; the newest
+    // change seeds the pass's watermark.
+    if let (Some(changes), Mode::Incremental { since, .. }, false) =
+        (&stream.changes, &checkpoint.mode, resumed)
+    {
+        let since = *since;
+        match changes::sweep(
+            &mut store,
+            http,
+            connection,
+            stream,
+            changes,
+            since,
+            options,
+            &mut report,
+            progress,
+        )
+        .await
+        {
+            Ok(Some(newest)) => checkpoint.observe_cursor(newest),
+            Ok(None) => {}
+            Err(error) => early = Some(error),
+        }
+    }
     let mut writer = Writer::new(store);
-    let result = page_loop(
-        &mut writer,
-        http,
-        connection,
-        stream,
-        checkpoint,
-        options,
-        &mut report,
-        progress,
-    )
-    .await;
+    let result = match early {
+        Some(error) => Err(error),
+        None => {
+            page_loop(
+                &mut writer,
+                http,
+                connection,
+                stream,
+                checkpoint,
+                options,
+                &mut report,
+                progress,
+            )
+            .await
+        }
+    };
     // Whatever ended the loop, the page already handed to the writer is committed first.
     let settled = writer.settle(&mut report, progress, &stream.name).await;
     let mut store = writer.store.take();

@@ -450,3 +450,105 @@ fn stripe_requests_pin_the_api_version_of_the_definition() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Stripe lists filter only on `created`: an incremental fetch brings changes to older objects
+/// (an invoice paid, a refund, a new email) from the events API, read before each pass, and
+/// every changed object's cached record is its newest version. The watermark is the pass's
+/// start, so a quiet account stays incremental.
+#[test]
+fn stripe_changes_to_older_objects_come_through_events() {
+    require_keychain();
+    let sandbox = Sandbox::start_args(&["--records", "300", "--churn", "4"]);
+    let home = Home::new();
+    let (stripe_url, stripe_key, _) = sandbox.provider("stripe");
+    home.connect_to("stripe", "acme", &stripe_url, &stripe_key, &[]);
+    assert_success(&home.run(&["fetch"]));
+    let before = crate::common::export_document(&home, "acme");
+
+    let tick = sandbox.tick();
+    let report = home.json(&["fetch"], 0);
+    let after = crate::common::export_document(&home, "acme");
+    let conn = rusqlite::Connection::open(home.database()).expect("open the cache");
+    for (name, entity) in [
+        ("customers", "customers"),
+        ("charges", "payments"),
+        ("invoices", "invoices"),
+    ] {
+        let changed: Vec<&str> = tick["changed"]["stripe"][name]
+            .as_array()
+            .expect("changed ids")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(changed.len(), 4, "{tick}");
+        let stream = stream(&report, name);
+        assert_eq!(stream["mode"], "incremental", "{stream}");
+        assert_eq!(stream["records_updated"], 4, "{name}: {stream}");
+        assert_eq!(stream["records_new"], 0, "{name}: {stream}");
+        for id in &changed {
+            let raw: String = conn
+                .query_row(
+                    "SELECT raw FROM records WHERE connection_id = 'acme/stripe'
+                     AND stream = ?1 AND record_id = ?2",
+                    [name, id],
+                    |row| row.get(0),
+                )
+                .expect("cached");
+            let raw: Value = serde_json::from_str(&raw).expect("json");
+            assert_eq!(
+                raw["metadata"]["sandbox_revision"], "1",
+                "{name} {id}: {raw}"
+            );
+        }
+        let rows = |document: &Value| -> Vec<Value> {
+            document[entity]
+                .as_array()
+                .expect("rows")
+                .iter()
+                .filter(|row| {
+                    changed.contains(&row["source"]["record_id"].as_str().unwrap_or_default())
+                })
+                .cloned()
+                .collect()
+        };
+        assert_ne!(rows(&before), rows(&after), "{entity} rows show the change");
+    }
+    // Paid or voided invoices are no longer outstanding in the export.
+    for row in after["invoices"].as_array().expect("invoices") {
+        if row["status"] == "paid" {
+            assert_eq!(row["amount_remaining"]["minor_units"], 0, "{row}");
+        }
+    }
+
+    // Nothing new: one events page and one list page per stream (and customers' deletions).
+    let quiet = home.json(&["fetch"], 0);
+    for name in ["customers", "charges", "invoices"] {
+        let stream = stream(&quiet, name);
+        assert_eq!(stream["mode"], "incremental");
+        assert_eq!(stream["records_updated"], 0, "{stream}");
+        let expected = if name == "customers" { 3 } else { 2 };
+        assert_eq!(stream["requests"], expected, "{name}: {stream}");
+        assert!(
+            stream["warnings"].as_array().is_some_and(Vec::is_empty),
+            "{stream}"
+        );
+    }
+
+    // A stream last fetched longer ago than Stripe keeps events is fetched in full, and says so.
+    conn.execute(
+        "UPDATE stream_state SET watermark = '2025-01-01T00:00:00.000Z'
+         WHERE connection_id = 'acme/stripe' AND stream = 'invoices'",
+        [],
+    )
+    .expect("age the watermark");
+    let stale = home.json(&["fetch"], 0);
+    let invoices = stream(&stale, "invoices");
+    assert_eq!(invoices["mode"], "full", "{invoices}");
+    assert!(
+        invoices["warnings"][0]
+            .as_str()
+            .is_some_and(|warning| warning.contains("fetched in full") && warning.contains("30d")),
+        "{invoices}"
+    );
+    assert_eq!(stream(&stale, "charges")["mode"], "incremental");
+}

@@ -100,6 +100,9 @@ pub(crate) struct Churn {
 #[derive(Debug, Default)]
 struct State {
     tick: u64,
+    /// The wall-clock time (epoch ms) each tick happened at, from tick 1: what Stripe stamps
+    /// its events with, unlike the data clock records carry.
+    wall_ms: Vec<u64>,
     /// Per stream: record index → the latest tick that changed it.
     changed: [HashMap<u64, u64>; STREAMS],
     /// Per stream: record index → the tick that deleted it.
@@ -139,6 +142,12 @@ impl Churn {
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
         state.tick += 1;
         let tick = state.tick;
+        let wall = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| {
+                u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
+            });
+        state.wall_ms.push(wall);
         let mut changed: [Vec<u64>; STREAMS] = Default::default();
         let mut deleted: [Vec<u64>; STREAMS] = Default::default();
         for stream in Stream::ALL {
@@ -214,6 +223,15 @@ impl ChurnView<'_> {
     /// Every changed record of a stream: index → latest tick.
     pub(crate) fn changed(&self, stream: Stream) -> &HashMap<u64, u64> {
         &self.0.changed[stream.slot()]
+    }
+
+    /// The wall-clock time (epoch ms) a tick happened at.
+    pub(crate) fn wall_ms(&self, tick: u64) -> u64 {
+        usize::try_from(tick)
+            .ok()
+            .and_then(|tick| tick.checked_sub(1))
+            .and_then(|at| self.0.wall_ms.get(at).copied())
+            .unwrap_or(0)
     }
 
     /// Whether a record was deleted.

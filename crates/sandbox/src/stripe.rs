@@ -870,7 +870,8 @@ fn parse_event_id(id: &str) -> Option<(u64, EventKind, u64)> {
 
 /// `GET /v1/events`: one `customer.updated`, `charge.updated` or `invoice.updated` event per
 /// object churn changed (at its latest change), and one `customer.deleted` per customer churn
-/// deleted; newest first, each with the object as it now stands in `data.object`. `type`, and
+/// deleted, stamped with the wall-clock time of their tick (as Stripe stamps events when they
+/// happen); newest first, each with the object as it now stands in `data.object`. `type`, and
 /// `types[]` (repeated), filter by type (`customer.*` works); `created[gt|gte|lt|lte]` by time;
 /// `limit` and `starting_after` page as every list does.
 async fn events(State(stripe): State<Arc<Stripe>>, RawQuery(raw): RawQuery) -> Response {
@@ -900,6 +901,15 @@ async fn events(State(stripe): State<Arc<Stripe>>, RawQuery(raw): RawQuery) -> R
                 }
             },
             "type" | "types[]" | "types" => patterns.push(value.into_owned()),
+            // `types[0]=…&types[1]=…`: Stripe's indexed form of the same list.
+            indexed
+                if indexed
+                    .strip_prefix("types[")
+                    .and_then(|rest| rest.strip_suffix(']'))
+                    .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                patterns.push(value.into_owned());
+            }
             "created[gt]" | "created[gte]" | "created[lt]" | "created[lte]" => {
                 let value = match seconds() {
                     Ok(value) => value,
@@ -934,7 +944,7 @@ async fn events(State(stripe): State<Arc<Stripe>>, RawQuery(raw): RawQuery) -> R
             if matches!(kind, EventKind::Updated(_)) && view.is_deleted(stream, *index) {
                 continue;
             }
-            let created = super::churn::clock_ms(*tick) / 1000;
+            let created = view.wall_ms(*tick) / 1000;
             if (from_secs..=to_secs).contains(&created) {
                 listed.push((*tick, kind.code(), *index));
             }
@@ -962,7 +972,7 @@ async fn events(State(stripe): State<Arc<Stripe>>, RawQuery(raw): RawQuery) -> R
                 "id": event_id(tick, kind, index),
                 "object": "event",
                 "api_version": "2025-03-31.basil",
-                "created": super::churn::clock_ms(tick) / 1000,
+                "created": view.wall_ms(tick) / 1000,
                 "data": { "object": object },
                 "livemode": false,
                 "pending_webhooks": 0,
