@@ -200,6 +200,54 @@ fn inlet_fetch(records: u64, latency_ms: u64) -> (f64, u64) {
     (records as f64 / elapsed.as_secs_f64(), peak_kib)
 }
 
+/// `inlet export` of a client with N contacts in every layout: (layout, seconds, bytes written,
+/// peak RSS in KiB). Rows stream from SQLite to the file, so memory should not grow with N.
+fn export_memory(records: u64) -> Vec<(&'static str, f64, u64, u64)> {
+    let sandbox = Sandbox::start(records, 0);
+    let home = tempfile::tempdir().unwrap();
+    raise_budget(home.path());
+    connect(home.path(), &sandbox, "bench");
+    let (status, _, _) =
+        run_measured(inlet(home.path()).args(["fetch", "bench/hubspot", "--stream", "contacts"]));
+    assert!(status.success());
+    let mut measured = Vec::new();
+    for (label, args, out) in [
+        ("json (pretty)", &["--format", "json"][..], "bench.json"),
+        (
+            "json --compact",
+            &["--format", "json", "--compact"][..],
+            "bench-compact.json",
+        ),
+        ("ndjson", &["--format", "ndjson"][..], "bench.ndjson"),
+        ("csv", &["--format", "csv"][..], "csv/"),
+    ] {
+        let target = home.path().join(out);
+        let target_text = target.display().to_string();
+        let (status, elapsed, peak_kib) = run_measured(
+            inlet(home.path())
+                .args(["export", "--client", "bench", "--out", &target_text])
+                .args(args),
+        );
+        assert!(status.success());
+        let bytes = if out.ends_with('/') {
+            std::fs::read_dir(target.join("bench"))
+                .or_else(|_| std::fs::read_dir(&target))
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .filter_map(|entry| entry.metadata().ok())
+                        .map(|meta| meta.len())
+                        .sum()
+                })
+                .unwrap_or(0)
+        } else {
+            std::fs::metadata(&target).map_or(0, |meta| meta.len())
+        };
+        measured.push((label, elapsed.as_secs_f64(), bytes, peak_kib));
+    }
+    measured
+}
+
 /// The ceiling of the HTTP side: a bare page loop over the same endpoint, parsing each page.
 fn bare_http(records: u64, latency_ms: u64) -> f64 {
     let sandbox = Sandbox::start(records, latency_ms);
@@ -372,6 +420,19 @@ fn main() {
             "memory at N = {rss_records}: peak RSS {:.1} MiB ({rate:.0} records/s)\n",
             peak_kib as f64 / 1024.0
         );
+    }
+
+    let export_records = env_number("BENCH_EXPORT_RECORDS", 1_000_000);
+    if export_records > 0 {
+        println!("export of N = {export_records} contacts, one client, every layout:");
+        for (label, seconds, bytes, peak_kib) in export_memory(export_records) {
+            println!(
+                "  {label:<16} {seconds:>6.2} s  {:>8.1} MB written  peak RSS {:>6.1} MiB",
+                bytes as f64 / 1e6,
+                peak_kib as f64 / 1024.0
+            );
+        }
+        println!();
     }
 
     if env_number("BENCH_ALLOWANCE", 1) > 0 {
