@@ -388,6 +388,38 @@ pub struct Changes {
     pub paginator: Option<Paginator>,
 }
 
+/// A batch read of links (HubSpot v4 `associations/{from}/{to}/batch/read`): the engine puts
+/// up to `batch` record ids as `[{"id": …}, …]` at `inputs` in the request body, and reads, per
+/// item of `results`, the record at `from` and the linked ids at `to`/`to_id`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Association {
+    /// The entity field the links fill (`company_ids`, a list of references), unless the
+    /// mapping sets it.
+    pub field: String,
+    /// The stream of the same connection the linked ids belong to (`companies`).
+    pub stream: String,
+    /// The request (a `POST` with a JSON body).
+    pub request: Request,
+    /// Record ids per request (HubSpot allows 1,000; default 100).
+    #[serde(default = "default_batch")]
+    pub batch: usize,
+    /// JSON pointer in the body where the ids go, as `[{"id": "…"}]`.
+    pub inputs: String,
+    /// JSON pointer to the list of results.
+    pub results: String,
+    /// JSON pointer (within a result) to the record's id.
+    pub from: String,
+    /// JSON pointer (within a result) to the list of links.
+    pub to: String,
+    /// JSON pointer (within a link) to the linked record's id.
+    pub to_id: String,
+}
+
+fn default_batch() -> usize {
+    100
+}
+
 /// One kind of record.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -426,6 +458,12 @@ pub struct Stream {
     /// on creation, so changes to older records are seen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<Changes>,
+    /// Links to records of other streams that the records do not carry (HubSpot's deal ↔
+    /// company and deal ↔ contact associations), read in batches after each pass (for every
+    /// record after a full pass, for those it wrote after an incremental one) and written into
+    /// an entity's list of references as the rows are read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub associations: Vec<Association>,
     /// Normalized field → where it comes from in the record.
     pub normalize: BTreeMap<String, FieldSpec>,
 }

@@ -374,6 +374,55 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
                 );
             }
         }
+        for (index, association) in stream.associations.iter().enumerate() {
+            let at = format!("{path}.associations[{index}]");
+            check_request(
+                &association.request,
+                &format!("{at}.request"),
+                &plain_inputs,
+                false,
+                &mut problem,
+            );
+            for (key, pointer) in [
+                ("inputs", &association.inputs),
+                ("results", &association.results),
+                ("from", &association.from),
+                ("to", &association.to),
+                ("to_id", &association.to_id),
+            ] {
+                check_pointer(pointer, &format!("{at}.{key}"), &mut problem);
+            }
+            if provider.stream(&association.stream).is_none() {
+                problem(
+                    format!("{at}.stream"),
+                    format!("`{}` has no stream `{}`", provider.id, association.stream),
+                    None,
+                );
+            }
+            let references = stream.entity.fields().is_some_and(|fields| {
+                fields.iter().any(|(name, kind)| {
+                    *name == association.field && *kind == crate::entities::FieldKind::References
+                })
+            });
+            if !references {
+                problem(
+                    format!("{at}.field"),
+                    format!(
+                        "`{}` has no list of references `{}`",
+                        stream.entity.as_str(),
+                        association.field
+                    ),
+                    None,
+                );
+            }
+            if !(1..=1_000).contains(&association.batch) {
+                problem(
+                    format!("{at}.batch"),
+                    format!("{} ids per request: give 1 to 1000", association.batch),
+                    None,
+                );
+            }
+        }
         if let Some(changes) = &stream.changes {
             let at = format!("{path}.changes");
             let mut inputs = plain_inputs.clone();

@@ -206,6 +206,16 @@ fn describe(provider: &Provider, origin: &str) -> String {
                 deletions.id
             ));
         }
+        for association in &stream.associations {
+            text.push_str(&format!(
+                "  {:<14}   {} from {} {} after each pass, {} per request\n",
+                "",
+                association.field,
+                method(&association.request.method),
+                association.request.path,
+                association.batch
+            ));
+        }
         if let Some(changes) = &stream.changes {
             text.push_str(&format!(
                 "  {:<14}   changes: {} {} before each incremental pass ({} kept, then a full fetch)\n",

@@ -96,7 +96,8 @@ fn oauth_view(secret: &secrecy::SecretString) -> Option<OAuthView> {
 
 #[derive(Debug, Serialize)]
 pub(super) struct ProblemView {
-    /// `credentials`, `stale` or `failed`.
+    /// `credentials`, `expiring`, `stale`, `failed` or `history` (the next fetch of a stream
+    /// is a full one: changes before its watermark are no longer listed).
     pub kind: &'static str,
     pub message: String,
     pub fix: String,
@@ -416,6 +417,41 @@ fn row(
             ),
             fix: format!("inlet fetch {}", connection.id),
         });
+    }
+    // A stream whose provider lists changes for a limited time, last completed longer ago:
+    // its next fetch is a full one.
+    if let Some(provider) = catalog.and_then(|catalog| catalog.get(&connection.provider).ok()) {
+        for state in store.stream_statuses(&connection.id)? {
+            let Some(changes) = provider
+                .stream(&state.stream)
+                .and_then(|stream| stream.changes.as_ref())
+            else {
+                continue;
+            };
+            let Ok(history) = humantime::parse_duration(&changes.history) else {
+                continue;
+            };
+            let older = state
+                .watermark
+                .as_deref()
+                .and_then(|mark| mark.parse::<jiff::Timestamp>().ok())
+                .and_then(|mark| {
+                    jiff::SignedDuration::try_from(history)
+                        .ok()
+                        .map(|h| (mark, h))
+                })
+                .is_some_and(|(mark, history)| now.duration_since(mark) > history);
+            if older {
+                problems.push(ProblemView {
+                    kind: "history",
+                    message: format!(
+                        "`{}` was last fetched more than {} ago, longer than {} lists changes: its next fetch is a full one",
+                        state.stream, changes.history, provider.name
+                    ),
+                    fix: format!("inlet fetch {}", connection.id),
+                });
+            }
+        }
     }
     let (streams, runs) = if detail {
         (

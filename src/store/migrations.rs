@@ -147,6 +147,18 @@ const MIGRATIONS: &[&str] = &[
     // 11: records removed because the provider deleted them, per run and per stream.
     "ALTER TABLE runs ADD COLUMN records_removed INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE run_streams ADD COLUMN records_removed INTEGER NOT NULL DEFAULT 0;",
+    // 12: links records do not carry (HubSpot's deal associations): per record and field,
+    // the JSON array of the linked rows' ids, filled into the field as rows are read.
+    "CREATE TABLE associations (
+         connection_id TEXT NOT NULL,
+         stream TEXT NOT NULL,
+         record_id TEXT NOT NULL,
+         field TEXT NOT NULL,
+         targets TEXT NOT NULL,
+         PRIMARY KEY (connection_id, stream, record_id, field)
+     );",
+    // 13: the views again, with those links.
+    VIEWS,
 ];
 
 /// Stands for the views of export schema 2 in [`MIGRATIONS`].
@@ -176,9 +188,16 @@ pub(super) fn views_sql() -> String {
                         .find(|(field, _)| column.path == [*field])
                         .map(|(_, from)| format!("json_extract(l{index}.normalized, '$.{from}')"))
                 });
-                match found {
-                    Some(found) => format!("COALESCE({own}, {found}) AS {}", column.name),
-                    None => format!("{own} AS {}", column.name),
+                let linked = (column.kind == crate::entities::FieldKind::References).then(|| {
+                    format!(
+                        "(SELECT json(a.targets) FROM associations a WHERE a.connection_id = r.connection_id AND a.stream = r.stream AND a.record_id = r.record_id AND a.field = '{}')",
+                        column.name
+                    )
+                });
+                match (found, linked) {
+                    (Some(found), _) => format!("COALESCE({own}, {found}) AS {}", column.name),
+                    (None, Some(linked)) => format!("COALESCE({own}, {linked}) AS {}", column.name),
+                    (None, None) => format!("{own} AS {}", column.name),
                 }
             })
             .collect();
@@ -238,7 +257,11 @@ pub(super) fn apply(conn: &mut Connection, path: &Path) -> Result<(), StoreError
         .skip(usize::try_from(found).unwrap_or(0))
     {
         if *sql == VIEWS {
-            tx.execute_batch(&views_sql())?;
+            // The views read tables of later migrations: only the last `VIEWS` creates them
+            // (an earlier one on a cache being brought up to date has nothing left to do).
+            if !MIGRATIONS[index + 1..].contains(&VIEWS) {
+                tx.execute_batch(&views_sql())?;
+            }
         } else {
             tx.execute_batch(sql)?;
         }

@@ -697,6 +697,47 @@ impl Store {
         Ok(())
     }
 
+    /// Record ids of a stream, all of them or those written at or after `since` (a
+    /// [`now`] string).
+    pub fn record_ids(
+        &self,
+        connection_id: &str,
+        stream: &str,
+        since: Option<&str>,
+    ) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT record_id FROM records WHERE connection_id = ?1 AND stream = ?2
+               AND (?3 IS NULL OR fetched_at >= ?3) ORDER BY record_id",
+        )?;
+        let rows = statement.query_map(params![connection_id, stream, since], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Keeps the links of records for one field: (record id, ids of the linked rows).
+    pub fn set_associations(
+        &mut self,
+        connection_id: &str,
+        stream: &str,
+        field: &str,
+        links: &[(String, Vec<String>)],
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO associations (connection_id, stream, record_id, field, targets)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(connection_id, stream, record_id, field)
+                 DO UPDATE SET targets = excluded.targets",
+            )?;
+            for (record_id, targets) in links {
+                let targets = serde_json::to_string(targets).unwrap_or_else(|_| "[]".to_owned());
+                upsert.execute(params![connection_id, stream, record_id, field, targets])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Records removed per stream by one run, for the streams that removed any.
     pub fn removed_in_run(&self, run_id: i64) -> Result<Vec<(String, u64)>> {
         let mut statement = self.conn.prepare_cached(
@@ -720,8 +761,13 @@ impl Store {
             let mut delete = tx.prepare_cached(
                 "DELETE FROM records WHERE connection_id = ?1 AND stream = ?2 AND record_id = ?3",
             )?;
+            let mut unlink = tx.prepare_cached(
+                "DELETE FROM associations
+                 WHERE connection_id = ?1 AND stream = ?2 AND record_id = ?3",
+            )?;
             for id in record_ids {
                 removed += delete.execute(params![connection_id, stream, id])? as u64;
+                unlink.execute(params![connection_id, stream, id])?;
             }
         }
         tx.commit()?;
@@ -990,18 +1036,46 @@ impl Store {
              ORDER BY connection_id, stream, record_id",
         )?;
         let lookups = self.lookup_tables(client, entity)?;
+        let links = self.links(client, entity)?;
         let mut rows = statement.query([client, entity])?;
         let mut count = 0;
         while let Some(row) = rows.next()? {
             let text: String = row.get(0)?;
-            if lookups.is_empty() {
+            if lookups.is_empty() && links.is_empty() {
                 each(&text)?;
             } else {
-                each(&resolve(&text, &lookups)?)?;
+                each(&resolve(&text, &lookups, &links)?)?;
             }
             count += 1;
         }
         Ok(count)
+    }
+
+    /// The kept links of an entity's rows of a client: `connection \0 stream \0 record id` →
+    /// (field, the linked rows' ids).
+    fn links(&self, client: &str, entity: &str) -> anyhow::Result<Links> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT a.connection_id, a.stream, a.record_id, a.field, a.targets
+             FROM associations a JOIN records r
+               ON r.connection_id = a.connection_id AND r.stream = a.stream
+              AND r.record_id = a.record_id
+             WHERE r.connection_id > ?1 || '/' AND r.connection_id < ?1 || '0'
+               AND r.client = ?1 AND r.entity = ?2",
+        )?;
+        let mut rows = statement.query([client, entity])?;
+        let mut links: Links = std::collections::HashMap::new();
+        while let Some(row) = rows.next()? {
+            let connection: String = row.get(0)?;
+            let stream: String = row.get(1)?;
+            let record_id: String = row.get(2)?;
+            let field: String = row.get(3)?;
+            let targets: String = row.get(4)?;
+            links
+                .entry(format!("{connection}\u{0}{stream}\u{0}{record_id}"))
+                .or_default()
+                .push((field, serde_json::from_str(&targets)?));
+        }
+        Ok(links)
     }
 
     /// The rows an entity's lookups can find, per lookup (empty when none has any row):
@@ -1236,11 +1310,36 @@ struct LookupTable {
     found: std::collections::HashMap<String, serde_json::Map<String, serde_json::Value>>,
 }
 
-/// A normalized row with its lookups applied.
-fn resolve(text: &str, tables: &[LookupTable]) -> anyhow::Result<String> {
+/// Kept links per record: key → (field, linked ids as a JSON array).
+type Links = std::collections::HashMap<String, Vec<(String, serde_json::Value)>>;
+
+/// A normalized row with its lookups and kept links applied (a field the mapping set wins).
+fn resolve(text: &str, tables: &[LookupTable], links: &Links) -> anyhow::Result<String> {
     let serde_json::Value::Object(mut row) = serde_json::from_str(text)? else {
         return Ok(text.to_owned());
     };
+    if !links.is_empty() {
+        let source = row.get("source");
+        let part = |key: &str| {
+            source
+                .and_then(|source| source.get(key))
+                .and_then(|value| value.as_str())
+                .unwrap_or_default()
+        };
+        let key = format!(
+            "{}\u{0}{}\u{0}{}",
+            part("connection"),
+            part("stream"),
+            part("record_id")
+        );
+        if let Some(found) = links.get(&key) {
+            for (field, targets) in found {
+                if row.get(field).is_some_and(serde_json::Value::is_null) {
+                    row.insert(field.clone(), targets.clone());
+                }
+            }
+        }
+    }
     for table in tables {
         let key = match table.lookup.key {
             LookupKey::RecordId(field) => {
@@ -1268,6 +1367,7 @@ fn resolve(text: &str, tables: &[LookupTable]) -> anyhow::Result<String> {
 /// Deletes one connection's records, stream state and runs; returns the records deleted.
 fn purge_in(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<u64> {
     let purged = tx.execute("DELETE FROM records WHERE connection_id = ?1", [id])? as u64;
+    tx.execute("DELETE FROM associations WHERE connection_id = ?1", [id])?;
     tx.execute("DELETE FROM stream_state WHERE connection_id = ?1", [id])?;
     tx.execute(
         "DELETE FROM run_streams WHERE run_id IN (SELECT id FROM runs WHERE connection_id = ?1)",

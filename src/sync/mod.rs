@@ -5,6 +5,7 @@
 //!
 //! Nothing here prints: the command layer turns [`Progress`] events into bars.
 
+mod associations;
 mod changes;
 mod deletions;
 mod paginate;
@@ -431,6 +432,10 @@ async fn run_stream(
     }
     let mut store = store;
     let mut early = None;
+    // When this pass began writing, and whether links are read for every record (a full pass,
+    // or one resumed from an earlier process) or for those it wrote.
+    let pass_started = crate::store::now();
+    let full_pass = matches!(checkpoint.mode, Mode::Full) || resumed;
     // A fresh incremental pass of a stream with a changes listing reads it first; the newest
     // change seeds the pass's watermark.
     if let (Some(changes), Mode::Incremental { since, .. }, false) =
@@ -476,7 +481,27 @@ async fn run_stream(
     let settled = writer.settle(&mut report, progress, &stream.name).await;
     let mut store = writer.store.take();
     let mut result = result.and(settled);
-    // A complete pass is followed by the provider's listing of deleted records.
+    // A complete pass is followed by the links its records do not carry, then by the
+    // provider's listing of deleted records.
+    if result.is_ok() && !stream.associations.is_empty() {
+        let mut open = match store.take() {
+            Some(open) => open,
+            None => Store::open(db)?,
+        };
+        let since = (!full_pass).then_some(pass_started.as_str());
+        result = associations::sweep(
+            &mut open,
+            http,
+            connection,
+            stream,
+            since,
+            options,
+            &mut report,
+            progress,
+        )
+        .await;
+        store = Some(open);
+    }
     if result.is_ok()
         && let Some(deletions) = &stream.deletions
     {

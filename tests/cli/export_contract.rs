@@ -441,3 +441,97 @@ fn deals_carry_stage_labels_status_and_owner_names_from_reference_streams() {
         "{brief}"
     );
 }
+
+/// Deals link their company and contacts through HubSpot's associations (read in batches
+/// after each pass, since search results carry none): every link is the `id` of a row in the
+/// same document, the company is the one the deal is named for, the SQL view has the same
+/// links, and an incremental fetch keeps them for unchanged deals and re-reads changed ones.
+#[test]
+fn deals_link_their_companies_and_contacts() {
+    require_keychain();
+    let sandbox = Sandbox::start_args(&["--records", "200", "--churn", "5"]);
+    let home = Home::new();
+    home.connect(&sandbox, "acme");
+    assert_success(&home.run(&["fetch"]));
+    let check = |document: &Value| {
+        let companies: BTreeMap<&str, &Value> = rows(document, "companies")
+            .iter()
+            .map(|row| (row["id"].as_str().expect("id"), row))
+            .collect();
+        let contacts: BTreeSet<&str> = rows(document, "contacts")
+            .iter()
+            .map(|row| row["id"].as_str().expect("id"))
+            .collect();
+        let deals = rows(document, "deals");
+        assert_eq!(deals.len() as u64, sandbox.count("deals"));
+        for deal in deals {
+            let linked = deal["company_ids"]
+                .as_array()
+                .expect("company_ids is a list");
+            assert_eq!(linked.len(), 1, "{deal}");
+            let company = companies[linked[0].as_str().expect("an id")];
+            let name = deal["name"].as_str().expect("name");
+            assert!(
+                name.starts_with(company["name"].as_str().expect("company name")),
+                "{name} is for {company}"
+            );
+            let people = deal["contact_ids"]
+                .as_array()
+                .expect("contact_ids is a list");
+            assert!(!people.is_empty(), "{deal}");
+            assert!(
+                people
+                    .iter()
+                    .all(|id| contacts.contains(id.as_str().unwrap_or_default()))
+            );
+        }
+    };
+    let first = export_document(&home, "acme");
+    check(&first);
+    let conn = rusqlite::Connection::open(home.database()).expect("open the cache");
+    let in_view: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT company_ids, contact_ids FROM inlet_deals WHERE client = 'acme' ORDER BY id",
+        )
+        .expect("the view")
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let mut deals: Vec<&Value> = rows(&first, "deals").iter().collect();
+    deals.sort_by_key(|deal| deal["id"].as_str().unwrap_or_default().to_owned());
+    let in_export: Vec<(String, String)> = deals
+        .iter()
+        .map(|deal| {
+            (
+                deal["company_ids"].to_string(),
+                deal["contact_ids"].to_string(),
+            )
+        })
+        .collect();
+    let in_view: Vec<(String, String)> = in_view
+        .into_iter()
+        .map(|(companies, contacts)| {
+            let parse = |text: &str| {
+                serde_json::from_str::<Value>(text)
+                    .expect("JSON")
+                    .to_string()
+            };
+            (parse(&companies), parse(&contacts))
+        })
+        .collect();
+    assert_eq!(in_view, in_export);
+    drop(conn);
+
+    sandbox.tick();
+    let fetched = home.json(&["fetch"], 0);
+    let deals_report = fetched["runs"][0]["streams"]
+        .as_array()
+        .and_then(|streams| streams.iter().find(|stream| stream["stream"] == "deals"))
+        .expect("deals");
+    assert_eq!(deals_report["mode"], "incremental");
+    assert_eq!(deals_report["records_updated"], 5, "{deals_report}");
+    let second = export_document(&home, "acme");
+    check(&second);
+    crate::common::assert_valid_export(&second);
+}

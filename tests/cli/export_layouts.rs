@@ -217,6 +217,16 @@ fn csv_is_one_file_per_entity_with_flat_columns() {
                         "{entity}.{key}"
                     ),
                     Value::String(text) => assert_eq!(&row[key], text, "{entity}.{key}"),
+                    // A list of ids is space-separated.
+                    Value::Array(items) => assert_eq!(
+                        row[key],
+                        items
+                            .iter()
+                            .map(|item| item.as_str().expect("an id"))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        "{entity}.{key}"
+                    ),
                     Value::Object(_) => {}
                     other => assert_eq!(row[key], other.to_string(), "{entity}.{key}"),
                 }

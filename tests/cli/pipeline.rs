@@ -88,7 +88,7 @@ fn export_is_normalized_stable_and_per_client() {
         .expect("manifest");
     assert_eq!(connections.len(), 1);
     assert_eq!(connections[0]["connection"], "acme/hubspot");
-    assert_eq!(connections[0]["provider_definition_version"], 4);
+    assert_eq!(connections[0]["provider_definition_version"], 5);
     for entity in ["contacts", "companies", "deals"] {
         let rows = document[entity].as_array().expect("entity rows");
         assert_eq!(rows.len() as u64, acme_sandbox.count(entity), "{entity}");

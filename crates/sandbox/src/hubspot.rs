@@ -211,6 +211,10 @@ pub(crate) fn router(state: Arc<HubSpot>) -> Router {
         .route("/crm/v3/objects/{object}", get(list_v3))
         .route("/crm/objects/{version}/{object}", get(list_dated))
         .route("/crm/v3/objects/{object}/search", post(search_v3))
+        .route(
+            "/crm/v4/associations/{from}/{to}/batch/read",
+            post(associations_read),
+        )
         .route("/crm/v3/pipelines/{object}", get(pipelines))
         .route("/crm/v3/owners", get(owners))
         .route("/crm/v3/owners/", get(owners))
@@ -570,6 +574,100 @@ async fn pipelines(
         Ok(Path(object)) if object == "deals" => json(StatusCode::OK, &reference::deal_pipelines()),
         _ => not_found_body(&correlation.0),
     }
+}
+
+/// `POST /crm/v4/associations/deals/{companies|contacts}/batch/read`: for each deal id in
+/// `inputs` (at most 1,000), the companies or contacts it is associated with, in HubSpot's v4
+/// shape; ids that are not deals (or were deleted) are left out of `results`.
+async fn associations_read(
+    State(hubspot): State<Arc<HubSpot>>,
+    Extension(correlation): Extension<Correlation>,
+    segments: Result<Path<(String, String)>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    let Ok(Path((from, to))) = segments else {
+        return not_found_body(&correlation.0);
+    };
+    let target = match (from.as_str(), to.as_str()) {
+        ("deals" | "deal", "companies" | "company") => Object::Companies,
+        ("deals" | "deal", "contacts" | "contact") => Object::Contacts,
+        _ => return not_found_body(&correlation.0),
+    };
+    let Ok(request) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            "Invalid input JSON on line 1",
+            &correlation.0,
+        );
+    };
+    let Some(inputs) = request["inputs"].as_array() else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            "inputs: must not be null",
+            &correlation.0,
+        );
+    };
+    if inputs.len() > 1_000 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            "inputs: size must be between 0 and 1000",
+            &correlation.0,
+        );
+    }
+    let seed = hubspot.seed();
+    let counts = hubspot.counts;
+    let deals = counts.of(Object::Deals);
+    let churn = hubspot.shared.churn.read();
+    let (type_id, label) = match target {
+        Object::Companies => (5, Some("Primary")),
+        _ => (3, None),
+    };
+    let results: Vec<serde_json::Value> = inputs
+        .iter()
+        .filter_map(|input| {
+            let id = input["id"]
+                .as_str()
+                .and_then(|id| id.parse::<u64>().ok())
+                .or_else(|| input["id"].as_u64())?;
+            let index = data::first_index_from(seed, Object::Deals, deals, id);
+            (index < deals
+                && data::id_at(seed, Object::Deals, index) == id
+                && !churn.is_deleted(Object::Deals.stream(), index))
+            .then_some((id, index))
+        })
+        .map(|(id, index)| {
+            let targets = match target {
+                Object::Companies => vec![data::deal_company(seed, counts, index)],
+                _ => data::deal_contacts(counts, index),
+            };
+            let to: Vec<serde_json::Value> = targets
+                .into_iter()
+                .filter(|other| !churn.is_deleted(target.stream(), *other))
+                .map(|other| {
+                    serde_json::json!({
+                        "toObjectId": data::id_at(seed, target, other),
+                        "associationTypes": [
+                            { "category": "HUBSPOT_DEFINED", "typeId": type_id, "label": label }
+                        ],
+                    })
+                })
+                .collect();
+            serde_json::json!({ "from": { "id": id.to_string() }, "to": to })
+        })
+        .collect();
+    let now = iso_millis(super::churn::clock_ms(churn.tick()));
+    json(
+        StatusCode::OK,
+        &serde_json::json!({
+            "status": "COMPLETE",
+            "results": results,
+            "startedAt": now,
+            "completedAt": now,
+        }),
+    )
 }
 
 /// `GET /crm/v3/owners`: every owner on one page.

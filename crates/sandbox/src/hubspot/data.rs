@@ -291,6 +291,25 @@ fn set(record: &mut Record, name: &'static str, value: Option<String>) {
     }
 }
 
+/// The index of the company a deal is for: the first draw of the deal's generator after its
+/// times, as [`record`] makes it.
+pub(crate) fn deal_company(seed: u64, counts: Counts, index: u64) -> u64 {
+    let mut rng = stream_rng(seed, TAG_RECORD ^ Object::Deals.tag(), index);
+    times_from(&mut rng, index, counts.of(Object::Deals));
+    rng.below(counts.companies.max(1))
+}
+
+/// The contacts a deal involves: two, spread over the contacts by the deal's index.
+pub(crate) fn deal_contacts(counts: Counts, index: u64) -> Vec<u64> {
+    let contacts = counts.of(Object::Contacts);
+    if contacts == 0 {
+        return Vec::new();
+    }
+    let mut found = vec![(index * 3) % contacts, (index * 3 + 1) % contacts];
+    found.dedup();
+    found
+}
+
 /// Creation and generated modification time of the record at `index`, without the rest of
 /// it: what searches filter and sort on, cheap enough to compute for every record.
 pub(crate) fn times(seed: u64, counts: Counts, object: Object, index: u64) -> (u64, u64) {
