@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod complete;
 pub mod context;
+pub mod counts;
 pub mod durations;
 pub mod env_vars;
 pub mod error;

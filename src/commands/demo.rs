@@ -247,10 +247,10 @@ async fn pipeline(
                 report.connection.clone(),
                 stream.stream.clone(),
                 stream.outcome.as_str().to_owned(),
-                stream.records_new.to_string(),
-                stream.records_updated.to_string(),
-                stream.pages.to_string(),
-                stream.requests.to_string(),
+                stream.counts.records_new.to_string(),
+                stream.counts.records_updated.to_string(),
+                stream.counts.pages.to_string(),
+                stream.counts.requests.to_string(),
             ]);
         }
         if let Some(error) = &report.error {

@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::catalog::Catalog;
 use crate::cli::FetchArgs;
 use crate::context::Context;
+use crate::counts::RunCounts;
 use crate::error::{ExitStatus, UserError};
 use crate::http::Http;
 use crate::schedule::{Holder, RunLock};
@@ -297,11 +298,7 @@ async fn fetch_one(
         provider: connection.provider.clone(),
         run_id: 0,
         outcome: Outcome::Failed,
-        pages: 0,
-        requests: 0,
-        records_new: 0,
-        records_updated: 0,
-        records_removed: 0,
+        counts: RunCounts::default(),
         duration_ms: 0,
         budget_wait_ms: 0,
         budget_remaining: None,
@@ -500,11 +497,11 @@ fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {
                     if stream.resumed { " (resumed)" } else { "" }
                 ),
                 stream.outcome.as_str().to_owned(),
-                stream.records_new.to_string(),
-                stream.records_updated.to_string(),
-                stream.records_removed.to_string(),
-                stream.pages.to_string(),
-                stream.requests.to_string(),
+                stream.counts.records_new.to_string(),
+                stream.counts.records_updated.to_string(),
+                stream.counts.records_removed.to_string(),
+                stream.counts.pages.to_string(),
+                stream.counts.requests.to_string(),
                 String::new(),
             ]);
         }
@@ -513,11 +510,11 @@ fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {
             "(all)".to_owned(),
             String::new(),
             report.outcome.as_str().to_owned(),
-            report.records_new.to_string(),
-            report.records_updated.to_string(),
-            report.records_removed.to_string(),
-            report.pages.to_string(),
-            report.requests.to_string(),
+            report.counts.records_new.to_string(),
+            report.counts.records_updated.to_string(),
+            report.counts.records_removed.to_string(),
+            report.counts.pages.to_string(),
+            report.counts.requests.to_string(),
             sync::human_duration(Duration::from_millis(report.duration_ms)),
         ]);
     }

@@ -109,12 +109,8 @@ pub(super) struct RunView {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub outcome: String,
-    pub pages: u64,
-    pub requests: u64,
-    pub records_new: u64,
-    pub records_updated: u64,
-    /// Cached records removed because the provider deleted them.
-    pub records_removed: u64,
+    #[serde(flatten)]
+    pub counts: crate::counts::RunCounts,
     pub budget_remaining: Option<u64>,
     pub error: Option<String>,
     /// Where the run's credential came from: `keychain`, `file` or `env:VARIABLE`.
@@ -128,11 +124,7 @@ impl From<RunRow> for RunView {
             started_at: run.started_at,
             finished_at: run.finished_at,
             outcome: run.outcome,
-            pages: run.pages,
-            requests: run.requests,
-            records_new: run.records_new,
-            records_updated: run.records_updated,
-            records_removed: run.records_removed,
+            counts: run.counts,
             budget_remaining: run.budget_remaining,
             error: run.error,
             credential_source: run.credential_source,
@@ -675,14 +667,14 @@ fn render_with(ctx: &Context, rows: &[StatusRow], kept: &[KeptData]) -> anyhow::
                 "failed" => paint(color, BAD, "failed"),
                 other => paint(color, WARN, other),
             };
-            let removed = if run.records_removed > 0 {
-                format!(" -{}", run.records_removed)
+            let removed = if run.counts.records_removed > 0 {
+                format!(" -{}", run.counts.records_removed)
             } else {
                 String::new()
             };
             format!(
                 "{ended}\n{outcome}, +{} ~{}{removed}{budget}",
-                run.records_new, run.records_updated
+                run.counts.records_new, run.counts.records_updated
             )
         });
         let mut next = if row.due {
@@ -769,11 +761,11 @@ fn render_with(ctx: &Context, rows: &[StatusRow], kept: &[KeptData]) -> anyhow::
                     run.id.to_string(),
                     when(&run.started_at),
                     run.outcome.clone(),
-                    run.records_new.to_string(),
-                    run.records_updated.to_string(),
-                    run.records_removed.to_string(),
-                    run.pages.to_string(),
-                    run.requests.to_string(),
+                    run.counts.records_new.to_string(),
+                    run.counts.records_updated.to_string(),
+                    run.counts.records_removed.to_string(),
+                    run.counts.pages.to_string(),
+                    run.counts.requests.to_string(),
                     run.error.clone().unwrap_or_default(),
                 ]);
             }

@@ -221,7 +221,7 @@ fn manifest(store: &Store, catalog: &Catalog, client: &str) -> anyhow::Result<Ma
             started_at: Instant(run.started_at),
             finished_at: run.finished_at.map(Instant),
             outcome: run.outcome,
-            records_removed: run.records_removed,
+            records_removed: run.counts.records_removed,
         });
         let provider = row.map(|row| row.provider.clone()).or_else(|| {
             sources

@@ -76,6 +76,7 @@ pub fn is_stale(connection: &ConnectionRow, last_ok: Option<&RunRow>, now: Times
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::counts::RunCounts;
     use crate::store::Schedule;
 
     fn connection() -> ConnectionRow {
@@ -105,15 +106,11 @@ mod tests {
             started_at: finished.into(),
             finished_at: Some(finished.into()),
             outcome: outcome.into(),
-            pages: 0,
-            requests: 0,
-            records_new: 0,
-            records_updated: 0,
+            counts: RunCounts::default(),
             error: None,
             credentials_problem: false,
             budget_remaining: None,
             credential_source: None,
-            records_removed: 0,
         }
     }
 

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension as _, params};
 
+use crate::counts::RunCounts;
 use crate::entities::{Entity, Lookup, LookupKey};
 
 /// Errors of the cache.
@@ -286,30 +287,20 @@ pub struct RunRow {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub outcome: String,
-    pub pages: u64,
-    pub requests: u64,
-    pub records_new: u64,
-    pub records_updated: u64,
+    pub counts: RunCounts,
     pub error: Option<String>,
     pub credentials_problem: bool,
     /// Requests left in the provider's window at the end of the run, when it reports it.
     pub budget_remaining: Option<u64>,
     /// Where the run's credential came from: `keychain`, `file`, or `env:VARIABLE`.
     pub credential_source: Option<String>,
-    /// Cached records removed because the provider deleted them.
-    pub records_removed: u64,
 }
 
 /// Totals of a finished run, written by [`Store::finish_run`].
 #[derive(Debug, Clone, Default)]
 pub struct RunTotals {
     pub outcome: String,
-    pub pages: u64,
-    pub requests: u64,
-    pub records_new: u64,
-    pub records_updated: u64,
-    /// Cached records removed because the provider deleted them.
-    pub records_removed: u64,
+    pub counts: RunCounts,
     pub error: Option<String>,
     pub credentials_problem: bool,
     /// Requests left in the provider's window at the end of the run, when it reports it.
@@ -624,14 +615,14 @@ impl Store {
                 run_id,
                 now(),
                 totals.outcome,
-                totals.pages,
-                totals.requests,
-                totals.records_new,
-                totals.records_updated,
+                totals.counts.pages,
+                totals.counts.requests,
+                totals.counts.records_new,
+                totals.counts.records_updated,
                 totals.error,
                 totals.credentials_problem,
                 totals.budget_remaining,
-                totals.records_removed
+                totals.counts.records_removed
             ],
         )?;
         Ok(())
@@ -686,12 +677,12 @@ impl Store {
                 run_id,
                 stream,
                 totals.outcome,
-                totals.pages,
-                totals.requests,
-                totals.records_new,
-                totals.records_updated,
+                totals.counts.pages,
+                totals.counts.requests,
+                totals.counts.records_new,
+                totals.counts.records_updated,
                 totals.error,
-                totals.records_removed
+                totals.counts.records_removed
             ],
         )?;
         Ok(())
@@ -1292,15 +1283,17 @@ fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
         started_at,
         finished_at,
         outcome,
-        pages: row.get(5)?,
-        requests: row.get(6)?,
-        records_new: row.get(7)?,
-        records_updated: row.get(8)?,
+        counts: RunCounts {
+            pages: row.get(5)?,
+            requests: row.get(6)?,
+            records_new: row.get(7)?,
+            records_updated: row.get(8)?,
+            records_removed: row.get(14)?,
+        },
         error: row.get(9)?,
         credentials_problem: row.get(11)?,
         budget_remaining: row.get(12)?,
         credential_source: row.get(13)?,
-        records_removed: row.get(14)?,
     })
 }
 

@@ -114,7 +114,7 @@ async fn read(
         match http.call(&call, budget).await {
             Ok(response) => break response,
             Err(HttpError::Unauthorized { .. }) if !renewed => {
-                report.requests += 1;
+                report.counts.requests += 1;
                 renewed = true;
                 match connection.credentials.renew(&secret).await {
                     Ok(true) => {}
@@ -128,12 +128,12 @@ async fn read(
             }
             Err(HttpError::Interrupted) => return Err(StreamError::Interrupted),
             Err(error) => {
-                report.requests += u64::from(attempts_of(&error));
+                report.counts.requests += u64::from(attempts_of(&error));
                 return Err(error.into());
             }
         }
     };
-    report.requests += u64::from(response.requests);
+    report.counts.requests += u64::from(response.requests);
     let results = lookup(&response.body, &association.results)
         .and_then(Value::as_array)
         .ok_or_else(|| {

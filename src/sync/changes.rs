@@ -110,7 +110,7 @@ pub(super) async fn sweep(
         let response = match http.call(&call, budget).await {
             Ok(response) => response,
             Err(HttpError::Unauthorized { .. }) if !renewed => {
-                report.requests += 1;
+                report.counts.requests += 1;
                 renewed = true;
                 match connection.credentials.renew(&secret).await {
                     Ok(true) => continue,
@@ -124,12 +124,12 @@ pub(super) async fn sweep(
             }
             Err(HttpError::Interrupted) => return Err(StreamError::Interrupted),
             Err(error) => {
-                report.requests += u64::from(attempts_of(&error));
+                report.counts.requests += u64::from(attempts_of(&error));
                 return Err(error.into());
             }
         };
-        report.requests += u64::from(response.requests);
-        report.pages += 1;
+        report.counts.requests += u64::from(response.requests);
+        report.counts.pages += 1;
         renewed = false;
         let mut body = response.body;
         let items: Vec<Value> = take_records(&mut body, &listing.records).ok_or_else(|| {
@@ -211,8 +211,8 @@ pub(super) async fn sweep(
         &stream.name,
         &rows,
     )?;
-    report.records_new += counts.new;
-    report.records_updated += counts.updated;
+    report.counts.records_new += counts.new;
+    report.counts.records_updated += counts.updated;
     report.records_seen += rows.len() as u64;
     Ok(latest)
 }

@@ -20,7 +20,7 @@ use crate::normalize::pointer_text;
 use crate::store::Store;
 
 /// Reads the stream's deletions listing and removes the records it names; counts them in
-/// `report.records_removed`.
+/// `report.counts.records_removed`.
 #[expect(
     clippy::too_many_arguments,
     reason = "the page loop's inputs plus the listing; one caller"
@@ -90,7 +90,7 @@ pub(super) async fn sweep(
         let response = match http.call(&call, budget).await {
             Ok(response) => response,
             Err(HttpError::Unauthorized { .. }) if !renewed => {
-                report.requests += 1;
+                report.counts.requests += 1;
                 renewed = true;
                 match connection.credentials.renew(&secret).await {
                     Ok(true) => continue,
@@ -104,12 +104,12 @@ pub(super) async fn sweep(
             }
             Err(HttpError::Interrupted) => return Err(StreamError::Interrupted),
             Err(error) => {
-                report.requests += u64::from(attempts_of(&error));
+                report.counts.requests += u64::from(attempts_of(&error));
                 return Err(error.into());
             }
         };
-        report.requests += u64::from(response.requests);
-        report.pages += 1;
+        report.counts.requests += u64::from(response.requests);
+        report.counts.pages += 1;
         renewed = false;
         let mut body = response.body;
         let items: Vec<Value> = take_records(&mut body, &listing.records).ok_or_else(|| {
@@ -144,7 +144,7 @@ pub(super) async fn sweep(
             .filter(|id| !id.is_empty())
             .collect();
         if !ids.is_empty() {
-            report.records_removed +=
+            report.counts.records_removed +=
                 store.remove_records(&connection.row.id, &stream.name, &ids)?;
         }
         match next {

@@ -28,6 +28,7 @@ use serde_json::Value;
 
 use crate::auth::Credentials;
 use crate::catalog::{AuthScheme, Provider, Stream};
+use crate::counts::RunCounts;
 use crate::http::{
     self, Budget, Call, Credential, Http, HttpError, Limiter, Origins, Presentation, ThrottleRule,
 };
@@ -247,11 +248,7 @@ pub async fn fetch_connection(
         provider: provider.id.clone(),
         run_id,
         outcome: Outcome::Ok,
-        pages: 0,
-        requests: 0,
-        records_new: 0,
-        records_updated: 0,
-        records_removed: 0,
+        counts: RunCounts::default(),
         duration_ms: 0,
         budget_wait_ms: u64::try_from(connection.limiter.waited().as_millis()).unwrap_or(u64::MAX),
         budget_remaining: connection.limiter.reported_remaining(),
@@ -268,11 +265,7 @@ pub async fn fetch_connection(
             }
             unrecorded.get_or_insert(error);
         }
-        report.pages += stream.pages;
-        report.requests += stream.requests;
-        report.records_new += stream.records_new;
-        report.records_updated += stream.records_updated;
-        report.records_removed += stream.records_removed;
+        report.counts += stream.counts;
         report.credentials_problem |= stream.credentials_problem;
         match stream.outcome {
             Outcome::Ok => {}
@@ -296,11 +289,7 @@ pub async fn fetch_connection(
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let totals = RunTotals {
         outcome: report.outcome.as_str().to_owned(),
-        pages: report.pages,
-        requests: report.requests,
-        records_new: report.records_new,
-        records_updated: report.records_updated,
-        records_removed: report.records_removed,
+        counts: report.counts,
         error: report.error.clone(),
         credentials_problem: report.credentials_problem,
         budget_remaining: report.budget_remaining,
@@ -411,12 +400,8 @@ async fn run_stream(
         outcome: Outcome::Ok,
         mode: if incremental { "incremental" } else { "full" },
         resumed,
-        pages: 0,
-        requests: 0,
+        counts: RunCounts::default(),
         records_seen: 0,
-        records_new: 0,
-        records_updated: 0,
-        records_removed: 0,
         watermark: None,
         credentials_problem: false,
         error: None,
@@ -625,7 +610,7 @@ async fn page_loop(
             // An expired or revoked OAuth access token: renew it once (under the cross-process
             // lock) and ask for the same page again.
             Err(HttpError::Unauthorized { .. }) if !renewed => {
-                report.requests += 1;
+                report.counts.requests += 1;
                 renewed = true;
                 match connection.credentials.renew(&secret).await {
                     Ok(true) => continue,
@@ -646,11 +631,11 @@ async fn page_loop(
                 return Err(StreamError::TimedOut(timeout));
             }
             Err(error) => {
-                report.requests += u64::from(attempts_of(&error));
+                report.counts.requests += u64::from(attempts_of(&error));
                 return Err(error.into());
             }
         };
-        report.requests += u64::from(response.requests);
+        report.counts.requests += u64::from(response.requests);
         renewed = false;
         let response_headers = response.headers;
         let body = response.body;

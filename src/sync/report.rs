@@ -1,5 +1,6 @@
 //! What a fetch did, per stream and per connection, and the progress events it emits on the way.
 
+use crate::counts::RunCounts;
 use crate::store::RunTotals;
 use std::time::Duration;
 
@@ -35,13 +36,9 @@ pub struct StreamReport {
     /// `full` or `incremental`.
     pub mode: &'static str,
     pub resumed: bool,
-    pub pages: u64,
-    pub requests: u64,
+    #[serde(flatten)]
+    pub counts: RunCounts,
     pub records_seen: u64,
-    pub records_new: u64,
-    pub records_updated: u64,
-    /// Cached records removed because the provider lists them as deleted.
-    pub records_removed: u64,
     /// The stream's watermark after this run.
     pub watermark: Option<String>,
     /// True when the provider refused the credential.
@@ -62,12 +59,8 @@ pub struct ConnectionReport {
     pub provider: String,
     pub run_id: i64,
     pub outcome: Outcome,
-    pub pages: u64,
-    pub requests: u64,
-    pub records_new: u64,
-    pub records_updated: u64,
-    /// Cached records removed because the provider deleted them.
-    pub records_removed: u64,
+    #[serde(flatten)]
+    pub counts: RunCounts,
     pub duration_ms: u64,
     /// Time spent waiting for the request budget.
     pub budget_wait_ms: u64,
@@ -109,11 +102,7 @@ impl Outcome {
 pub(super) fn totals_of(report: &StreamReport) -> RunTotals {
     RunTotals {
         outcome: report.outcome.as_str().to_owned(),
-        pages: report.pages,
-        requests: report.requests,
-        records_new: report.records_new,
-        records_updated: report.records_updated,
-        records_removed: report.records_removed,
+        counts: report.counts,
         error: report.error.clone(),
         credentials_problem: report.credentials_problem,
         budget_remaining: None,

@@ -149,13 +149,13 @@ impl Writer {
             .map_err(|error| StreamError::Protocol(format!("the cache writer failed: {error}")))?;
         self.store = Some(store);
         let counts = result?;
-        report.pages += 1;
+        report.counts.pages += 1;
         report.records_seen += rows;
-        report.records_new += counts.new;
-        report.records_updated += counts.updated;
+        report.counts.records_new += counts.new;
+        report.counts.records_updated += counts.updated;
         progress(Progress::Page {
             stream,
-            pages: report.pages,
+            pages: report.counts.pages,
             records: report.records_seen,
         });
         Ok(())
