@@ -248,6 +248,108 @@ fn export_memory(records: u64) -> Vec<(&'static str, f64, u64, u64)> {
     measured
 }
 
+/// `inlet status` (table and `--json`) with `connections` HubSpot connections and `records`
+/// cached records spread over them: the median of 5 runs of each, in seconds. The records are
+/// written straight into the cache (a fetch of 10M would take minutes and measure nothing
+/// more); the connections take their token from the environment, so no keychain is asked.
+fn status_speed(connections: u64, records: u64) -> (f64, f64) {
+    let sandbox = Sandbox::start(10, 0);
+    let home = tempfile::tempdir().unwrap();
+    let variable = |client: u64| format!("INLET_TOKEN_C{client}_HUBSPOT");
+    for client in 0..connections {
+        let status = inlet(home.path())
+            .env(variable(client), &sandbox.token)
+            .args([
+                "connect",
+                "hubspot",
+                "--client",
+                &format!("c{client}"),
+                "--base-url",
+                &sandbox.base_url,
+                "--secret-from-env",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "connect c{client}");
+    }
+    let mut conn = rusqlite::Connection::open(home.path().join("data/inlet.db")).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    let per_connection = records / connections.max(1);
+    for client in 0..connections {
+        let tx = conn.transaction().unwrap();
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO records (connection_id, client, stream, record_id, entity, raw,
+                                          normalized, updated_at, fetched_at, shape)
+                     VALUES (?1, ?2, ?3, ?4, 'contacts', '{}', '{}', NULL, '', '')",
+                )
+                .unwrap();
+            let id = format!("c{client}/hubspot");
+            let name = format!("c{client}");
+            for record in 0..per_connection {
+                let stream = ["contacts", "companies", "deals"][(record % 3) as usize];
+                insert
+                    .execute(rusqlite::params![id, name, stream, record.to_string()])
+                    .unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+    // The counts inlet keeps as it writes pages, brought up to date as its migration does.
+    conn.execute_batch(
+        "DELETE FROM record_counts;
+         INSERT INTO record_counts (connection_id, stream, client, records)
+         SELECT connection_id, stream, MIN(client), COUNT(*) FROM records
+         GROUP BY connection_id, stream;",
+    )
+    .unwrap();
+    drop(conn);
+    // Status sees every record.
+    let mut command = inlet(home.path());
+    for client in 0..connections {
+        command.env(variable(client), &sandbox.token);
+    }
+    let shown = command.args(["--json", "status"]).output().unwrap();
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let total: u64 = shown["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row["records"].as_object().unwrap().values())
+        .filter_map(serde_json::Value::as_u64)
+        .sum();
+    assert_eq!(
+        total,
+        per_connection * connections,
+        "status counts every record"
+    );
+    let time = |args: &[&str]| {
+        let mut runs: Vec<f64> = (0..5)
+            .map(|_| {
+                let mut command = inlet(home.path());
+                for client in 0..connections {
+                    command.env(variable(client), &sandbox.token);
+                }
+                let started = Instant::now();
+                let status = command
+                    .args(args)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .unwrap();
+                assert!(status.success() || status.code() == Some(1), "status ran");
+                started.elapsed().as_secs_f64()
+            })
+            .collect();
+        runs.sort_by(f64::total_cmp);
+        runs[runs.len() / 2]
+    };
+    (time(&["status"]), time(&["--json", "status"]))
+}
+
 /// The ceiling of the HTTP side: a bare page loop over the same endpoint, parsing each page.
 fn bare_http(records: u64, latency_ms: u64) -> f64 {
     let sandbox = Sandbox::start(records, latency_ms);
@@ -419,6 +521,17 @@ fn main() {
         println!(
             "memory at N = {rss_records}: peak RSS {:.1} MiB ({rate:.0} records/s)\n",
             peak_kib as f64 / 1024.0
+        );
+    }
+
+    let status_records = env_number("BENCH_STATUS_RECORDS", 10_000_000);
+    if status_records > 0 {
+        let connections = env_number("BENCH_STATUS_CONNECTIONS", 100);
+        let (table, json) = status_speed(connections, status_records);
+        println!(
+            "status with {connections} connections and {status_records} cached records (median of 5):\n  table {:>8.1} ms\n  --json {:>7.1} ms\n",
+            table * 1000.0,
+            json * 1000.0
         );
     }
 

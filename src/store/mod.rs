@@ -761,6 +761,9 @@ impl Store {
                 unlink.execute(params![connection_id, stream, id])?;
             }
         }
+        if removed > 0 {
+            add_to_count(&tx, connection_id, "", stream, -(removed as i64))?;
+        }
         tx.commit()?;
         Ok(removed)
     }
@@ -832,8 +835,8 @@ impl Store {
         let mut statement = self.conn.prepare(
             "SELECT s.stream, COALESCE(r.records, 0), s.watermark, s.completed_at, s.checkpoint IS NOT NULL
              FROM stream_state s
-             LEFT JOIN (SELECT stream, COUNT(*) AS records FROM records WHERE connection_id = ?1 GROUP BY stream) r
-               ON r.stream = s.stream
+             LEFT JOIN record_counts r
+               ON r.connection_id = s.connection_id AND r.stream = s.stream
              WHERE s.connection_id = ?1 ORDER BY s.stream",
         )?;
         let rows = statement.query_map([connection_id], |row| {
@@ -907,8 +910,8 @@ impl Store {
     /// Record counts per stream of a connection, ordered by stream.
     pub fn stream_counts(&self, connection_id: &str) -> Result<Vec<(String, u64)>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT stream, COUNT(*) FROM records WHERE connection_id = ?1
-             GROUP BY stream ORDER BY stream",
+            "SELECT stream, records FROM record_counts WHERE connection_id = ?1
+             ORDER BY stream",
         )?;
         let rows = statement.query_map([connection_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -930,8 +933,9 @@ impl Store {
     /// whether connected or not: (connection id, client, records), by id.
     pub fn data_sources(&self, client: Option<&str>) -> Result<Vec<(String, String, u64)>> {
         let mut statement = self.conn.prepare(
-            "SELECT id, client, (SELECT COUNT(*) FROM records r WHERE r.connection_id = ids.id)
-             FROM (SELECT connection_id AS id, client FROM records GROUP BY connection_id
+            "SELECT id, client,
+                    (SELECT COALESCE(SUM(records), 0) FROM record_counts r WHERE r.connection_id = ids.id)
+             FROM (SELECT connection_id AS id, client FROM record_counts GROUP BY connection_id
                    UNION SELECT connection_id, substr(connection_id, 1, instr(connection_id, '/') - 1)
                          FROM runs GROUP BY connection_id
                    UNION SELECT connection_id, substr(connection_id, 1, instr(connection_id, '/') - 1)
@@ -1191,7 +1195,50 @@ fn upsert(
             counts.updated += updated as u64;
         }
     }
+    if counts.new > 0 {
+        add_to_count(tx, connection_id, client, stream, counts.new as i64)?;
+    }
     Ok(counts)
+}
+
+/// Moves a stream's kept record count by `delta` (the records a write added or deleted).
+pub(crate) fn add_to_count(
+    tx: &rusqlite::Transaction<'_>,
+    connection_id: &str,
+    client: &str,
+    stream: &str,
+    delta: i64,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO record_counts (connection_id, stream, client, records)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(connection_id, stream) DO UPDATE SET records = records + ?4",
+        params![connection_id, stream, client, delta],
+    )?;
+    tx.execute(
+        "DELETE FROM record_counts WHERE connection_id = ?1 AND stream = ?2 AND records <= 0",
+        params![connection_id, stream],
+    )?;
+    Ok(())
+}
+
+/// Counts a stream's records again, for writes that replace many at once (report windows).
+pub(crate) fn recount(
+    tx: &rusqlite::Transaction<'_>,
+    connection_id: &str,
+    stream: &str,
+) -> Result<()> {
+    tx.execute(
+        "DELETE FROM record_counts WHERE connection_id = ?1 AND stream = ?2",
+        params![connection_id, stream],
+    )?;
+    tx.execute(
+        "INSERT INTO record_counts (connection_id, stream, client, records)
+         SELECT connection_id, stream, MIN(client), COUNT(*) FROM records
+          WHERE connection_id = ?1 AND stream = ?2 GROUP BY connection_id, stream",
+        params![connection_id, stream],
+    )?;
+    Ok(())
 }
 
 fn write_next(
@@ -1361,6 +1408,7 @@ fn resolve(text: &str, tables: &[LookupTable], links: &Links) -> anyhow::Result<
 fn purge_in(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<u64> {
     let purged = tx.execute("DELETE FROM records WHERE connection_id = ?1", [id])? as u64;
     tx.execute("DELETE FROM associations WHERE connection_id = ?1", [id])?;
+    tx.execute("DELETE FROM record_counts WHERE connection_id = ?1", [id])?;
     tx.execute("DELETE FROM stream_state WHERE connection_id = ?1", [id])?;
     tx.execute(
         "DELETE FROM run_streams WHERE run_id IN (SELECT id FROM runs WHERE connection_id = ?1)",
@@ -1438,6 +1486,49 @@ mod tests {
             store.stream_counts("a/h")?,
             vec![("contacts".to_owned(), 2)]
         );
+        Ok(())
+    }
+
+    #[test]
+    fn kept_counts_follow_every_insert_and_delete() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let mut store = Store::open(&dir.path().join("inlet.db"))?;
+        type Counts = Vec<(String, u64)>;
+        let counted = |store: &Store| -> anyhow::Result<(Counts, Counts)> {
+            let mut statement = store.conn.prepare(
+                "SELECT stream, COUNT(*) FROM records WHERE connection_id = 'a/h'
+                 GROUP BY stream ORDER BY stream",
+            )?;
+            let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            Ok((
+                store.stream_counts("a/h")?,
+                rows.collect::<rusqlite::Result<_>>()?,
+            ))
+        };
+        let page: Vec<RecordRow> = (0..5).map(|i| record(&i.to_string(), "{}")).collect();
+        store.commit_page("a/h", "a", "contacts", &page, &Next::Done(None))?;
+        store.commit_page("a/h", "a", "deals", &page[..2], &Next::Done(None))?;
+        // Written again (one changed): no double counting.
+        let again = [record("0", "{}"), record("1", "{\"x\":1}")];
+        store.upsert_records("a/h", "a", "contacts", &again)?;
+        let (kept, real) = counted(&store)?;
+        assert_eq!(kept, real);
+        assert_eq!(kept, vec![("contacts".into(), 5), ("deals".into(), 2)]);
+        store.remove_records("a/h", "contacts", &["1".into(), "3".into(), "nope".into()])?;
+        store.remove_records("a/h", "deals", &["0".into(), "1".into()])?;
+        let (kept, real) = counted(&store)?;
+        assert_eq!(kept, real);
+        assert_eq!(
+            kept,
+            vec![("contacts".into(), 3)],
+            "an emptied stream has no count left"
+        );
+        assert_eq!(
+            store.data_sources(Some("a"))?,
+            vec![("a/h".into(), "a".into(), 3)]
+        );
+        store.purge_data("a/h")?;
+        assert_eq!(counted(&store)?, (Vec::new(), Vec::new()));
         Ok(())
     }
 

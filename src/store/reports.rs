@@ -82,17 +82,22 @@ impl Store {
                 params![connection_id, stream, window.start, window.end],
             )?;
             tx.execute(
-                "INSERT OR REPLACE INTO records (connection_id, client, stream, record_id, entity,
+                "INSERT INTO records (connection_id, client, stream, record_id, entity,
                      raw, normalized, updated_at, fetched_at, day, shape)
                  SELECT connection_id, client, stream, record_id, entity, raw, normalized,
                         updated_at, ?3, day, shape
-                 FROM staged_records WHERE connection_id = ?1 AND stream = ?2",
+                 FROM staged_records WHERE connection_id = ?1 AND stream = ?2
+                 ON CONFLICT(connection_id, stream, record_id) DO UPDATE SET
+                     client = excluded.client, entity = excluded.entity, raw = excluded.raw,
+                     normalized = excluded.normalized, updated_at = excluded.updated_at,
+                     fetched_at = excluded.fetched_at, day = excluded.day, shape = excluded.shape",
                 params![connection_id, stream, fetched_at],
             )?;
             tx.execute(
                 "DELETE FROM staged_records WHERE connection_id = ?1 AND stream = ?2",
                 params![connection_id, stream],
             )?;
+            super::recount(&tx, connection_id, stream)?;
             tracing::debug!(
                 connection = connection_id,
                 stream,
@@ -151,6 +156,7 @@ mod tests {
         let counts =
             store.commit_report_page("a/g", "a", "daily", &first, &Next::Done(None), &all)?;
         assert_eq!((counts.new, counts.updated), (4, 0));
+        assert_eq!(store.stream_counts("a/g")?, vec![("daily".to_owned(), 4)]);
 
         // A second pass over the last two days: its first page is staged only.
         let tail = Replace {
@@ -178,6 +184,8 @@ mod tests {
         let rows = days(&store)?;
         assert_eq!(rows.len(), 3);
         assert!(rows[0].1.contains("10") && rows[1].1.contains("21") && rows[2].1.contains("31"));
+        // The kept count follows the swap (what `status` shows).
+        assert_eq!(store.stream_counts("a/g")?, vec![("daily".to_owned(), 3)]);
         Ok(())
     }
 
