@@ -474,49 +474,92 @@ fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {
         warn_about(ctx, reports);
         return Ok(());
     }
-    let mut table = crate::output::table(&[
-        "CONNECTION",
-        "STREAM",
-        "MODE",
-        "OUTCOME",
-        "NEW",
-        "UPDATED",
-        "REMOVED",
-        "PAGES",
-        "REQUESTS",
-        "TIME",
-    ]);
+    // On a narrow terminal (under 100 columns) a row keeps what a person reads first: which
+    // stream, whether it worked, what changed; `--json` still has pages, requests and time.
+    let narrow = crate::output::table_width().is_some_and(|width| width < 100);
+    let mut table = if narrow {
+        crate::output::table(&["STREAM", "OUTCOME", "NEW", "UPDATED", "REMOVED"])
+    } else {
+        crate::output::table(&[
+            "CONNECTION",
+            "STREAM",
+            "MODE",
+            "OUTCOME",
+            "NEW",
+            "UPDATED",
+            "REMOVED",
+            "PAGES",
+            "REQUESTS",
+            "TIME",
+        ])
+    };
+    /// One row of the table: a stream, or a connection's total.
+    struct Line<'a> {
+        stream: String,
+        mode: String,
+        outcome: &'static str,
+        counts: &'a crate::counts::RunCounts,
+        time: String,
+    }
     for report in reports {
-        for stream in &report.streams {
-            table.add_row(vec![
-                report.connection.clone(),
-                stream.stream.clone(),
-                format!(
+        let mut lines: Vec<Line<'_>> = report
+            .streams
+            .iter()
+            .map(|stream| Line {
+                stream: stream.stream.clone(),
+                mode: format!(
                     "{}{}",
                     stream.mode,
                     if stream.resumed { " (resumed)" } else { "" }
                 ),
-                stream.outcome.as_str().to_owned(),
-                stream.counts.records_new.to_string(),
-                stream.counts.records_updated.to_string(),
-                stream.counts.records_removed.to_string(),
-                stream.counts.pages.to_string(),
-                stream.counts.requests.to_string(),
-                String::new(),
-            ]);
+                outcome: stream.outcome.as_str(),
+                counts: &stream.counts,
+                time: String::new(),
+            })
+            .collect();
+        lines.push(Line {
+            stream: "(all)".to_owned(),
+            mode: String::new(),
+            outcome: report.outcome.as_str(),
+            counts: &report.counts,
+            time: sync::human_duration(Duration::from_millis(report.duration_ms)),
+        });
+        for line in lines {
+            let counts = line.counts;
+            if narrow {
+                table.add_row(vec![
+                    format!("{}\n  {}", report.connection, line.stream),
+                    line.outcome.to_owned(),
+                    counts.records_new.to_string(),
+                    counts.records_updated.to_string(),
+                    counts.records_removed.to_string(),
+                ]);
+            } else {
+                table.add_row(vec![
+                    report.connection.clone(),
+                    line.stream,
+                    line.mode,
+                    line.outcome.to_owned(),
+                    counts.records_new.to_string(),
+                    counts.records_updated.to_string(),
+                    counts.records_removed.to_string(),
+                    counts.pages.to_string(),
+                    counts.requests.to_string(),
+                    line.time,
+                ]);
+            }
         }
-        table.add_row(vec![
-            report.connection.clone(),
-            "(all)".to_owned(),
-            String::new(),
-            report.outcome.as_str().to_owned(),
-            report.counts.records_new.to_string(),
-            report.counts.records_updated.to_string(),
-            report.counts.records_removed.to_string(),
-            report.counts.pages.to_string(),
-            report.counts.requests.to_string(),
-            sync::human_duration(Duration::from_millis(report.duration_ms)),
-        ]);
+    }
+    if narrow && let Some(column) = table.column_mut(0) {
+        // Connection ids stay whole.
+        let longest = reports
+            .iter()
+            .map(|report| report.connection.chars().count())
+            .max()
+            .unwrap_or(0);
+        column.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+            comfy_table::Width::Fixed(u16::try_from(longest + 2).unwrap_or(u16::MAX)),
+        ));
     }
     ctx.printer.text_data(&table.to_string())?;
     warn_about(ctx, reports);

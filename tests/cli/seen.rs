@@ -26,6 +26,15 @@ fn status_table_json_and_errors_as_a_user_sees_them() {
             .expect("status")
     );
     assert_seen!(
+        "fetch-narrow",
+        &home,
+        home.inlet()
+            .env("COLUMNS", "60")
+            .args(["fetch", "acme/hubspot"])
+            .output()
+            .expect("fetch")
+    );
+    assert_seen!(
         "fetch-quiet",
         &home,
         home.run(&["-q", "fetch", "acme/stripe"])
