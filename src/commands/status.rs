@@ -412,8 +412,20 @@ fn row(
     }
     // A stream whose provider lists changes for a limited time, last completed longer ago:
     // its next fetch is a full one.
-    if let Some(provider) = catalog.and_then(|catalog| catalog.get(&connection.provider).ok()) {
-        for state in store.stream_statuses(&connection.id)? {
+    let provider = catalog.and_then(|catalog| catalog.get(&connection.provider).ok());
+    let limited = provider.as_ref().is_some_and(|provider| {
+        provider
+            .streams
+            .iter()
+            .any(|stream| stream.changes.is_some())
+    });
+    let states = if detail || limited {
+        Some(store.stream_statuses(&connection.id)?)
+    } else {
+        None
+    };
+    if let Some(provider) = provider.filter(|_| limited) {
+        for state in states.iter().flatten() {
             let Some(changes) = provider
                 .stream(&state.stream)
                 .and_then(|stream| stream.changes.as_ref())
@@ -447,7 +459,7 @@ fn row(
     }
     let (streams, runs) = if detail {
         (
-            Some(store.stream_statuses(&connection.id)?),
+            states,
             Some(
                 store
                     .recent_runs(&connection.id, 10)?

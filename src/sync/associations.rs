@@ -6,11 +6,9 @@
 use serde_json::Value;
 
 use super::plan::{Checkpoint, Mode, PageState};
-use super::{
-    Connection, FetchOptions, Progress, StreamError, StreamReport, attempts_of, build_call,
-};
+use super::{Connection, FetchOptions, Progress, StreamError, StreamReport, send};
 use crate::catalog::{Association, Paginator, Stream};
-use crate::http::{self, Budget, Http, HttpError};
+use crate::http::Http;
 use crate::normalize::{lookup, pointer_text};
 use crate::store::Store;
 
@@ -97,43 +95,17 @@ async fn read(
         max_cursor: None,
         pages: 0,
     };
-    let mut renewed = false;
-    let response = loop {
-        let secret = connection.credentials.current();
-        let call = build_call(connection, &call_stream, &checkpoint, &secret)?;
-        let tell = |retrying: http::Retrying<'_>| {
-            progress(Progress::Retrying {
-                stream: &stream.name,
-                retrying,
-            });
-        };
-        let budget = Budget {
-            on_retry: Some(http::OnRetry(&tell)),
-            ..connection.budget(options)
-        };
-        match http.call(&call, budget).await {
-            Ok(response) => break response,
-            Err(HttpError::Unauthorized { .. }) if !renewed => {
-                report.counts.requests += 1;
-                renewed = true;
-                match connection.credentials.renew(&secret).await {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        return Err(StreamError::Credentials(
-                            "the provider rejected the credential (HTTP 401)".to_owned(),
-                        ));
-                    }
-                    Err(error) => return Err(StreamError::Credentials(error.to_string())),
-                }
-            }
-            Err(HttpError::Interrupted) => return Err(StreamError::Interrupted),
-            Err(error) => {
-                report.counts.requests += u64::from(attempts_of(&error));
-                return Err(error.into());
-            }
-        }
-    };
-    report.counts.requests += u64::from(response.requests);
+    let response = send(
+        http,
+        connection,
+        &call_stream,
+        &stream.name,
+        &checkpoint,
+        options,
+        report,
+        progress,
+    )
+    .await?;
     let results = lookup(&response.body, &association.results)
         .and_then(Value::as_array)
         .ok_or_else(|| {

@@ -4,20 +4,16 @@
 //! the newest version of each record is written, and the newest change time seeds the pass's
 //! watermark, which moves only when the pass completes, so a failure anywhere is read again.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::atomic::Ordering;
+use std::collections::HashMap;
 
 use jiff::Timestamp;
 use serde_json::Value;
 
 use super::plan::{Checkpoint, Mode, PageState};
 use super::writer::record_row;
-use super::{
-    Connection, FetchOptions, Progress, StreamError, StreamReport, attempts_of, build_call,
-    paginate, take_records,
-};
+use super::{Connection, FetchOptions, Progress, StreamError, StreamReport};
 use crate::catalog::{Changes, Incremental, Stream};
-use crate::http::{self, Budget, Http, HttpError};
+use crate::http::Http;
 use crate::normalize::{self, lookup, pointer_text};
 use crate::store::Store;
 
@@ -62,7 +58,7 @@ pub(super) async fn sweep(
         ..stream.clone()
     };
     let until = Timestamp::now();
-    let mut checkpoint = Checkpoint {
+    let checkpoint = Checkpoint {
         mode: Mode::Incremental {
             since,
             until,
@@ -75,118 +71,44 @@ pub(super) async fn sweep(
     };
     // Record id → (change time, record): the newest version of each.
     let mut newest: HashMap<String, (String, Value)> = HashMap::new();
-    let mut followed: HashSet<PageState> = HashSet::new();
-    let mut renewed = false;
-    loop {
-        if options
-            .stop
-            .is_some_and(|stop| stop.load(Ordering::Relaxed))
-        {
-            return Err(StreamError::Interrupted);
-        }
-        if let Some((deadline, timeout)) = options.deadline
-            && tokio::time::Instant::now() >= deadline
-        {
-            return Err(StreamError::TimedOut(timeout));
-        }
-        if checkpoint.pages >= listing.paginator.max_pages() {
-            return Err(StreamError::Protocol(format!(
-                "the changes listing went past {} pages (`max_pages` of the definition)",
-                listing.paginator.max_pages()
-            )));
-        }
-        let secret = connection.credentials.current();
-        let call = build_call(connection, &listing, &checkpoint, &secret)?;
-        let tell = |retrying: http::Retrying<'_>| {
-            progress(Progress::Retrying {
-                stream: &stream.name,
-                retrying,
-            });
-        };
-        let budget = Budget {
-            on_retry: Some(http::OnRetry(&tell)),
-            ..connection.budget(options)
-        };
-        let response = match http.call(&call, budget).await {
-            Ok(response) => response,
-            Err(HttpError::Unauthorized { .. }) if !renewed => {
-                report.counts.requests += 1;
-                renewed = true;
-                match connection.credentials.renew(&secret).await {
-                    Ok(true) => continue,
-                    Ok(false) => {
-                        return Err(StreamError::Credentials(
-                            "the provider rejected the credential (HTTP 401)".to_owned(),
-                        ));
-                    }
-                    Err(error) => return Err(StreamError::Credentials(error.to_string())),
+    super::listing::read(
+        http,
+        connection,
+        stream,
+        &listing,
+        checkpoint,
+        "changes",
+        options,
+        report,
+        progress,
+        |items, _| {
+            for item in items {
+                let Some(when) = pointer_text(&item, &changes.cursor)
+                    .and_then(|text| normalize::canonical_instant(&text))
+                else {
+                    continue;
+                };
+                let Some(record) =
+                    lookup(&item, &changes.record).filter(|record| record.is_object())
+                else {
+                    continue;
+                };
+                let Some(id) =
+                    pointer_text(record, &stream.primary_key).filter(|id| !id.is_empty())
+                else {
+                    continue;
+                };
+                if newest
+                    .get(&id)
+                    .is_none_or(|(seen, _)| when.as_str() > seen.as_str())
+                {
+                    newest.insert(id, (when, record.clone()));
                 }
             }
-            Err(HttpError::Interrupted) => return Err(StreamError::Interrupted),
-            Err(error) => {
-                report.counts.requests += u64::from(attempts_of(&error));
-                return Err(error.into());
-            }
-        };
-        report.counts.requests += u64::from(response.requests);
-        report.counts.pages += 1;
-        renewed = false;
-        let mut body = response.body;
-        let items: Vec<Value> = take_records(&mut body, &listing.records).ok_or_else(|| {
-            StreamError::Protocol(format!(
-                "the changes listing has no list at `{}`",
-                listing.records
-            ))
-        })?;
-        let next = paginate::next_page(
-            &listing.paginator,
-            &checkpoint.page,
-            &body,
-            &response.headers,
-            &items,
-            &stream.primary_key,
-        )
-        .map_err(StreamError::Protocol)?;
-        followed.insert(checkpoint.page.clone());
-        if let Some(next) = &next
-            && followed.contains(next)
-        {
-            return Err(StreamError::Protocol(
-                "the changes listing pointed back to a page it already sent (a cursor loop); stopping".to_owned(),
-            ));
-        }
-        if let Some(PageState::Url { url }) = &next {
-            connection.next_link(url)?;
-        }
-        for item in items {
-            let Some(when) = pointer_text(&item, &changes.cursor)
-                .and_then(|text| normalize::canonical_instant(&text))
-            else {
-                continue;
-            };
-            let Some(record) = lookup(&item, &changes.record).filter(|record| record.is_object())
-            else {
-                continue;
-            };
-            let Some(id) = pointer_text(record, &stream.primary_key).filter(|id| !id.is_empty())
-            else {
-                continue;
-            };
-            if newest
-                .get(&id)
-                .is_none_or(|(seen, _)| when.as_str() > seen.as_str())
-            {
-                newest.insert(id, (when, record.clone()));
-            }
-        }
-        match next {
-            Some(page) => {
-                checkpoint.page = page;
-                checkpoint.pages += 1;
-            }
-            None => break,
-        }
-    }
+            Ok(())
+        },
+    )
+    .await?;
     let latest = newest.values().map(|(when, _)| when.clone()).max();
     if newest.is_empty() {
         return Ok(latest);

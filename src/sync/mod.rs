@@ -8,6 +8,7 @@
 mod associations;
 mod changes;
 mod deletions;
+mod listing;
 mod paginate;
 mod plan;
 mod report;
@@ -564,28 +565,7 @@ async fn page_loop(
     let mut followed: std::collections::HashSet<PageState> = std::collections::HashSet::new();
     let mut window = checkpoint.mode.clone();
     let mut empty_in_a_row = 0_u32;
-    let mut renewed = false;
     loop {
-        if options
-            .stop
-            .is_some_and(|stop| stop.load(Ordering::Relaxed))
-        {
-            return Err(StreamError::Interrupted);
-        }
-        // The pages taken are kept; what is left belongs to the account's other users.
-        if let Some(reason) = connection
-            .reserve
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
-        {
-            return Err(StreamError::Reserve(reason));
-        }
-        if let Some((deadline, timeout)) = options.deadline
-            && tokio::time::Instant::now() >= deadline
-        {
-            return Err(StreamError::TimedOut(timeout));
-        }
         let shape = checkpoint.shape(stream);
         if checkpoint.pages >= shape.paginator.max_pages() {
             return Err(StreamError::Protocol(format!(
@@ -593,50 +573,17 @@ async fn page_loop(
                 shape.paginator.max_pages()
             )));
         }
-        let secret = connection.credentials.current();
-        let call = build_call(connection, stream, &checkpoint, &secret)?;
-        let tell = |retrying: http::Retrying<'_>| {
-            progress(Progress::Retrying {
-                stream: &stream.name,
-                retrying,
-            });
-        };
-        let budget = Budget {
-            on_retry: Some(http::OnRetry(&tell)),
-            ..connection.budget(options)
-        };
-        let response = match http.call(&call, budget).await {
-            Ok(response) => response,
-            // An expired or revoked OAuth access token: renew it once (under the cross-process
-            // lock) and ask for the same page again.
-            Err(HttpError::Unauthorized { .. }) if !renewed => {
-                report.counts.requests += 1;
-                renewed = true;
-                match connection.credentials.renew(&secret).await {
-                    Ok(true) => continue,
-                    Ok(false) => {
-                        return Err(StreamError::Credentials(
-                            "the provider rejected the credential (HTTP 401)".to_owned(),
-                        ));
-                    }
-                    Err(error) => return Err(StreamError::Credentials(error.to_string())),
-                }
-            }
-            Err(HttpError::Interrupted) => return Err(StreamError::Interrupted),
-            Err(HttpError::TimedOut) => {
-                let timeout = options
-                    .deadline
-                    .map(|(_, timeout)| timeout)
-                    .unwrap_or_default();
-                return Err(StreamError::TimedOut(timeout));
-            }
-            Err(error) => {
-                report.counts.requests += u64::from(attempts_of(&error));
-                return Err(error.into());
-            }
-        };
-        report.counts.requests += u64::from(response.requests);
-        renewed = false;
+        let response = send(
+            http,
+            connection,
+            stream,
+            &stream.name,
+            &checkpoint,
+            options,
+            report,
+            progress,
+        )
+        .await?;
         let response_headers = response.headers;
         let body = response.body;
 
@@ -791,6 +738,93 @@ async fn page_loop(
         match following {
             Some(following) => checkpoint = following,
             None => return Ok(()),
+        }
+    }
+}
+
+/// Sends one request of a stream: a page of its pass (`call_stream` is the stream itself), or
+/// of one of its listings (changes, deletions, associations: a stream made of the listing's
+/// request). Stops first when the run is stopped (Ctrl-C), past its timeout, or at the
+/// account's reserve; shows each retry on the progress line; counts every attempt; and renews
+/// an expired or revoked OAuth access token once, under the cross-process lock, asking again.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a request's context; the page loop and the listings call it"
+)]
+async fn send(
+    http: &Http,
+    connection: &Connection<'_>,
+    call_stream: &Stream,
+    stream_name: &str,
+    checkpoint: &Checkpoint,
+    options: &FetchOptions,
+    report: &mut StreamReport,
+    progress: &dyn Fn(Progress<'_>),
+) -> Result<http::Response, StreamError> {
+    let mut renewed = false;
+    loop {
+        if options
+            .stop
+            .is_some_and(|stop| stop.load(Ordering::Relaxed))
+        {
+            return Err(StreamError::Interrupted);
+        }
+        // The pages taken are kept; what is left belongs to the account's other users.
+        if let Some(reason) = connection
+            .reserve
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+        {
+            return Err(StreamError::Reserve(reason));
+        }
+        if let Some((deadline, timeout)) = options.deadline
+            && tokio::time::Instant::now() >= deadline
+        {
+            return Err(StreamError::TimedOut(timeout));
+        }
+        let secret = connection.credentials.current();
+        let call = build_call(connection, call_stream, checkpoint, &secret)?;
+        let tell = |retrying: http::Retrying<'_>| {
+            progress(Progress::Retrying {
+                stream: stream_name,
+                retrying,
+            });
+        };
+        let budget = Budget {
+            on_retry: Some(http::OnRetry(&tell)),
+            ..connection.budget(options)
+        };
+        match http.call(&call, budget).await {
+            Ok(response) => {
+                report.counts.requests += u64::from(response.requests);
+                return Ok(response);
+            }
+            Err(HttpError::Unauthorized { .. }) if !renewed => {
+                report.counts.requests += 1;
+                renewed = true;
+                match connection.credentials.renew(&secret).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        return Err(StreamError::Credentials(
+                            "the provider rejected the credential (HTTP 401)".to_owned(),
+                        ));
+                    }
+                    Err(error) => return Err(StreamError::Credentials(error.to_string())),
+                }
+            }
+            Err(HttpError::Interrupted) => return Err(StreamError::Interrupted),
+            Err(HttpError::TimedOut) => {
+                let timeout = options
+                    .deadline
+                    .map(|(_, timeout)| timeout)
+                    .unwrap_or_default();
+                return Err(StreamError::TimedOut(timeout));
+            }
+            Err(error) => {
+                report.counts.requests += u64::from(attempts_of(&error));
+                return Err(error.into());
+            }
         }
     }
 }
