@@ -9,7 +9,9 @@
 //! `BENCH_RECORDS` (default 100000) sets N; `BENCH_LATENCIES` (default `0,20`) the sandbox
 //! latencies in ms; `BENCH_RSS_RECORDS` (default 1000000, 0 skips) the N of the peak-memory run;
 //! `BENCH_JOBS_RECORDS` (default 5000, 0 skips) the per-connection N of the `--jobs` scaling;
-//! `BENCH_ALLOWANCE=0` skips the advertised-allowance run.
+//! `BENCH_ALLOWANCE=0` skips the advertised-allowance run; `BENCH_PARTITION_RECORDS` (default
+//! 50000, 0 skips) sets the sandbox's N for the partitioned Stripe run (2N charges) and
+//! `BENCH_PARTITION_LATENCY` (default 100) its latency in ms.
 
 #![allow(
     clippy::unwrap_used,
@@ -33,6 +35,8 @@ fn env_number(name: &str, default: u64) -> u64 {
 
 struct Sandbox {
     child: Child,
+    /// The banner the sandbox printed: every provider's base URL and credential.
+    banner: serde_json::Value,
     base_url: String,
     token: String,
     /// `http://ADDR`, for `/_sandbox/stats`.
@@ -70,12 +74,29 @@ impl Sandbox {
             .iter()
             .find(|p| p["provider"] == "hubspot")
             .unwrap();
+        let base_url = hubspot["base_url"].as_str().unwrap().to_owned();
+        let token = hubspot["credential"].as_str().unwrap().to_owned();
         Self {
             child,
-            base_url: hubspot["base_url"].as_str().unwrap().to_owned(),
-            token: hubspot["credential"].as_str().unwrap().to_owned(),
             origin: format!("http://{}", banner["address"].as_str().unwrap()),
+            banner,
+            base_url,
+            token,
         }
+    }
+
+    /// A provider's base URL and credential.
+    fn provider(&self, id: &str) -> (String, String) {
+        let entry = self.banner["providers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["provider"] == id)
+            .unwrap();
+        (
+            entry["base_url"].as_str().unwrap().to_owned(),
+            entry["credential"].as_str().unwrap().to_owned(),
+        )
     }
 
     /// Requests the sandbox refused with an enforced 429.
@@ -479,6 +500,95 @@ fn allowance_use(allowance: u64) -> (f64, f64, u64) {
     (elapsed.as_secs_f64(), least, sandbox.rate_limited())
 }
 
+/// A Stripe definition changed for a run: without partitions (one list, page after page), or
+/// with the budget and the ranges in flight raised.
+fn stripe_definition(home: &Path, partitioned: bool, lifted: bool) {
+    let shipped = include_str!("../providers/stripe.toml");
+    let mut text = String::new();
+    let mut skipping = false;
+    for line in shipped.lines() {
+        if line.starts_with("# Passes read `created` ranges") || line == "[streams.partitions]" {
+            skipping = !partitioned;
+        } else if line.starts_with('[') && !line.starts_with("[streams.partitions") {
+            skipping = false;
+        }
+        if !skipping {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    if lifted {
+        text = text
+            .replace("requests = 25\n", "requests = 100000\n")
+            .replace("jobs = 4\n", "jobs = 16\n");
+    }
+    std::fs::create_dir_all(home.join("config/providers")).unwrap();
+    std::fs::write(home.join("config/providers/stripe.toml"), text).unwrap();
+}
+
+/// A full fetch of Stripe's charges (`records` × 2 of them) at a latency: seconds, requests
+/// made and 429s refused by the sandbox, which enforces Stripe's 25 requests per second unless
+/// the budget is lifted.
+fn stripe_charges(
+    records: u64,
+    latency_ms: u64,
+    partitioned: bool,
+    lifted: bool,
+) -> (f64, u64, u64) {
+    let extra: &[&str] = if lifted { &[] } else { &["--rate-limit"] };
+    let sandbox = Sandbox::start_with(records, latency_ms, extra);
+    let (base_url, key) = sandbox.provider("stripe");
+    let home = tempfile::tempdir().unwrap();
+    stripe_definition(home.path(), partitioned, lifted);
+    let mut child = inlet(home.path())
+        .args([
+            "connect",
+            "stripe",
+            "--client",
+            "shop",
+            "--base-url",
+            &base_url,
+            "--token-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(key.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success(), "connect stripe failed");
+    // connect's own request leaves the sandbox's one-second window first.
+    std::thread::sleep(Duration::from_millis(1_100));
+    let started = Instant::now();
+    let output = inlet(home.path())
+        .args(["--json", "fetch", "shop/stripe", "--stream", "charges"])
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let run = &report["runs"][0];
+    assert_eq!(
+        run["records_new"].as_u64(),
+        Some(records * 2),
+        "every charge"
+    );
+    (
+        elapsed,
+        run["requests"].as_u64().unwrap(),
+        sandbox.rate_limited(),
+    )
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing to parse.
     let records = env_number("BENCH_RECORDS", 100_000);
@@ -560,6 +670,35 @@ fn main() {
                 100.0 * least / elapsed
             );
         }
+        println!();
+    }
+
+    let partition_records = env_number("BENCH_PARTITION_RECORDS", 50_000);
+    if partition_records > 0 {
+        let charges = partition_records * 2;
+        let latency = env_number("BENCH_PARTITION_LATENCY", 100);
+        println!(
+            "Stripe charges, one stream of {charges}, {latency} ms latency (sandbox enforcing 25 requests/s unless lifted):"
+        );
+        let (sequential, requests, refused) =
+            stripe_charges(partition_records, latency, false, false);
+        let line = |label: &str, (seconds, requests, refused): (f64, u64, u64)| {
+            println!(
+                "  {label:<34} {seconds:>6.1} s  {:>7.0} records/s  {:>4.1}x  {requests:>5} requests  {:>4.1} requests/s  429s: {refused}",
+                charges as f64 / seconds,
+                sequential / seconds,
+                requests as f64 / seconds,
+            );
+        };
+        line("one list, page after page", (sequential, requests, refused));
+        line(
+            "ranges, 4 at once, 25/s budget",
+            stripe_charges(partition_records, latency, true, false),
+        );
+        line(
+            "ranges, 16 at once, budget lifted",
+            stripe_charges(partition_records, latency, true, true),
+        );
         println!();
     }
 

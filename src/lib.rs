@@ -15,6 +15,7 @@ pub mod exit;
 pub mod hardening;
 pub mod ids;
 pub mod logging;
+pub mod outcome;
 pub mod output;
 pub mod paths;
 

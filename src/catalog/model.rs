@@ -388,6 +388,32 @@ pub struct Changes {
     pub paginator: Option<Paginator>,
 }
 
+/// A pass read as ranges `[since, until)` of a record's creation time, several in flight at once
+/// within the connection's budget. One list pages at one round trip per page; ranges multiply
+/// that. The list must come newest first by `field`. A range that shows more to come is split in
+/// two whenever a slot is free, so the work spreads whatever the records' spread over time, and
+/// a small account costs one request as before.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Partitions {
+    /// The request of one range: `{since}` (inclusive) and `{until}` (exclusive), in `format`;
+    /// it pages with the stream's paginator and selects the stream's records.
+    pub request: Request,
+    /// JSON pointer (within a record) to the time the ranges divide (Stripe: `/created`).
+    pub field: String,
+    /// How `field`, `{since}` and `{until}` are written.
+    pub format: CursorFormat,
+    /// Nothing is older (RFC 3339): where a full pass's first range starts.
+    pub start: String,
+    /// Ranges in flight at once, at most.
+    #[serde(default = "default_partition_jobs")]
+    pub jobs: u32,
+}
+
+fn default_partition_jobs() -> u32 {
+    4
+}
+
 /// A batch read of links (HubSpot v4 `associations/{from}/{to}/batch/read`): the engine puts
 /// up to `batch` record ids as `[{"id": …}, …]` at `inputs` in the request body, and reads, per
 /// item of `results`, the record at `from` and the linked ids at `to`/`to_id`.
@@ -464,6 +490,10 @@ pub struct Stream {
     /// an entity's list of references as the rows are read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub associations: Vec<Association>,
+    /// Read passes as ranges of a record's creation time, several at once (Stripe's `created`
+    /// filters), where one list's round trip per page would bound the stream's speed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partitions: Option<Partitions>,
     /// Normalized field → where it comes from in the record.
     pub normalize: BTreeMap<String, FieldSpec>,
 }

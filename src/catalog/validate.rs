@@ -450,6 +450,56 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
                 );
             }
         }
+        if let Some(partitions) = &stream.partitions {
+            let at = format!("{path}.partitions");
+            check_request(
+                &partitions.request,
+                &format!("{at}.request"),
+                &plain_inputs,
+                true,
+                &mut problem,
+            );
+            let text = format!(
+                "{} {:?} {}",
+                partitions.request.path,
+                partitions.request.query,
+                partitions
+                    .request
+                    .body
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            );
+            if !(text.contains("{since}") && text.contains("{until}")) {
+                problem(
+                    format!("{at}.request"),
+                    "a range's request uses both `{since}` and `{until}`".into(),
+                    Some("without them every range would read the whole list"),
+                );
+            }
+            check_pointer(&partitions.field, &format!("{at}.field"), &mut problem);
+            if partitions.start.parse::<jiff::Timestamp>().is_err() {
+                problem(
+                    format!("{at}.start"),
+                    format!("`{}` is not an RFC 3339 time", partitions.start),
+                    Some("e.g. `2011-01-01T00:00:00Z`"),
+                );
+            }
+            if !(1..=32).contains(&partitions.jobs) {
+                problem(
+                    format!("{at}.jobs"),
+                    format!("{} ranges at once: give 1 to 32", partitions.jobs),
+                    None,
+                );
+            }
+            if stream.report.is_some() {
+                problem(
+                    at.clone(),
+                    "a report stream is read by days, not in ranges".into(),
+                    None,
+                );
+            }
+        }
         if let Some(incremental) = &stream.incremental {
             check_incremental(
                 incremental,

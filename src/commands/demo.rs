@@ -253,8 +253,8 @@ async fn pipeline(
                 stream.counts.requests.to_string(),
             ]);
         }
-        if let Some(error) = &report.error {
-            anyhow::bail!("the demo fetch failed: {error}");
+        if let Some(failure) = &report.failure {
+            anyhow::bail!("the demo fetch failed: {}", failure.message);
         }
     }
     printer.text_data(&table.to_string())?;

@@ -15,6 +15,7 @@ use crate::context::Context;
 use crate::counts::RunCounts;
 use crate::error::{ExitStatus, UserError};
 use crate::http::Http;
+use crate::outcome::{Failure, is_credentials};
 use crate::schedule::{Holder, RunLock};
 use crate::secrets::{self, SecretKey};
 use crate::store::ConnectionRow;
@@ -293,7 +294,7 @@ async fn fetch_one(
     bars: &MultiProgress,
     wait: Duration,
 ) -> anyhow::Result<ConnectionReport> {
-    let failed = |error: String, credentials_problem: bool| ConnectionReport {
+    let failed = |error: String, credentials: bool| ConnectionReport {
         connection: connection.id.clone(),
         provider: connection.provider.clone(),
         run_id: 0,
@@ -302,8 +303,11 @@ async fn fetch_one(
         duration_ms: 0,
         budget_wait_ms: 0,
         budget_remaining: None,
-        credentials_problem,
-        error: Some(error),
+        failure: Some(if credentials {
+            Failure::credentials(error)
+        } else {
+            Failure::new(error)
+        }),
         reconnect: None,
         streams: Vec::new(),
     };
@@ -427,7 +431,7 @@ async fn fetch_one(
     )
     .await?;
     let mut report = report;
-    if report.credentials_problem {
+    if is_credentials(report.failure.as_ref()) {
         report.reconnect = Some(reconnect);
     }
     bar.finish_and_clear();
@@ -452,10 +456,10 @@ fn record_unstarted(
     store.finish_run(
         run_id,
         &crate::store::RunTotals {
-            outcome: report.outcome.as_str().to_owned(),
-            error: report.error.clone(),
-            credentials_problem: report.credentials_problem,
-            ..Default::default()
+            outcome: report.outcome,
+            counts: RunCounts::default(),
+            failure: report.failure.clone(),
+            budget_remaining: None,
         },
     )?;
     Ok(run_id)
@@ -588,12 +592,14 @@ fn warn_about(ctx: &Context, reports: &[ConnectionReport]) {
                 ));
             }
         }
-        if let Some(error) = &report.error {
-            ctx.printer
-                .warn(&format!("`{}` failed: {error}", report.connection));
+        if let Some(failure) = &report.failure {
+            ctx.printer.warn(&format!(
+                "`{}` failed: {}",
+                report.connection, failure.message
+            ));
             if let Some(command) = &report.reconnect {
                 ctx.printer.hint(&format!("reconnect with `{command}`"));
-            } else if report.credentials_problem
+            } else if failure.is_credentials()
                 && let Some(row) = store
                     .as_ref()
                     .and_then(|store| store.connection(&report.connection).ok().flatten())
@@ -641,7 +647,10 @@ fn exit_status(reports: &[ConnectionReport]) -> ExitStatus {
         ExitStatus::Success
     } else if failed < reports.len() {
         ExitStatus::Partial
-    } else if reports.iter().any(|report| report.credentials_problem) {
+    } else if reports
+        .iter()
+        .any(|report| is_credentials(report.failure.as_ref()))
+    {
         ExitStatus::Credentials
     } else {
         ExitStatus::Failure

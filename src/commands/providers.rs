@@ -225,6 +225,17 @@ fn describe(provider: &Provider, origin: &str) -> String {
                 changes.history
             ));
         }
+        if let Some(partitions) = &stream.partitions {
+            text.push_str(&format!(
+                "  {:<14}   in ranges of `{}` from {}, up to {} at once: {} {}\n",
+                "",
+                partitions.field,
+                partitions.start,
+                partitions.jobs,
+                method(&partitions.request.method),
+                partitions.request.path,
+            ));
+        }
         if let Some(incremental) = &stream.incremental {
             let request = incremental.request.as_ref().map_or_else(
                 || "same request".to_owned(),

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::cli::StatusArgs;
 use crate::context::Context;
 use crate::error::ExitStatus;
+use crate::outcome::{Failure, Outcome};
 use crate::schedule;
 use crate::secrets::{self, SecretError, SecretKey};
 use crate::store::{ConnectionRow, RunRow, Schedule, Store, StreamStatus};
@@ -108,11 +109,13 @@ pub(super) struct RunView {
     pub id: i64,
     pub started_at: String,
     pub finished_at: Option<String>,
-    pub outcome: String,
+    pub outcome: Outcome,
     #[serde(flatten)]
     pub counts: crate::counts::RunCounts,
     pub budget_remaining: Option<u64>,
-    pub error: Option<String>,
+    /// Why it failed: `error`, the message.
+    #[serde(rename = "error", serialize_with = "crate::outcome::failure_message")]
+    pub failure: Option<Failure>,
     /// Where the run's credential came from: `keychain`, `file` or `env:VARIABLE`.
     pub credential_source: Option<String>,
 }
@@ -126,7 +129,7 @@ impl From<RunRow> for RunView {
             outcome: run.outcome,
             counts: run.counts,
             budget_remaining: run.budget_remaining,
-            error: run.error,
+            failure: run.failure,
             credential_source: run.credential_source,
         }
     }
@@ -341,7 +344,10 @@ fn row(
             });
         }
     }
-    if let Some(run) = last_run.as_ref().filter(|run| run.credentials_problem) {
+    if let Some(run) = last_run
+        .as_ref()
+        .filter(|run| crate::outcome::is_credentials(run.failure.as_ref()))
+    {
         // Blame the source the run used, which need not be the one seen here: cron or CI may
         // set `INLET_TOKEN_…` where this terminal does not.
         let refused = run.credential_source.as_deref().map(|tag| {
@@ -350,7 +356,10 @@ fn row(
                     ("environment".to_owned(), Some(variable.to_owned()))
                 })
         });
-        let error = run.error.as_deref().unwrap_or("");
+        let error = run
+            .failure
+            .as_ref()
+            .map_or("", |failure| failure.message.as_str());
         let (message, fix) = match &refused {
             Some((_, Some(variable))) => (
                 format!("the provider refused the token in `{variable}` at the last run: {error}"),
@@ -386,12 +395,17 @@ fn row(
             message,
             fix,
         });
-    } else if let Some(run) = last_run.as_ref().filter(|run| run.outcome == "failed") {
+    } else if let Some(run) = last_run
+        .as_ref()
+        .filter(|run| run.outcome == Outcome::Failed)
+    {
         problems.push(ProblemView {
             kind: "failed",
             message: format!(
                 "the last run failed: {}",
-                run.error.as_deref().unwrap_or("unknown error")
+                run.failure
+                    .as_ref()
+                    .map_or("no reason was recorded", |failure| failure.message.as_str())
             ),
             fix: format!("inlet fetch {} -v", connection.id),
         });
@@ -674,10 +688,10 @@ fn render_with(ctx: &Context, rows: &[StatusRow], kept: &[KeptData]) -> anyhow::
                 .budget_remaining
                 .map(|left| format!("\nbudget left {left}"))
                 .unwrap_or_default();
-            let outcome = match run.outcome.as_str() {
-                "ok" => paint(color, GOOD, "ok"),
-                "failed" => paint(color, BAD, "failed"),
-                other => paint(color, WARN, other),
+            let outcome = match run.outcome {
+                Outcome::Ok => paint(color, GOOD, "ok"),
+                Outcome::Failed => paint(color, BAD, "failed"),
+                other => paint(color, WARN, other.as_str()),
             };
             let removed = if run.counts.records_removed > 0 {
                 format!(" -{}", run.counts.records_removed)
@@ -772,13 +786,16 @@ fn render_with(ctx: &Context, rows: &[StatusRow], kept: &[KeptData]) -> anyhow::
                 history.add_row(vec![
                     run.id.to_string(),
                     when(&run.started_at),
-                    run.outcome.clone(),
+                    run.outcome.to_string(),
                     run.counts.records_new.to_string(),
                     run.counts.records_updated.to_string(),
                     run.counts.records_removed.to_string(),
                     run.counts.pages.to_string(),
                     run.counts.requests.to_string(),
-                    run.error.clone().unwrap_or_default(),
+                    run.failure
+                        .as_ref()
+                        .map(|failure| failure.message.clone())
+                        .unwrap_or_default(),
                 ]);
             }
             text.push_str(&format!("\n\n{} recent runs\n{history}", row.connection));

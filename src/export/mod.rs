@@ -113,7 +113,7 @@ pub struct LastRun {
     pub id: i64,
     pub started_at: Instant,
     pub finished_at: Option<Instant>,
-    /// `ok`, `partial`, `failed`, `interrupted` or `running`.
+    /// `ok`, `failed`, `interrupted`, `locked` or `running`.
     pub outcome: String,
     /// Cached rows the run removed because the provider deleted the records.
     pub records_removed: u64,
@@ -220,7 +220,7 @@ fn manifest(store: &Store, catalog: &Catalog, client: &str) -> anyhow::Result<Ma
             id: run.id,
             started_at: Instant(run.started_at),
             finished_at: run.finished_at.map(Instant),
-            outcome: run.outcome,
+            outcome: run.outcome.to_string(),
             records_removed: run.counts.records_removed,
         });
         let provider = row.map(|row| row.provider.clone()).or_else(|| {

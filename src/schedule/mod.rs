@@ -105,10 +105,9 @@ mod tests {
             connection_id: "a/h".into(),
             started_at: finished.into(),
             finished_at: Some(finished.into()),
-            outcome: outcome.into(),
+            outcome: crate::outcome::Outcome::parse(outcome).expect("an outcome"),
             counts: RunCounts::default(),
-            error: None,
-            credentials_problem: false,
+            failure: None,
             budget_remaining: None,
             credential_source: None,
         }

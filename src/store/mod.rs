@@ -18,6 +18,7 @@ use rusqlite::{Connection, OptionalExtension as _, params};
 
 use crate::counts::RunCounts;
 use crate::entities::{Entity, Lookup, LookupKey};
+use crate::outcome::{Failure, Outcome};
 
 /// Errors of the cache.
 #[derive(Debug, thiserror::Error)]
@@ -286,10 +287,9 @@ pub struct RunRow {
     pub connection_id: String,
     pub started_at: String,
     pub finished_at: Option<String>,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub counts: RunCounts,
-    pub error: Option<String>,
-    pub credentials_problem: bool,
+    pub failure: Option<Failure>,
     /// Requests left in the provider's window at the end of the run, when it reports it.
     pub budget_remaining: Option<u64>,
     /// Where the run's credential came from: `keychain`, `file`, or `env:VARIABLE`.
@@ -297,12 +297,11 @@ pub struct RunRow {
 }
 
 /// Totals of a finished run, written by [`Store::finish_run`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RunTotals {
-    pub outcome: String,
+    pub outcome: Outcome,
     pub counts: RunCounts,
-    pub error: Option<String>,
-    pub credentials_problem: bool,
+    pub failure: Option<Failure>,
     /// Requests left in the provider's window at the end of the run, when it reports it.
     pub budget_remaining: Option<u64>,
 }
@@ -614,13 +613,16 @@ impl Store {
             params![
                 run_id,
                 now(),
-                totals.outcome,
+                totals.outcome.as_str(),
                 totals.counts.pages,
                 totals.counts.requests,
                 totals.counts.records_new,
                 totals.counts.records_updated,
-                totals.error,
-                totals.credentials_problem,
+                totals
+                    .failure
+                    .as_ref()
+                    .map(|failure| failure.message.as_str()),
+                crate::outcome::is_credentials(totals.failure.as_ref()),
                 totals.budget_remaining,
                 totals.counts.records_removed
             ],
@@ -676,12 +678,15 @@ impl Store {
             params![
                 run_id,
                 stream,
-                totals.outcome,
+                totals.outcome.as_str(),
                 totals.counts.pages,
                 totals.counts.requests,
                 totals.counts.records_new,
                 totals.counts.records_updated,
-                totals.error,
+                totals
+                    .failure
+                    .as_ref()
+                    .map(|failure| failure.message.as_str()),
                 totals.counts.records_removed
             ],
         )?;
@@ -1309,16 +1314,38 @@ const RUN_COLUMNS: &str =
 
 /// A run row; a run left `running` by a process that no longer exists is `interrupted`.
 fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
-    let outcome: String = row.get(4)?;
-    let pid: Option<u32> = row.get(10)?;
-    let outcome = if outcome == "running" && pid.is_some_and(|pid| !process_alive(pid)) {
-        "interrupted".to_owned()
-    } else {
-        outcome
-    };
     let id: i64 = row.get(0)?;
     let connection_id: String = row.get(1)?;
     let what = |column: &str| format!("run {id} of `{connection_id}`: its {column}");
+    let text: String = row.get(4)?;
+    let Some(outcome) = Outcome::parse(&text) else {
+        return Err(rusqlite::Error::FromSqlConversionFailure(
+            4,
+            rusqlite::types::Type::Text,
+            format!("{} is `{text}`, not an outcome", what("outcome")).into(),
+        ));
+    };
+    let pid: Option<u32> = row.get(10)?;
+    let outcome = if outcome == Outcome::Running && pid.is_some_and(|pid| !process_alive(pid)) {
+        Outcome::Interrupted
+    } else {
+        outcome
+    };
+    let message: Option<String> = row.get(9)?;
+    let credentials: bool = row.get(11)?;
+    // A run may have failed without a message (an older inlet's record); it still failed.
+    let failure = match (message, outcome == Outcome::Failed || credentials) {
+        (Some(message), _) => Some(message),
+        (None, true) => Some("no reason was recorded".to_owned()),
+        (None, false) => None,
+    }
+    .map(|message| {
+        if credentials {
+            Failure::credentials(message)
+        } else {
+            Failure::new(message)
+        }
+    });
     let started_at = checked_time(2, row.get(2)?, || what("start"))?;
     let finished_at = match row.get::<_, Option<String>>(3)? {
         Some(text) => Some(checked_time(3, text, || what("end"))?),
@@ -1337,8 +1364,7 @@ fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
             records_updated: row.get(8)?,
             records_removed: row.get(14)?,
         },
-        error: row.get(9)?,
-        credentials_problem: row.get(11)?,
+        failure,
         budget_remaining: row.get(12)?,
         credential_source: row.get(13)?,
     })

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::plan::{Checkpoint, Mode, PageState};
+use super::plan::{Checkpoint, Mode};
 use super::{Connection, FetchOptions, Progress, StreamError, StreamReport, send};
 use crate::catalog::{Association, Paginator, Stream};
 use crate::http::Http;
@@ -89,12 +89,7 @@ async fn read(
         associations: Vec::new(),
         ..stream.clone()
     };
-    let checkpoint = Checkpoint {
-        mode: Mode::Full,
-        page: PageState::First,
-        max_cursor: None,
-        pages: 0,
-    };
+    let checkpoint = Checkpoint::new(Mode::Full);
     let response = send(
         http,
         connection,
@@ -102,7 +97,7 @@ async fn read(
         &stream.name,
         &checkpoint,
         options,
-        report,
+        &mut report.counts.requests,
         progress,
     )
     .await?;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::plan::{Checkpoint, Mode, PageState};
+use super::plan::{Checkpoint, Mode};
 use super::writer::record_row;
 use super::{Connection, FetchOptions, Progress, StreamError, StreamReport};
 use crate::catalog::{Changes, Incremental, Stream};
@@ -58,17 +58,12 @@ pub(super) async fn sweep(
         ..stream.clone()
     };
     let until = Timestamp::now();
-    let checkpoint = Checkpoint {
-        mode: Mode::Incremental {
-            since,
-            until,
-            window_start: since,
-            window_end: until,
-        },
-        page: PageState::First,
-        max_cursor: None,
-        pages: 0,
-    };
+    let checkpoint = Checkpoint::new(Mode::Incremental {
+        since,
+        until,
+        window_start: since,
+        window_end: until,
+    });
     // Record id → (change time, record): the newest version of each.
     let mut newest: HashMap<String, (String, Value)> = HashMap::new();
     super::listing::read(

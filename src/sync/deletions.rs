@@ -4,7 +4,7 @@
 //! run that missed one still sees it; deleting an id that is not cached is a no-op, so reading
 //! the listing again is safe, and a sweep that stops half way is simply read again next run.
 
-use super::plan::{Checkpoint, Mode, PageState};
+use super::plan::{Checkpoint, Mode};
 use super::{Connection, FetchOptions, Progress, StreamError, StreamReport};
 use crate::catalog::{Deletions, Stream};
 use crate::http::Http;
@@ -41,12 +41,7 @@ pub(super) async fn sweep(
         deletions: None,
         ..stream.clone()
     };
-    let checkpoint = Checkpoint {
-        mode: Mode::Full,
-        page: PageState::First,
-        max_cursor: None,
-        pages: 0,
-    };
+    let checkpoint = Checkpoint::new(Mode::Full);
     let connection_id = connection.row.id.clone();
     super::listing::read(
         http,

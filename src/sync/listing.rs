@@ -47,7 +47,7 @@ pub(super) async fn read(
             &stream.name,
             &checkpoint,
             options,
-            report,
+            &mut report.counts.requests,
             progress,
         )
         .await?;

@@ -10,6 +10,7 @@ mod changes;
 mod deletions;
 mod listing;
 mod paginate;
+mod partitions;
 mod plan;
 mod report;
 mod report_rows;
@@ -34,6 +35,7 @@ use crate::http::{
     self, Budget, Call, Credential, Http, HttpError, Limiter, Origins, Presentation, ThrottleRule,
 };
 use crate::normalize::instant;
+use crate::outcome::Failure;
 use crate::store::{ConnectionRow, RunTotals, Store};
 
 use plan::{Checkpoint, Mode, PageState, Vars};
@@ -84,6 +86,23 @@ enum StreamError {
     Interrupted,
     #[error("stopped after the connection's timeout ({}); the next run resumes where it stopped", crate::schedule::format_secs(.0.as_secs()))]
     TimedOut(Duration),
+}
+
+impl StreamError {
+    /// The failure a stream reports: the credential's when the provider refused it.
+    fn failure(&self) -> Failure {
+        let credentials = match self {
+            Self::Http(http) => http.is_credentials(),
+            Self::Credentials(_) => true,
+            _ => false,
+        };
+        let message = self.to_string();
+        if credentials {
+            Failure::credentials(message)
+        } else {
+            Failure::new(message)
+        }
+    }
 }
 
 /// Everything a connection's streams share.
@@ -253,8 +272,7 @@ pub async fn fetch_connection(
         duration_ms: 0,
         budget_wait_ms: u64::try_from(connection.limiter.waited().as_millis()).unwrap_or(u64::MAX),
         budget_remaining: connection.limiter.reported_remaining(),
-        credentials_problem: false,
-        error: None,
+        failure: None,
         reconnect: None,
         streams: Vec::new(),
     };
@@ -267,16 +285,22 @@ pub async fn fetch_connection(
             unrecorded.get_or_insert(error);
         }
         report.counts += stream.counts;
-        report.credentials_problem |= stream.credentials_problem;
         match stream.outcome {
-            Outcome::Ok => {}
+            Outcome::Ok | Outcome::Running => {}
             Outcome::Failed => {
                 report.outcome = Outcome::Failed;
-                if report.error.is_none() {
-                    report.error = stream
-                        .error
-                        .as_ref()
-                        .map(|error| format!("{}: {error}", stream.stream));
+                // The first failure says why; a credential refused by any stream makes the
+                // connection's failure the credential's.
+                let failure = stream
+                    .failure
+                    .as_ref()
+                    .map(|failure| failure.of(&stream.stream));
+                match (&mut report.failure, failure) {
+                    (None, failure) => report.failure = failure,
+                    (Some(first), Some(failure)) if failure.is_credentials() => {
+                        first.cause = failure.cause;
+                    }
+                    _ => {}
                 }
             }
             Outcome::Interrupted | Outcome::Locked => {
@@ -289,17 +313,19 @@ pub async fn fetch_connection(
     report.streams = reports;
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let totals = RunTotals {
-        outcome: report.outcome.as_str().to_owned(),
+        outcome: report.outcome,
         counts: report.counts,
-        error: report.error.clone(),
-        credentials_problem: report.credentials_problem,
+        failure: report.failure.clone(),
         budget_remaining: report.budget_remaining,
     };
     let full = disk_full(db);
-    let disk_filled = report
-        .streams
-        .iter()
-        .any(|stream| stream.error.as_deref() == Some(full.as_str()));
+    let disk_filled = report.streams.iter().any(|stream| {
+        stream
+            .failure
+            .as_ref()
+            .map(|failure| failure.message.as_str())
+            == Some(full.as_str())
+    });
     if unrecorded.is_some() || disk_filled {
         // The disk is full: give back the reserve kept for this moment, so the outcome fits.
         crate::store::release_reserve(db);
@@ -324,9 +350,9 @@ pub async fn fetch_connection(
             run_id,
             "the disk is full: the run's outcome could not be recorded"
         );
-        if report.error.is_none() {
+        if report.failure.is_none() {
             report.outcome = Outcome::Failed;
-            report.error = Some(disk_full(db));
+            report.failure = Some(Failure::new(disk_full(db)));
         }
     }
     Ok(report)
@@ -404,8 +430,7 @@ async fn run_stream(
         counts: RunCounts::default(),
         records_seen: 0,
         watermark: None,
-        credentials_problem: false,
-        error: None,
+        failure: None,
         records_duplicate: 0,
         records_without_id: 0,
         warnings,
@@ -515,20 +540,14 @@ async fn run_stream(
         // fetch resumes from the last committed page.
         Err(StreamError::Store(error)) if error.is_disk_full() => {
             report.outcome = Outcome::Failed;
-            report.error = Some(disk_full(db));
+            report.failure = Some(Failure::new(disk_full(db)));
         }
         Err(StreamError::Store(error)) => return Err(error.into()),
         Err(StreamError::Interrupted) => report.outcome = Outcome::Interrupted,
         Err(error) => {
             report.outcome = Outcome::Failed;
-            if let StreamError::Http(http) = &error {
-                report.credentials_problem = http.is_credentials();
-            }
-            if let StreamError::Credentials(_) = &error {
-                report.credentials_problem = true;
-            }
             tracing::debug!(stream = %stream.name, error = %error, "stream failed");
-            report.error = Some(error.to_string());
+            report.failure = Some(error.failure());
         }
     }
     let store = match store {
@@ -559,20 +578,17 @@ async fn page_loop(
     report: &mut StreamReport,
     progress: &dyn Fn(Progress<'_>),
 ) -> Result<(), StreamError> {
-    let mut previous_page: Option<u64> = None;
-    // No-progress guards: cursors already followed in this window, and empty pages in a row
-    // that still point to a next one.
-    let mut followed: std::collections::HashSet<PageState> = std::collections::HashSet::new();
+    if !checkpoint.ranges.is_empty() {
+        return partitions::read(
+            writer, http, connection, stream, checkpoint, options, report, progress,
+        )
+        .await;
+    }
+    let mut guards = Guards::default();
     let mut window = checkpoint.mode.clone();
-    let mut empty_in_a_row = 0_u32;
     loop {
         let shape = checkpoint.shape(stream);
-        if checkpoint.pages >= shape.paginator.max_pages() {
-            return Err(StreamError::Protocol(format!(
-                "stopped after {} pages (`max_pages` of the definition)",
-                shape.paginator.max_pages()
-            )));
-        }
+        max_pages(&checkpoint, shape.paginator)?;
         let response = send(
             http,
             connection,
@@ -580,12 +596,10 @@ async fn page_loop(
             &stream.name,
             &checkpoint,
             options,
-            report,
+            &mut report.counts.requests,
             progress,
         )
         .await?;
-        let response_headers = response.headers;
-        let body = response.body;
 
         // A window whose total passes the provider's cap is halved before any page of it is
         // taken, so the cap is never hit.
@@ -598,7 +612,8 @@ async fn page_loop(
                     .and_then(|incremental| incremental.max_results.as_ref()),
             )
         {
-            let total = body
+            let total = response
+                .body
                 .pointer(&cap.total)
                 .and_then(|total| total.as_u64().or_else(|| total.as_str()?.parse().ok()));
             if total.is_some_and(|total| total > cap.limit) {
@@ -613,60 +628,18 @@ async fn page_loop(
             }
         }
 
-        let mut body = body;
-        let records: Vec<Value> = match take_records(&mut body, shape.records) {
-            Some(records) => records,
-            None => {
-                return Err(StreamError::Protocol(format!(
-                    "the page has no record list at `{}`",
-                    shape.records
-                )));
-            }
-        };
-        let next = paginate::next_page(
-            shape.paginator,
-            &checkpoint.page,
-            &body,
-            &response_headers,
-            &records,
-            &stream.primary_key,
-        )
-        .map_err(StreamError::Protocol)?;
         if checkpoint.mode != window {
             window = checkpoint.mode.clone();
-            followed.clear();
+            guards.followed.clear();
         }
-        followed.insert(checkpoint.page.clone());
-        if let Some(next) = &next
-            && followed.contains(next)
-        {
-            return Err(StreamError::Protocol(
-                "the provider pointed back to a page it already sent in this run (a cursor loop); stopping".to_owned(),
-            ));
-        }
-        if records.is_empty() && next.is_some() {
-            empty_in_a_row += 1;
-            if empty_in_a_row >= MAX_EMPTY_PAGES {
-                return Err(StreamError::Protocol(format!(
-                    "the provider sent {MAX_EMPTY_PAGES} empty pages in a row, each pointing to another; stopping (no progress)"
-                )));
-            }
-        } else {
-            empty_in_a_row = 0;
-        }
-        // A link to another origin is refused before it can reach the checkpoint.
-        if let Some(PageState::Url { url }) = &next {
-            connection.next_link(url)?;
-        }
-        connection.observe_quota(&body);
-        if let Some(reason) = connection.allowance_at_reserve(&response_headers) {
-            // Every stream of the connection stops before its next request.
-            let mut reserve = connection
-                .reserve
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            reserve.get_or_insert(reason);
-        }
+        let (body, records, next) = turn_page(
+            connection,
+            stream,
+            &shape,
+            &checkpoint.page,
+            response,
+            &mut guards,
+        )?;
         // Report rows become one record per day, dimension values and metric.
         let records = match &stream.report {
             Some(report) => {
@@ -674,27 +647,15 @@ async fn page_loop(
             }
             None => records,
         };
-        // The newest cursor value goes into the checkpoint that commits with this page.
-        if let Some(pointer) = stream
-            .incremental
-            .as_ref()
-            .map(|incremental| incremental.cursor.as_str())
-        {
-            let newest = newest_cursor(&records, pointer);
-            if let Some(newest) = newest {
-                let newest = clamp_cursor(connection, stream, pointer, &records, newest, report);
-                checkpoint.observe_cursor(newest);
-            }
-        }
-        let records = unique_records(records, &stream.primary_key, report);
-        let fingerprint = page_fingerprint(&records, &stream.primary_key);
-        if !records.is_empty() && next.is_some() && previous_page == Some(fingerprint) {
-            return Err(StreamError::Protocol(
-                "the provider sent the same page twice; stopping to avoid an endless loop"
-                    .to_owned(),
-            ));
-        }
-        previous_page = Some(fingerprint);
+        let records = keep_records(
+            connection,
+            stream,
+            records,
+            next.is_some(),
+            &mut checkpoint,
+            &mut guards,
+            report,
+        )?;
 
         let following = match next {
             Some(page) => Some(Checkpoint {
@@ -723,22 +684,155 @@ async fn page_loop(
             }),
             _ => None,
         };
-        let page = Page {
-            replace,
-            provider: Arc::clone(connection.provider),
-            stream: stream_index(connection.provider, stream),
-            connection: connection.row.id.clone(),
-            settings: Arc::clone(&connection.settings),
-            client: connection.row.client.clone(),
-            records,
-            next,
-        };
-        writer.submit(page, report, progress, &stream.name).await?;
+        writer
+            .submit(
+                page_of(connection, stream, records, next, replace),
+                report,
+                progress,
+                &stream.name,
+            )
+            .await?;
         // This page is kept; the next one would eat into what others of the account need.
         match following {
             Some(following) => checkpoint = following,
             None => return Ok(()),
         }
+    }
+}
+
+/// The definition's `max_pages` for a pass.
+fn max_pages(
+    checkpoint: &Checkpoint,
+    paginator: &crate::catalog::Paginator,
+) -> Result<(), StreamError> {
+    if checkpoint.pages >= paginator.max_pages() {
+        return Err(StreamError::Protocol(format!(
+            "stopped after {} pages (`max_pages` of the definition)",
+            paginator.max_pages()
+        )));
+    }
+    Ok(())
+}
+
+/// The no-progress guards of one sequence of pages: cursors already followed (in this window),
+/// empty pages in a row that still point to a next one, and the last page's fingerprint.
+#[derive(Debug, Default)]
+struct Guards {
+    followed: std::collections::HashSet<PageState>,
+    empty_in_a_row: u32,
+    previous_page: Option<u64>,
+}
+
+/// Takes a response's records and the next page's state, with the no-progress guards, the
+/// next link's origin check and what the response says of the budget.
+fn turn_page(
+    connection: &Connection<'_>,
+    stream: &Stream,
+    shape: &plan::Shape<'_>,
+    page: &PageState,
+    response: http::Response,
+    guards: &mut Guards,
+) -> Result<(Value, Vec<Value>, Option<PageState>), StreamError> {
+    let headers = response.headers;
+    let mut body = response.body;
+    let Some(records) = take_records(&mut body, shape.records) else {
+        return Err(StreamError::Protocol(format!(
+            "the page has no record list at `{}`",
+            shape.records
+        )));
+    };
+    let next = paginate::next_page(
+        shape.paginator,
+        page,
+        &body,
+        &headers,
+        &records,
+        &stream.primary_key,
+    )
+    .map_err(StreamError::Protocol)?;
+    guards.followed.insert(page.clone());
+    if let Some(next) = &next
+        && guards.followed.contains(next)
+    {
+        return Err(StreamError::Protocol(
+            "the provider pointed back to a page it already sent in this run (a cursor loop); stopping".to_owned(),
+        ));
+    }
+    if records.is_empty() && next.is_some() {
+        guards.empty_in_a_row += 1;
+        if guards.empty_in_a_row >= MAX_EMPTY_PAGES {
+            return Err(StreamError::Protocol(format!(
+                "the provider sent {MAX_EMPTY_PAGES} empty pages in a row, each pointing to another; stopping (no progress)"
+            )));
+        }
+    } else {
+        guards.empty_in_a_row = 0;
+    }
+    // A link to another origin is refused before it can reach the checkpoint.
+    if let Some(PageState::Url { url }) = &next {
+        connection.next_link(url)?;
+    }
+    connection.observe_quota(&body);
+    if let Some(reason) = connection.allowance_at_reserve(&headers) {
+        // Every stream of the connection stops before its next request.
+        let mut reserve = connection
+            .reserve
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        reserve.get_or_insert(reason);
+    }
+    Ok((body, records, next))
+}
+
+/// The records of a page that are kept: their newest cursor value folded into the
+/// checkpoint that commits with them, without records lacking an id or repeated in the page;
+/// the same page sent twice is an error.
+fn keep_records(
+    connection: &Connection<'_>,
+    stream: &Stream,
+    records: Vec<Value>,
+    more: bool,
+    checkpoint: &mut Checkpoint,
+    guards: &mut Guards,
+    report: &mut StreamReport,
+) -> Result<Vec<Value>, StreamError> {
+    if let Some(pointer) = stream
+        .incremental
+        .as_ref()
+        .map(|incremental| incremental.cursor.as_str())
+        && let Some(newest) = newest_cursor(&records, pointer)
+    {
+        let newest = clamp_cursor(connection, stream, pointer, &records, newest, report);
+        checkpoint.observe_cursor(newest);
+    }
+    let records = unique_records(records, &stream.primary_key, report);
+    let fingerprint = page_fingerprint(&records, &stream.primary_key);
+    if !records.is_empty() && more && guards.previous_page == Some(fingerprint) {
+        return Err(StreamError::Protocol(
+            "the provider sent the same page twice; stopping to avoid an endless loop".to_owned(),
+        ));
+    }
+    guards.previous_page = Some(fingerprint);
+    Ok(records)
+}
+
+/// A page of a stream's records for the writer.
+fn page_of(
+    connection: &Connection<'_>,
+    stream: &Stream,
+    records: Vec<Value>,
+    next: OwnedNext,
+    replace: Option<crate::store::Replace>,
+) -> Page {
+    Page {
+        replace,
+        provider: Arc::clone(connection.provider),
+        stream: stream_index(connection.provider, stream),
+        connection: connection.row.id.clone(),
+        settings: Arc::clone(&connection.settings),
+        client: connection.row.client.clone(),
+        records,
+        next,
     }
 }
 
@@ -758,7 +852,7 @@ async fn send(
     stream_name: &str,
     checkpoint: &Checkpoint,
     options: &FetchOptions,
-    report: &mut StreamReport,
+    requests: &mut u64,
     progress: &dyn Fn(Progress<'_>),
 ) -> Result<http::Response, StreamError> {
     let mut renewed = false;
@@ -797,11 +891,11 @@ async fn send(
         };
         match http.call(&call, budget).await {
             Ok(response) => {
-                report.counts.requests += u64::from(response.requests);
+                *requests += u64::from(response.requests);
                 return Ok(response);
             }
             Err(HttpError::Unauthorized { .. }) if !renewed => {
-                report.counts.requests += 1;
+                *requests += 1;
                 renewed = true;
                 match connection.credentials.renew(&secret).await {
                     Ok(true) => {}
@@ -822,7 +916,7 @@ async fn send(
                 return Err(StreamError::TimedOut(timeout));
             }
             Err(error) => {
-                report.counts.requests += u64::from(attempts_of(&error));
+                *requests += u64::from(attempts_of(&error));
                 return Err(error.into());
             }
         }
@@ -923,6 +1017,18 @@ fn build_call<'a>(
 ) -> Result<Call<'a>, StreamError> {
     let shape = checkpoint.shape(stream);
     let (since, until) = match (&checkpoint.mode, &stream.incremental) {
+        (Mode::Range { since, until }, _) => {
+            let format = stream
+                .partitions
+                .as_ref()
+                .map_or(crate::catalog::CursorFormat::Rfc3339, |partitions| {
+                    partitions.format
+                });
+            (
+                Some(plan::format_instant(*since, format)),
+                Some(plan::format_instant(*until, format)),
+            )
+        }
         (
             Mode::Incremental {
                 window_start,

@@ -23,6 +23,70 @@ pub(super) struct Checkpoint {
     /// Pages fetched in this pass, for `max_pages`.
     #[serde(default)]
     pub pages: u64,
+    /// A partitioned pass: the ranges still to read, each with its next page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ranges: Vec<Range>,
+}
+
+/// One range of a partitioned pass: `[since, until)` of the partition field, and its next page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Range {
+    pub since: Timestamp,
+    pub until: Timestamp,
+    pub page: PageState,
+    /// The oldest value of the field read in this range so far (lists are newest first): what
+    /// is left is `[since, reached]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reached: Option<Timestamp>,
+    /// Tells ranges apart within one process.
+    #[serde(skip)]
+    pub key: u64,
+}
+
+impl Range {
+    /// The request state of this range alone.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            page: self.page.clone(),
+            ..Checkpoint::new(Mode::Range {
+                since: self.since,
+                until: self.until,
+            })
+        }
+    }
+
+    /// Splits off the older half of what is left (`[since, reached]`) as a range of its own,
+    /// which this one no longer reads; `None` when too little is left to split. Split points
+    /// fall on whole units of `format`, so no value lies in both ranges or in neither.
+    pub fn split(&mut self, format: CursorFormat, key: u64) -> Option<Range> {
+        let reached = self.reached?;
+        let unit = match format {
+            CursorFormat::EpochS => 1_000,
+            CursorFormat::EpochMs | CursorFormat::Rfc3339 => 1,
+        };
+        let since = self.since.as_millisecond();
+        let middle = since + (reached.as_millisecond() - since) / 2;
+        let middle = middle - middle.rem_euclid(unit);
+        if middle <= since || middle > reached.as_millisecond() {
+            return None;
+        }
+        let middle = Timestamp::from_millisecond(middle).ok()?;
+        let older = Range {
+            since: self.since,
+            until: middle,
+            page: PageState::First,
+            reached: None,
+            key,
+        };
+        self.since = middle;
+        Some(older)
+    }
+
+    /// How much is left to read, in milliseconds of the field (unknown before a first page).
+    pub fn left(&self) -> Option<i64> {
+        self.reached
+            .map(|reached| reached.as_millisecond() - self.since.as_millisecond())
+    }
 }
 
 /// Full refresh, or one window of an incremental pass.
@@ -35,6 +99,11 @@ pub(super) enum Mode {
         until: Timestamp,
         window_start: Timestamp,
         window_end: Timestamp,
+    },
+    /// One range of a partitioned pass, as its requests see it.
+    Range {
+        since: Timestamp,
+        until: Timestamp,
     },
     /// A report stream's days (`YYYY-MM-DD`, inclusive), replaced when the pass completes.
     Dates {
@@ -74,6 +143,17 @@ pub(super) struct Shape<'a> {
 }
 
 impl Checkpoint {
+    /// The first page of a pass in `mode`.
+    pub fn new(mode: Mode) -> Self {
+        Self {
+            mode,
+            page: PageState::First,
+            max_cursor: None,
+            pages: 0,
+            ranges: Vec::new(),
+        }
+    }
+
     /// A new pass: incremental from `since` (or the watermark less the lookback) when the
     /// stream supports it and it has a starting point; a full refresh otherwise.
     pub fn start(
@@ -85,15 +165,13 @@ impl Checkpoint {
         if let Some(report) = &stream.report {
             let days = super::report_rows::plan(report, watermark, since, full_refresh);
             return Self {
-                mode: Mode::Dates {
+                // The pass's last day becomes the stream's watermark when it completes.
+                max_cursor: super::report_rows::watermark_of(days.end),
+                ..Self::new(Mode::Dates {
                     start: days.start.to_string(),
                     end: days.end.to_string(),
                     full: days.full,
-                },
-                page: PageState::First,
-                // The pass's last day becomes the stream's watermark when it completes.
-                max_cursor: super::report_rows::watermark_of(days.end),
-                pages: 0,
+                })
             };
         }
         let mode = match (&stream.incremental, full_refresh) {
@@ -117,16 +195,44 @@ impl Checkpoint {
             }
             _ => Mode::Full,
         };
+        // A partitioned stream reads the pass's span as ranges: at first one, from the oldest
+        // possible record (or the incremental start) to a little past now.
+        let ranges = match (&stream.partitions, &mode) {
+            (Some(partitions), Mode::Full | Mode::Incremental { .. }) => {
+                let since = match &mode {
+                    Mode::Incremental { since, .. } => Some(*since),
+                    _ => partitions.start.parse().ok(),
+                };
+                let until = Timestamp::now().checked_add(super::CLOCK_SKEW).ok();
+                since
+                    .zip(until)
+                    .map(|(since, until)| Range {
+                        since,
+                        until,
+                        page: PageState::First,
+                        reached: None,
+                        key: 0,
+                    })
+                    .into_iter()
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
         Self {
-            mode,
-            page: PageState::First,
-            max_cursor: None,
-            pages: 0,
+            ranges,
+            ..Self::new(mode)
         }
     }
 
     /// The request, paginator and selector for this checkpoint's mode.
     pub fn shape<'a>(&self, stream: &'a Stream) -> Shape<'a> {
+        if let (Mode::Range { .. }, Some(partitions)) = (&self.mode, &stream.partitions) {
+            return Shape {
+                request: &partitions.request,
+                paginator: &stream.paginator,
+                records: &stream.records,
+            };
+        }
         match (&self.mode, &stream.incremental) {
             (Mode::Incremental { .. }, Some(incremental)) => Shape {
                 request: incremental.request.as_ref().unwrap_or(&stream.request),
@@ -167,6 +273,7 @@ impl Checkpoint {
             page: PageState::First,
             max_cursor: self.max_cursor.clone(),
             pages: self.pages,
+            ranges: Vec::new(),
         })
     }
 
@@ -197,6 +304,7 @@ impl Checkpoint {
             page: PageState::First,
             max_cursor: self.max_cursor.clone(),
             pages: self.pages,
+            ranges: Vec::new(),
         })
     }
 

@@ -1,6 +1,8 @@
 //! What a fetch did, per stream and per connection, and the progress events it emits on the way.
 
 use crate::counts::RunCounts;
+pub use crate::outcome::Outcome;
+use crate::outcome::{Failure, failure_fields};
 use crate::store::RunTotals;
 use std::time::Duration;
 
@@ -41,9 +43,9 @@ pub struct StreamReport {
     pub records_seen: u64,
     /// The stream's watermark after this run.
     pub watermark: Option<String>,
-    /// True when the provider refused the credential.
-    pub credentials_problem: bool,
-    pub error: Option<String>,
+    /// Why it failed: `error` and `credentials_problem` in JSON.
+    #[serde(flatten, serialize_with = "failure_fields")]
+    pub failure: Option<Failure>,
     /// Records sent twice within one page: stored once, not counted as updates.
     pub records_duplicate: u64,
     /// Records without a primary key: not stored.
@@ -66,45 +68,21 @@ pub struct ConnectionReport {
     pub budget_wait_ms: u64,
     /// Requests left in the provider's window at the end, when it reports it.
     pub budget_remaining: Option<u64>,
-    /// True when the failure is the credential's (exit 4).
-    pub credentials_problem: bool,
-    pub error: Option<String>,
+    /// Why it failed (the first stream's failure): `error` and `credentials_problem` (exit 4)
+    /// in JSON.
+    #[serde(flatten, serialize_with = "failure_fields")]
+    pub failure: Option<Failure>,
     /// With a credential problem: the exact command that connects it again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reconnect: Option<String>,
     pub streams: Vec<StreamReport>,
 }
 
-/// How a run or stream ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Ok,
-    Failed,
-    /// Stopped at a page boundary by the user; resumes next time.
-    Interrupted,
-    /// Not fetched: another run holds the connection's lock.
-    Locked,
-}
-
-impl Outcome {
-    /// As stored in the cache.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::Failed => "failed",
-            Self::Interrupted => "interrupted",
-            Self::Locked => "locked",
-        }
-    }
-}
-
 pub(super) fn totals_of(report: &StreamReport) -> RunTotals {
     RunTotals {
-        outcome: report.outcome.as_str().to_owned(),
+        outcome: report.outcome,
         counts: report.counts,
-        error: report.error.clone(),
-        credentials_problem: report.credentials_problem,
+        failure: report.failure.clone(),
         budget_remaining: None,
     }
 }

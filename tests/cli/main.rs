@@ -20,6 +20,7 @@ mod keychain;
 mod oauth;
 mod output;
 mod paginators;
+mod partitions;
 mod pipeline;
 mod platform_keychain;
 mod purge;

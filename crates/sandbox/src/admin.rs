@@ -30,9 +30,19 @@ pub(crate) struct Stats {
     by_status: Mutex<BTreeMap<u16, u64>>,
     faults: [AtomicU64; 5],
     rate_limited: AtomicU64,
+    in_flight: AtomicU64,
+    max_in_flight: AtomicU64,
 }
 
 impl Stats {
+    /// A provider request arrived: it counts as in flight until the guard drops (answered,
+    /// or abandoned by the client).
+    pub(crate) fn arrived(&self) -> InFlight<'_> {
+        let now = self.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::Relaxed);
+        InFlight(&self.in_flight)
+    }
+
     /// Counts one answered provider request.
     pub(crate) fn response(&self, status: StatusCode) {
         self.requests.fetch_add(1, Ordering::Relaxed);
@@ -72,7 +82,17 @@ impl Stats {
             "by_status": by_status,
             "faults_injected": faults,
             "rate_limited": self.rate_limited.load(Ordering::Relaxed),
+            "max_in_flight": self.max_in_flight.load(Ordering::Relaxed),
         })
+    }
+}
+
+/// A request in flight, for the most seen at once (`max_in_flight`).
+pub(crate) struct InFlight<'a>(&'a AtomicU64);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

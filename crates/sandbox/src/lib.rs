@@ -6,7 +6,7 @@
 //!
 //! Besides the providers (`/hubspot`, `/stripe`, `/ga4`, `/search-console`) and the paging lab (`/lab`, see `lab.rs`), the
 //! sandbox serves its own `/_sandbox/tick` (apply one churn tick now and list what changed) and
-//! `/_sandbox/stats` (requests by status, refusals and injected faults), without auth, latency
+//! `/_sandbox/stats` (requests by status, refusals, injected faults, the most in flight at once), without auth, latency
 //! or faults.
 
 mod admin;
@@ -478,6 +478,7 @@ async fn observe(State(observe): State<Observe>, request: Request, next: Next) -
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let admin = path == admin::PREFIX || path.starts_with(&format!("{}/", admin::PREFIX));
+    let _in_flight = (!admin).then(|| observe.shared.stats.arrived());
     if !admin && !observe.latency.is_zero() {
         tokio::time::sleep(observe.latency).await;
     }
