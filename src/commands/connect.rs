@@ -18,7 +18,7 @@ use crate::ids::ConnectionId;
 use crate::normalize::pointer_text;
 use crate::output::sanitize;
 use crate::secrets::{self, SecretKey};
-use crate::store::{ConnectionRow, now};
+use crate::store::ConnectionRow;
 
 /// A verified account.
 #[derive(Debug)]
@@ -250,8 +250,8 @@ pub(super) async fn connect(
         account_id: account.id.clone(),
         account_name: account.name.clone(),
         base_url: base_url.clone(),
-        created_at: now(),
-        settings: serde_json::to_string(settings)?,
+        created_at: jiff::Timestamp::now(),
+        settings: settings.clone(),
         auth_mode: Some(auth.id.clone()),
         schedule: request.schedule.unwrap_or_else(|| {
             existing

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::cli::StatusArgs;
 use crate::context::Context;
 use crate::error::ExitStatus;
+use crate::normalize::rfc3339;
 use crate::outcome::{Failure, Outcome};
 use crate::schedule;
 use crate::secrets::{self, SecretError, SecretKey};
@@ -124,8 +125,8 @@ impl From<RunRow> for RunView {
     fn from(run: RunRow) -> Self {
         Self {
             id: run.id,
-            started_at: run.started_at,
-            finished_at: run.finished_at,
+            started_at: rfc3339(run.started_at),
+            finished_at: run.finished_at.map(rfc3339),
             outcome: run.outcome,
             counts: run.counts,
             budget_remaining: run.budget_remaining,
@@ -413,8 +414,8 @@ fn row(
     if stale {
         let since = last_ok
             .as_ref()
-            .and_then(|run| run.finished_at.clone())
-            .unwrap_or_else(|| "never".to_owned());
+            .and_then(|run| run.finished_at)
+            .map_or_else(|| "never".to_owned(), rfc3339);
         problems.push(ProblemView {
             kind: "stale",
             message: format!(
@@ -496,7 +497,7 @@ fn row(
         base_url: connection.base_url,
         credential,
         last_run: last_run.map(RunView::from),
-        last_success: last_ok.and_then(|run| run.finished_at),
+        last_success: last_ok.and_then(|run| run.finished_at).map(rfc3339),
         schedule: connection.schedule,
         next_due: crate::normalize::rfc3339(next_due),
         due: next_due <= now,

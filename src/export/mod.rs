@@ -218,8 +218,10 @@ fn manifest(store: &Store, catalog: &Catalog, client: &str) -> anyhow::Result<Ma
             .collect();
         let last_run = last.map(|run| LastRun {
             id: run.id,
-            started_at: Instant(run.started_at),
-            finished_at: run.finished_at.map(Instant),
+            started_at: Instant(crate::normalize::rfc3339(run.started_at)),
+            finished_at: run
+                .finished_at
+                .map(|finished| Instant(crate::normalize::rfc3339(finished))),
             outcome: run.outcome.to_string(),
             records_removed: run.counts.records_removed,
         });

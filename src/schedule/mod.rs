@@ -12,6 +12,7 @@ pub use crate::durations::format_secs;
 pub use lock::{Holder, RunLock};
 pub use units::{CronLine, SystemdUnits, cron_marker, current_uid, units_name, unsafe_char};
 
+use crate::outcome::Outcome;
 use crate::store::{ConnectionRow, RunRow};
 
 /// Now, or `INLET_NOW` when set (an RFC 3339 instant): schedules, staleness and `--due` can be
@@ -21,10 +22,6 @@ pub fn now() -> Timestamp {
         .ok()
         .and_then(|text| text.parse().ok())
         .unwrap_or_else(Timestamp::now)
-}
-
-fn parse_time(text: &str) -> Option<Timestamp> {
-    text.parse().ok()
 }
 
 fn plus(instant: Timestamp, secs: u64) -> Timestamp {
@@ -40,17 +37,12 @@ fn plus(instant: Timestamp, secs: u64) -> Timestamp {
 pub fn next_due(connection: &ConnectionRow, last: Option<&RunRow>, failures: u32) -> Timestamp {
     let schedule = connection.schedule;
     let Some(run) = last else {
-        return parse_time(&connection.created_at).unwrap_or_else(Timestamp::now);
+        return connection.created_at;
     };
-    let ended = run
-        .finished_at
-        .as_deref()
-        .or(Some(run.started_at.as_str()))
-        .and_then(parse_time)
-        .unwrap_or_else(Timestamp::now);
-    match run.outcome.as_str() {
-        "ok" => plus(ended, schedule.every_secs),
-        "running" => plus(ended, schedule.timeout_secs),
+    let ended = run.finished_at.unwrap_or(run.started_at);
+    match run.outcome {
+        Outcome::Ok => plus(ended, schedule.every_secs),
+        Outcome::Running => plus(ended, schedule.timeout_secs),
         _ => {
             let exponent = failures.saturating_sub(1).min(20);
             let wait = schedule
@@ -66,10 +58,8 @@ pub fn next_due(connection: &ConnectionRow, last: Option<&RunRow>, failures: u32
 /// than twice its schedule: one missed run is tolerated, two are not.
 pub fn is_stale(connection: &ConnectionRow, last_ok: Option<&RunRow>, now: Timestamp) -> bool {
     let since = last_ok
-        .and_then(|run| run.finished_at.as_deref())
-        .or(Some(connection.created_at.as_str()))
-        .and_then(parse_time)
-        .unwrap_or(now);
+        .and_then(|run| run.finished_at)
+        .unwrap_or(connection.created_at);
     plus(since, connection.schedule.every_secs.saturating_mul(2)) < now
 }
 
@@ -88,8 +78,8 @@ mod tests {
             account_id: "1".into(),
             account_name: "x".into(),
             base_url: "http://x".into(),
-            created_at: "2026-01-01T00:00:00.000Z".into(),
-            settings: "{}".into(),
+            created_at: "2026-01-01T00:00:00.000Z".parse().expect("a time"),
+            settings: std::collections::BTreeMap::new(),
             auth_mode: None,
             schedule: Schedule {
                 every_secs: 86_400,
@@ -103,8 +93,8 @@ mod tests {
         RunRow {
             id: 1,
             connection_id: "a/h".into(),
-            started_at: finished.into(),
-            finished_at: Some(finished.into()),
+            started_at: finished.parse().expect("a time"),
+            finished_at: Some(finished.parse().expect("a time")),
             outcome: crate::outcome::Outcome::parse(outcome).expect("an outcome"),
             counts: RunCounts::default(),
             failure: None,

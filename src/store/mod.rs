@@ -80,16 +80,15 @@ fn corrupt(index: usize, message: String) -> rusqlite::Error {
     )
 }
 
-/// Checks a stored time (RFC 3339) where the row is read.
-fn checked_time(
+/// Reads a stored time (RFC 3339) where the row is read: a value that is not one is an error
+/// there, never "now" later.
+fn read_time(
     index: usize,
     text: String,
     what: impl FnOnce() -> String,
-) -> rusqlite::Result<String> {
-    match text.parse::<jiff::Timestamp>() {
-        Ok(_) => Ok(text),
-        Err(_) => Err(corrupt(index, format!("{} `{text}` is not a time", what()))),
-    }
+) -> rusqlite::Result<jiff::Timestamp> {
+    text.parse::<jiff::Timestamp>()
+        .map_err(|_| corrupt(index, format!("{} `{text}` is not a time", what())))
 }
 
 impl StoreError {
@@ -181,9 +180,9 @@ pub struct ConnectionRow {
     pub account_id: String,
     pub account_name: String,
     pub base_url: String,
-    pub created_at: String,
-    /// Non-secret connect inputs, as a JSON object.
-    pub settings: String,
+    pub created_at: jiff::Timestamp,
+    /// Non-secret connect inputs (`--set`).
+    pub settings: std::collections::BTreeMap<String, String>,
     /// The auth mode chosen at connect (`None`: the provider's default).
     pub auth_mode: Option<String>,
     pub schedule: Schedule,
@@ -201,10 +200,9 @@ pub struct Schedule {
 }
 
 impl ConnectionRow {
-    /// The connection's non-secret inputs (`--set`). The JSON was checked when the row was read
-    /// (a row that does not parse is an error there), so nothing is lost here.
+    /// The connection's non-secret inputs (`--set`), read (and checked) with the row.
     pub fn settings_map(&self) -> std::collections::BTreeMap<String, String> {
-        serde_json::from_str(&self.settings).unwrap_or_default()
+        self.settings.clone()
     }
 }
 
@@ -285,8 +283,8 @@ pub struct PageCounts {
 pub struct RunRow {
     pub id: i64,
     pub connection_id: String,
-    pub started_at: String,
-    pub finished_at: Option<String>,
+    pub started_at: jiff::Timestamp,
+    pub finished_at: Option<jiff::Timestamp>,
     pub outcome: Outcome,
     pub counts: RunCounts,
     pub failure: Option<Failure>,
@@ -548,8 +546,14 @@ impl Store {
                 row.account_id,
                 row.account_name,
                 row.base_url,
-                row.created_at,
-                row.settings,
+                crate::normalize::rfc3339(row.created_at),
+                serde_json::Value::Object(
+                    row.settings
+                        .iter()
+                        .map(|(name, value)| (name.clone(), value.clone().into()))
+                        .collect()
+                )
+                .to_string(),
                 row.auth_mode,
                 row.schedule.every_secs,
                 row.schedule.timeout_secs,
@@ -1278,16 +1282,16 @@ fn write_next(
 
 fn connection_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ConnectionRow> {
     let id: String = row.get(0)?;
-    let created_at = checked_time(7, row.get(7)?, || {
+    let created_at = read_time(7, row.get(7)?, || {
         format!("connection `{id}`: its creation time")
     })?;
-    let settings: String = row.get(8)?;
-    if serde_json::from_str::<std::collections::BTreeMap<String, String>>(&settings).is_err() {
+    let text: String = row.get(8)?;
+    let Ok(settings) = serde_json::from_str(&text) else {
         return Err(corrupt(
             8,
             format!("connection `{id}`: its settings are not a JSON object of strings"),
         ));
-    }
+    };
     Ok(ConnectionRow {
         id,
         client: row.get(1)?,
@@ -1346,9 +1350,9 @@ fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
             Failure::new(message)
         }
     });
-    let started_at = checked_time(2, row.get(2)?, || what("start"))?;
+    let started_at = read_time(2, row.get(2)?, || what("start"))?;
     let finished_at = match row.get::<_, Option<String>>(3)? {
-        Some(text) => Some(checked_time(3, text, || what("end"))?),
+        Some(text) => Some(read_time(3, text, || what("end"))?),
         None => None,
     };
     Ok(RunRow {

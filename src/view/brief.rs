@@ -328,8 +328,8 @@ fn freshness(
     if stale {
         let since = last_ok
             .as_ref()
-            .and_then(|run| run.finished_at.clone())
-            .unwrap_or_else(|| "never".to_owned());
+            .and_then(|run| run.finished_at)
+            .map_or_else(|| "never".to_owned(), crate::normalize::rfc3339);
         caveats.push(Caveat {
             kind: "stale",
             connection: id.clone(),
@@ -359,7 +359,9 @@ fn freshness(
             last_run: last_run.map(|run| run.outcome.clone()),
             last_run_at: last_run
                 .and_then(|run| run.finished_at.clone().or(run.started_at.clone())),
-            last_success: last_ok.and_then(|run| run.finished_at),
+            last_success: last_ok
+                .and_then(|run| run.finished_at)
+                .map(crate::normalize::rfc3339),
             stale,
             records,
         },
