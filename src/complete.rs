@@ -27,7 +27,7 @@ pub fn connections() -> Vec<CompletionCandidate> {
         .connections(None)
         .unwrap_or_default()
         .into_iter()
-        .map(|row| CompletionCandidate::new(row.id).help(Some(row.account_name.into())))
+        .map(|row| CompletionCandidate::new(row.id.to_string()).help(Some(row.account_name.into())))
         .collect()
 }
 
@@ -40,7 +40,7 @@ pub fn clients() -> Vec<CompletionCandidate> {
         .connections(None)
         .unwrap_or_default()
         .into_iter()
-        .map(|row| row.client)
+        .map(|row| row.id.client().to_owned())
         .collect();
     clients.dedup();
     clients.into_iter().map(CompletionCandidate::new).collect()

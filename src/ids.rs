@@ -4,27 +4,30 @@ use std::fmt;
 
 use crate::error::UserError;
 
-/// A validated connection id, `CLIENT/NAME`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// A validated connection id, `CLIENT/NAME`: what the cache, the keychain and every command key
+/// a connection by. It reads as its text (`&str`) wherever one is wanted.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ConnectionId {
-    pub client: String,
-    pub name: String,
+    text: String,
+    /// Where the `/` is.
+    slash: usize,
 }
 
 impl ConnectionId {
     /// Parses `CLIENT/NAME`.
     pub fn parse(text: &str) -> Result<Self, UserError> {
-        let malformed = || {
+        Self::read(text).ok_or_else(|| {
             UserError::usage(format!("`{}` is not a connection id", crate::output::sanitize::for_terminal(text)))
                 .hint("connection ids look like `CLIENT/NAME`, e.g. `acme/hubspot`; `inlet status` lists them")
-        };
-        let (client, name) = text.split_once('/').ok_or_else(malformed)?;
-        if !valid_part(client) || !valid_part(name) {
-            return Err(malformed());
-        }
-        Ok(Self {
-            client: client.to_owned(),
-            name: name.to_owned(),
+        })
+    }
+
+    /// `CLIENT/NAME` when `text` is one.
+    pub fn read(text: &str) -> Option<Self> {
+        let (client, name) = text.split_once('/')?;
+        (valid_part(client) && valid_part(name)).then(|| Self {
+            text: text.to_owned(),
+            slash: client.len(),
         })
     }
 
@@ -39,15 +42,65 @@ impl ConnectionId {
             .hint(RULE));
         }
         Ok(Self {
-            client: client.to_owned(),
-            name: name.to_owned(),
+            text: format!("{client}/{name}"),
+            slash: client.len(),
         })
+    }
+
+    pub fn client(&self) -> &str {
+        &self.text[..self.slash]
+    }
+
+    pub fn name(&self) -> &str {
+        &self.text[self.slash + 1..]
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::ops::Deref for ConnectionId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
     }
 }
 
 impl fmt::Display for ConnectionId {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "{}/{}", self.client, self.name)
+        formatter.write_str(&self.text)
+    }
+}
+
+impl serde::Serialize for ConnectionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl PartialEq<str> for ConnectionId {
+    fn eq(&self, other: &str) -> bool {
+        self.text == other
+    }
+}
+
+impl PartialEq<&str> for ConnectionId {
+    fn eq(&self, other: &&str) -> bool {
+        self.text == *other
+    }
+}
+
+impl PartialEq<String> for ConnectionId {
+    fn eq(&self, other: &String) -> bool {
+        self.text == *other
+    }
+}
+
+impl From<ConnectionId> for String {
+    fn from(id: ConnectionId) -> Self {
+        id.text
     }
 }
 
@@ -83,8 +136,12 @@ mod tests {
     #[test]
     fn parses_valid_ids() -> anyhow::Result<()> {
         let id = ConnectionId::parse("acme/hubspot")?;
-        assert_eq!((id.client.as_str(), id.name.as_str()), ("acme", "hubspot"));
+        assert_eq!((id.client(), id.name()), ("acme", "hubspot"));
         assert_eq!(id.to_string(), "acme/hubspot");
+        // It reads as its text, and the same id built from its parts is equal to it.
+        assert_eq!(&*id, "acme/hubspot");
+        assert_eq!(id, ConnectionId::new("acme", "hubspot")?);
+        assert_eq!(ConnectionId::read("acme/hubspot"), Some(id));
         Ok(())
     }
 
@@ -101,6 +158,7 @@ mod tests {
             "",
         ] {
             assert!(ConnectionId::parse(bad).is_err(), "{bad}");
+            assert!(ConnectionId::read(bad).is_none(), "{bad}");
         }
     }
 }

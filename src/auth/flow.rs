@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 
 use super::client::TokenClient;
 use super::{AuthError, Stored};
+use crate::catalog::render_base_url;
 use crate::catalog::{ClientAuth, Grant, OAuth};
-use crate::sync::render_base_url;
 
 /// Token response fields beyond RFC 6749 (`instance_url`, `issued_at`, …), kept by name.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

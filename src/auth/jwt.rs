@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret as _, SecretString};
 
 use super::AuthError;
 use super::flow::App;
-use crate::sync::render_base_url;
+use crate::catalog::render_base_url;
 
 /// What a private-key input may hold: a PEM key, or a Google service-account key file whose
 /// other fields (`client_email`, `private_key_id`, …) fill inputs of the same names.

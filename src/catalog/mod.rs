@@ -302,6 +302,23 @@ impl Provider {
     }
 }
 
+/// Renders a definition's template (a base URL, an origin, an OAuth parameter) with a
+/// connection's settings: `{name}` becomes the setting's value; unknown placeholders are left as
+/// they are (validation rejects them in definitions).
+pub fn render_base_url(
+    template: &str,
+    settings: &std::collections::BTreeMap<String, String>,
+) -> String {
+    if !template.contains('{') {
+        return template.to_owned();
+    }
+    let mut out = template.to_owned();
+    for (name, value) in settings {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

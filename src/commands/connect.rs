@@ -58,7 +58,7 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
         .base_url
         .clone()
         .unwrap_or_else(|| provider.base_url.clone());
-    http::check_base_url(&crate::sync::render_base_url(&base_url, &settings))?;
+    http::check_base_url(&crate::catalog::render_base_url(&base_url, &settings))?;
     let schedule = args
         .every
         .map(|every| crate::store::Schedule::every(every.as_secs()));
@@ -104,8 +104,8 @@ fn refuse_env_var_collision(ctx: &Context, id: &ConnectionId) -> anyhow::Result<
             "`{connection}` would read the same secret variable as `{other}` (`{}`)",
             secrets::env_var_name(&connection)
         ))
-        .hint(suggest_name(&id.name)
-            .and_then(|name| ConnectionId::new(&id.client, &name).ok())
+        .hint(suggest_name(id.name())
+            .and_then(|name| ConnectionId::new(id.client(), &name).ok())
             .filter(|candidate| {
                 let candidate = candidate.to_string();
                 !existing.iter().any(|row| row.id == candidate)
@@ -113,7 +113,7 @@ fn refuse_env_var_collision(ctx: &Context, id: &ConnectionId) -> anyhow::Result<
             })
             .map_or_else(
                 || "choose another name with `--name`, one in which `-` and `_` do not touch".to_owned(),
-                |candidate| format!("choose another name with `--name`, one in which `-` and `_` do not touch, e.g. `--name {}`", candidate.name),
+                |candidate| format!("choose another name with `--name`, one in which `-` and `_` do not touch, e.g. `--name {}`", candidate.name()),
             ))
         .into());
     }
@@ -243,9 +243,7 @@ pub(super) async fn connect(
             .with_context(|| format!("cannot store the secret of `{id}`"))?;
     }
     let row = ConnectionRow {
-        id: id.to_string(),
-        client: id.client.clone(),
-        name: id.name.clone(),
+        id: id.clone(),
         provider: provider.id.clone(),
         account_id: account.id.clone(),
         account_name: account.name.clone(),
@@ -377,7 +375,7 @@ fn account_switch_refused(
     ))
     .hint(format!(
         "to keep both, connect the new account under another name: `--name {}-2`",
-        id.name
+        id.name()
     ))
 }
 

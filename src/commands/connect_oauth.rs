@@ -168,7 +168,7 @@ pub(super) async fn run(
         .clone()
         .or_else(|| tokens.base_url.clone())
         .unwrap_or_else(|| provider.base_url.clone());
-    crate::http::check_base_url(&crate::sync::render_base_url(&base_url, &settings))?;
+    crate::http::check_base_url(&crate::catalog::render_base_url(&base_url, &settings))?;
     let stored = stored_for(auth, oauth, &app, &tokens, args.oauth.auth_url.clone());
     // Inputs the provider lists (a GA4 property) are picked with the new access token.
     super::choose::fill(
@@ -462,7 +462,7 @@ fn read_client_secret(
         ))
         .hint(format!(
             "pipe it in: `printf %s \"$CLIENT_SECRET\" | inlet connect {} --client {} … --token-stdin`",
-            provider.id, id.client
+            provider.id, id.client()
         ))
         .into());
     };

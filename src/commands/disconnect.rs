@@ -19,9 +19,9 @@ pub(super) async fn run(ctx: &Context, args: &DisconnectArgs) -> anyhow::Result<
     let Some(row) = store.connection(&id.to_string())? else {
         // Data kept by an earlier plain `disconnect` can still be purged.
         let kept = store
-            .data_sources(Some(&id.client))?
+            .data_sources(Some(id.client()))?
             .into_iter()
-            .any(|(source, _, _)| source == id.to_string());
+            .any(|(source, _, _)| id == source);
         if args.purge && kept {
             ctx.printer.status(&format!(
                 "`{id}` is no longer connected; purging the data it left"
@@ -101,7 +101,7 @@ pub(super) async fn disconnect(
     let purged = store.delete_connection(&id.to_string(), purge)?;
     // The client's export files hold the purged data: they go too.
     let files_removed = if purge {
-        super::export::remove_export_files(&super::export::export_files(ctx, &id.client))?
+        super::export::remove_export_files(&super::export::export_files(ctx, id.client()))?
     } else {
         Vec::new()
     };

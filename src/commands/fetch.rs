@@ -228,7 +228,7 @@ pub(super) fn missing_connection(id: &str) -> UserError {
 pub(super) fn missing_connection_in(store: &crate::store::Store, id: &str) -> UserError {
     let known: Vec<String> = store
         .connections(None)
-        .map(|rows| rows.into_iter().map(|row| row.id).collect())
+        .map(|rows| rows.into_iter().map(|row| row.id.to_string()).collect())
         .unwrap_or_default();
     let error = UserError::usage(format!("no connection `{id}`"));
     match crate::output::did_you_mean(id, known.iter().map(String::as_str)) {
@@ -249,7 +249,11 @@ pub(super) fn unknown_client(client: &str) -> UserError {
 pub(super) fn unknown_client_in(store: &crate::store::Store, client: &str) -> UserError {
     let known: BTreeSet<String> = store
         .connections(None)
-        .map(|rows| rows.into_iter().map(|row| row.client).collect())
+        .map(|rows| {
+            rows.into_iter()
+                .map(|row| row.id.client().to_owned())
+                .collect()
+        })
         .unwrap_or_default();
     let error = UserError::usage(format!(
         "unknown client `{client}`: it has no connections and no cached data"
@@ -295,7 +299,7 @@ async fn fetch_one(
     wait: Duration,
 ) -> anyhow::Result<ConnectionReport> {
     let failed = |error: String, credentials: bool| ConnectionReport {
-        connection: connection.id.clone(),
+        connection: connection.id.to_string(),
         provider: connection.provider.clone(),
         run_id: 0,
         outcome: Outcome::Failed,
@@ -328,7 +332,7 @@ async fn fetch_one(
     }
     let key = SecretKey {
         profile: profile.to_owned(),
-        connection: connection.id.clone(),
+        connection: connection.id.to_string(),
     };
     let (token, source) = match secrets::resolve_connection(&ctx.secrets, &key, stored) {
         Ok(found) => found,
@@ -382,7 +386,7 @@ async fn fetch_one(
         ProgressStyle::with_template("{spinner} {prefix:.bold} {msg} ({elapsed})")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
-    bar.set_prefix(connection.id.clone());
+    bar.set_prefix(connection.id.to_string());
     bar.enable_steady_tick(Duration::from_millis(120));
     let counts = std::cell::RefCell::new(std::collections::BTreeMap::<String, u64>::new());
     let progress = |event: Progress<'_>| {

@@ -94,7 +94,7 @@ fn connection_preview(ctx: &Context, text: &str, args: &PreviewArgs) -> anyhow::
     let row = store.connection(&name)?;
     if row.is_none()
         && !store
-            .record_sources(&id.client)?
+            .record_sources(id.client())?
             .iter()
             .any(|(source, _)| *source == name)
     {
@@ -117,7 +117,7 @@ fn connection_preview(ctx: &Context, text: &str, args: &PreviewArgs) -> anyhow::
     let mut kept: BTreeMap<String, (String, Vec<Value>)> = BTreeMap::new();
     let limit = usize::try_from(args.limit).unwrap_or(usize::MAX);
     let filter = format!("\"connection\":{}", serde_json::to_string(&name)?);
-    read_export(&store, &catalog, &id.client, Some(&filter), |line| {
+    read_export(&store, &catalog, id.client(), Some(&filter), |line| {
         match line {
             Line::Header(header) => streams = manifest_streams(&header, &name),
             Line::Row { entity, row } => {

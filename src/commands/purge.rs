@@ -13,7 +13,7 @@ pub(super) fn run(ctx: &Context, args: &PurgeArgs) -> anyhow::Result<ExitStatus>
     let (client, only) = match (&args.connection, &args.client) {
         (Some(connection), None) => {
             let id = ConnectionId::parse(connection)?;
-            (id.client.clone(), Some(id.to_string()))
+            (id.client().to_owned(), Some(id.to_string()))
         }
         (None, Some(client)) => {
             ids::check_client(client)?;

@@ -487,8 +487,8 @@ fn row(
         (None, None)
     };
     Ok(StatusRow {
-        connection: connection.id,
-        client: connection.client,
+        connection: connection.id.to_string(),
+        client: connection.id.client().to_owned(),
         provider: connection.provider,
         account: Account {
             id: connection.account_id,
@@ -517,7 +517,9 @@ pub(super) fn reconnect_command(
 ) -> String {
     let mut command = format!(
         "inlet connect {} --client {} --name {}",
-        row.provider, row.client, row.name
+        row.provider,
+        row.id.client(),
+        row.id.name()
     );
     let provider = catalog.and_then(|catalog| catalog.get(&row.provider).ok());
     if provider.is_none_or(|provider| provider.base_url != row.base_url) {

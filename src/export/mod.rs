@@ -185,7 +185,7 @@ fn every_key_required(schema: &mut serde_json::Value) {
 /// its account, streams with counts and watermarks, last run, and provider definition version.
 fn manifest(store: &Store, catalog: &Catalog, client: &str) -> anyhow::Result<Manifest> {
     let connected = store.connections(Some(client))?;
-    let mut ids: Vec<String> = connected.iter().map(|row| row.id.clone()).collect();
+    let mut ids: Vec<String> = connected.iter().map(|row| row.id.to_string()).collect();
     let sources = store.record_sources(client)?;
     ids.extend(sources.iter().map(|(id, _)| id.clone()));
     ids.sort();

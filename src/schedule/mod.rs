@@ -71,9 +71,7 @@ mod tests {
 
     fn connection() -> ConnectionRow {
         ConnectionRow {
-            id: "a/h".into(),
-            client: "a".into(),
-            name: "h".into(),
+            id: crate::ids::ConnectionId::read("a/h").expect("an id"),
             provider: "hubspot".into(),
             account_id: "1".into(),
             account_name: "x".into(),

@@ -18,6 +18,7 @@ use rusqlite::{Connection, OptionalExtension as _, params};
 
 use crate::counts::RunCounts;
 use crate::entities::{Entity, Lookup, LookupKey};
+use crate::ids::ConnectionId;
 use crate::outcome::{Failure, Outcome};
 
 /// Errors of the cache.
@@ -173,9 +174,7 @@ type Result<T> = std::result::Result<T, StoreError>;
 /// A connection as recorded by `connect`. Holds a reference to its secret, never the secret.
 #[derive(Debug, Clone)]
 pub struct ConnectionRow {
-    pub id: String,
-    pub client: String,
-    pub name: String,
+    pub id: ConnectionId,
     pub provider: String,
     pub account_id: String,
     pub account_name: String,
@@ -539,9 +538,9 @@ impl Store {
                  auth_mode = excluded.auth_mode, every_secs = excluded.every_secs,
                  timeout_secs = excluded.timeout_secs, retry_secs = excluded.retry_secs",
             params![
-                row.id,
-                row.client,
-                row.name,
+                row.id.as_str(),
+                row.id.client(),
+                row.id.name(),
                 row.provider,
                 row.account_id,
                 row.account_name,
@@ -1281,7 +1280,10 @@ fn write_next(
 }
 
 fn connection_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ConnectionRow> {
-    let id: String = row.get(0)?;
+    let text: String = row.get(0)?;
+    let Some(id) = ConnectionId::read(&text) else {
+        return Err(corrupt(0, format!("`{text}` is not a connection id")));
+    };
     let created_at = read_time(7, row.get(7)?, || {
         format!("connection `{id}`: its creation time")
     })?;
@@ -1294,8 +1296,6 @@ fn connection_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ConnectionRow> {
     };
     Ok(ConnectionRow {
         id,
-        client: row.get(1)?,
-        name: row.get(2)?,
         provider: row.get(3)?,
         account_id: row.get(4)?,
         account_name: row.get(5)?,

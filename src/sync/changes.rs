@@ -124,7 +124,7 @@ pub(super) async fn sweep(
         .collect::<Result<Vec<_>, _>>()?;
     let counts = store.upsert_records(
         &connection.row.id,
-        &connection.row.client,
+        connection.row.id.client(),
         &stream.name,
         &rows,
     )?;

@@ -366,10 +366,7 @@ impl Vars<'_> {
         if let Some(until) = &self.until {
             out = out.replace("{until}", until);
         }
-        for (name, value) in self.settings {
-            out = out.replace(&format!("{{{name}}}"), value);
-        }
-        out
+        crate::catalog::render_base_url(&out, self.settings)
     }
 
     /// Renders a path: placeholder values are percent-encoded, as one path segment each

@@ -48,15 +48,7 @@ pub fn exhausted_rules(provider: &Provider) -> Vec<http::ExhaustedRule> {
         .collect()
 }
 
-/// Renders a base URL template with a connection's settings.
-pub fn render_base_url(template: &str, settings: &BTreeMap<String, String>) -> String {
-    Vars {
-        settings,
-        since: None,
-        until: None,
-    }
-    .render(template)
-}
+pub use crate::catalog::render_base_url;
 
 /// The origins a connection's credential is bound to: its base URL's and the definition's.
 pub fn origins_for(
