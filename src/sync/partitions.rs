@@ -1,8 +1,9 @@
 //! A pass read as ranges of a record's creation time, several in flight at once (see
 //! [`crate::catalog::Partitions`]). Responses are taken one at a time, in the order they come,
 //! and each page commits with the state of every range, so a killed fetch resumes each range
-//! where it stood. Whenever a slot is free, the range with the most time left is split in two:
-//! it keeps the newer half and its cursor, the older half becomes a range of its own.
+//! where it stood. Whenever a slot is free, the range likely to read the most pages still (at
+//! the density it has shown) is split in two: it keeps the newer half and its cursor, the older
+//! half becomes a range of its own.
 
 use std::collections::HashMap;
 
@@ -71,8 +72,8 @@ pub(super) async fn read(
     // Ranges with a request in flight.
     let mut flying: Vec<u64> = Vec::new();
     loop {
-        // Every free slot takes a waiting range, or else the larger half of the range with
-        // the most time left.
+        // Every free slot takes a waiting range, or else the older half of the range likely to
+        // read the most pages still.
         while flying.len() < jobs {
             let range = match checkpoint
                 .ranges
