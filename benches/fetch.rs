@@ -167,14 +167,19 @@ fn inlet(home: &Path) -> Command {
 }
 
 fn connect(home: &Path, sandbox: &Sandbox, client: &str) {
+    connect_to(home, "hubspot", client, &sandbox.base_url, &sandbox.token);
+}
+
+/// `inlet connect PROVIDER --client CLIENT --base-url … --token-stdin`, asserting success.
+fn connect_to(home: &Path, provider: &str, client: &str, base_url: &str, token: &str) {
     let mut child = inlet(home)
         .args([
             "connect",
-            "hubspot",
+            provider,
             "--client",
             client,
             "--base-url",
-            &sandbox.base_url,
+            base_url,
             "--token-stdin",
         ])
         .stdin(Stdio::piped())
@@ -186,7 +191,7 @@ fn connect(home: &Path, sandbox: &Sandbox, client: &str) {
         .stdin
         .take()
         .unwrap()
-        .write_all(sandbox.token.as_bytes())
+        .write_all(token.as_bytes())
         .unwrap();
     assert!(
         child.wait().unwrap().success(),
@@ -540,28 +545,7 @@ fn stripe_charges(
     let (base_url, key) = sandbox.provider("stripe");
     let home = tempfile::tempdir().unwrap();
     stripe_definition(home.path(), partitioned, lifted);
-    let mut child = inlet(home.path())
-        .args([
-            "connect",
-            "stripe",
-            "--client",
-            "shop",
-            "--base-url",
-            &base_url,
-            "--token-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(key.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success(), "connect stripe failed");
+    connect_to(home.path(), "stripe", "shop", &base_url, &key);
     // connect's own request leaves the sandbox's one-second window first.
     std::thread::sleep(Duration::from_millis(1_100));
     let started = Instant::now();
