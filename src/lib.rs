@@ -4,6 +4,7 @@
 //! Modules depend downwards in this list; nothing below `commands` prints or prompts.
 
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod complete;
 pub mod context;

@@ -20,10 +20,11 @@ use oauth2::{
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::{Deserialize, Serialize};
 
+use super::app::App;
 use super::client::TokenClient;
 use super::{AuthError, Stored};
 use crate::catalog::render_base_url;
-use crate::catalog::{ClientAuth, Grant, OAuth};
+use crate::catalog::{ClientAuth, Grant};
 
 /// Token response fields beyond RFC 6749 (`instance_url`, `issued_at`, …), kept by name.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -43,26 +44,6 @@ type Client = oauth2::Client<
     BasicRevocationErrorResponse,
 >;
 
-/// A mode's endpoints, rendered with the connection's settings and moved to `--auth-url`.
-#[derive(Debug, Clone)]
-pub struct Endpoints {
-    pub authorize: Option<url::Url>,
-    pub token: url::Url,
-    pub revoke: Option<url::Url>,
-    pub device: Option<url::Url>,
-    /// The authorization server's origin (`{auth_url}` in claims).
-    pub auth_url: String,
-}
-
-/// Everything a grant needs about the mode and the consultant's app.
-pub struct App<'a> {
-    pub oauth: &'a OAuth,
-    pub settings: &'a BTreeMap<String, String>,
-    pub endpoints: Endpoints,
-    pub client_secret: Option<SecretString>,
-    pub private_key: Option<SecretString>,
-}
-
 /// What a token endpoint granted.
 pub struct TokenSet {
     pub access: SecretString,
@@ -71,52 +52,6 @@ pub struct TokenSet {
     pub scopes: Vec<String>,
     /// The base URL from the response (`base_url_from`).
     pub base_url: Option<String>,
-}
-
-/// Renders an endpoint template and, with `--auth-url`, moves it there (keeping its path).
-fn endpoint(
-    template: &str,
-    settings: &BTreeMap<String, String>,
-    auth_url: Option<&str>,
-) -> Result<url::Url, AuthError> {
-    let rendered = render_base_url(template, settings);
-    let url = url::Url::parse(&rendered)
-        .map_err(|_| AuthError::Config(format!("`{rendered}` is not a URL")))?;
-    let Some(base) = auth_url else {
-        return Ok(url);
-    };
-    let mut moved = format!("{}{}", base.trim_end_matches('/'), url.path());
-    if let Some(query) = url.query() {
-        moved.push('?');
-        moved.push_str(query);
-    }
-    url::Url::parse(&moved).map_err(|_| AuthError::Config(format!("`{base}` is not a URL")))
-}
-
-/// The mode's endpoints for these settings.
-pub fn endpoints(
-    oauth: &OAuth,
-    settings: &BTreeMap<String, String>,
-    auth_url: Option<&str>,
-) -> Result<Endpoints, AuthError> {
-    let optional = |template: &Option<String>| {
-        template
-            .as_deref()
-            .map(|template| endpoint(template, settings, auth_url))
-            .transpose()
-    };
-    let token = endpoint(&oauth.token_url, settings, auth_url)?;
-    let origin = auth_url.map_or_else(
-        || token.origin().ascii_serialization(),
-        |url| url.trim_end_matches('/').to_owned(),
-    );
-    Ok(Endpoints {
-        authorize: optional(&oauth.authorize_url)?,
-        revoke: optional(&oauth.revoke_url)?,
-        device: optional(&oauth.device_url)?,
-        token,
-        auth_url: origin,
-    })
 }
 
 impl App<'_> {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use secrecy::{ExposeSecret as _, SecretString};
 
 use super::AuthError;
-use super::flow::App;
+use super::app::App;
 use crate::catalog::render_base_url;
 
 /// What a private-key input may hold: a PEM key, or a Google service-account key file whose

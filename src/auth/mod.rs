@@ -6,6 +6,7 @@
 //! again once the lock is held, renewed only if still needed, and a rotated refresh token is
 //! written back to the keychain before the new access token is used. Nothing here prints.
 
+pub mod app;
 pub mod client;
 pub mod flow;
 pub mod jwt;
@@ -196,12 +197,12 @@ impl Session {
     }
 
     /// The app (client id, secrets, endpoints) of the stored tokens.
-    pub fn app<'a>(&'a self, stored: &Stored) -> Result<flow::App<'a>, AuthError> {
+    pub fn app<'a>(&'a self, stored: &Stored) -> Result<app::App<'a>, AuthError> {
         let oauth = self.oauth()?;
-        Ok(flow::App {
+        Ok(app::App {
             oauth,
             settings: &self.settings,
-            endpoints: flow::endpoints(oauth, &self.settings, stored.auth_url.as_deref())?,
+            endpoints: app::endpoints(oauth, &self.settings, stored.auth_url.as_deref())?,
             client_secret: stored.client_secret.clone().map(SecretString::from),
             private_key: stored.private_key.clone().map(SecretString::from),
         })
@@ -422,10 +423,10 @@ pub async fn revoke_stored(
     if oauth.revoke_url.is_none() {
         return Ok(false);
     }
-    let app = flow::App {
+    let app = app::App {
         oauth,
         settings,
-        endpoints: flow::endpoints(oauth, settings, stored.auth_url.as_deref())?,
+        endpoints: app::endpoints(oauth, settings, stored.auth_url.as_deref())?,
         client_secret: stored.client_secret.clone().map(SecretString::from),
         private_key: None,
     };

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 pub use model::*;
 pub use oauth::{Assertion, ClientAuth, Grant, OAuth};
-pub use report::{Choices, MetricType, Quota, Report, Rows};
+pub use report::{MetricType, Quota, Report, Rows};
 pub use validate::Problem;
 
 use crate::error::UserError;

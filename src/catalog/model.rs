@@ -101,7 +101,7 @@ pub struct Input {
     pub modes: Vec<String>,
     /// Values `connect` lists with the credential, for the consultant to pick one.
     #[serde(default)]
-    pub choices: Option<super::report::Choices>,
+    pub choices: Option<Choices>,
 }
 
 impl Input {
@@ -109,6 +109,32 @@ impl Input {
     pub fn used_by(&self, mode: &str) -> bool {
         self.modes.is_empty() || self.modes.iter().any(|name| name == mode)
     }
+}
+
+/// Values of an input that `connect` lists with the credential being connected, for the
+/// consultant to pick one (GA4 properties, Search Console sites).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Choices {
+    /// The listing request.
+    pub request: Request,
+    /// JSON pointer to the list; a `*` step goes into every element of an array
+    /// (`/accountSummaries/*/propertySummaries`).
+    pub items: String,
+    /// JSON pointer (within an item) to the value.
+    pub value: String,
+    /// Text removed from the front of the value (`properties/`).
+    #[serde(default)]
+    pub strip_prefix: Option<String>,
+    /// How an item is shown: `{/pointer}` is replaced by that value of the item.
+    pub label: String,
+    /// The listing's pages: only `body_cursor` (e.g. `nextPageToken` → `pageToken`) or `none`.
+    #[serde(default = "one_page")]
+    pub paginator: Paginator,
+}
+
+fn one_page() -> Paginator {
+    Paginator::None
 }
 
 /// One way to present a credential.

@@ -1,12 +1,9 @@
 //! The report-stream part of the definition format: dated rows re-pulled over a trailing
 //! restatement window and replaced by date (`[streams.report]`), a quota the provider reports in
-//! response bodies (`[limits.quota]`), and inputs whose values `connect` lists for the consultant
-//! to pick (`[inputs.choices]`).
+//! response bodies (`[limits.quota]`).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-
-use super::model::{Paginator, Request};
 
 /// A report stream: each fetch asks for a range of days (`{start_date}` and `{end_date}` in
 /// the request, `YYYY-MM-DD`) and replaces exactly those days' rows.
@@ -76,32 +73,6 @@ pub struct Quota {
     pub wait: String,
 }
 
-/// Values of an input that `connect` lists with the credential being connected, for the
-/// consultant to pick one (GA4 properties, Search Console sites).
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Choices {
-    /// The listing request.
-    pub request: Request,
-    /// JSON pointer to the list; a `*` step goes into every element of an array
-    /// (`/accountSummaries/*/propertySummaries`).
-    pub items: String,
-    /// JSON pointer (within an item) to the value.
-    pub value: String,
-    /// Text removed from the front of the value (`properties/`).
-    #[serde(default)]
-    pub strip_prefix: Option<String>,
-    /// How an item is shown: `{/pointer}` is replaced by that value of the item.
-    pub label: String,
-    /// The listing's pages: only `body_cursor` (e.g. `nextPageToken` → `pageToken`) or `none`.
-    #[serde(default = "one_page")]
-    pub paginator: Paginator,
-}
-
-fn one_page() -> Paginator {
-    Paginator::None
-}
-
 type Sink<'a> = dyn FnMut(String, String, Option<&str>) + 'a;
 
 /// The problems of a stream's `report` block.
@@ -143,34 +114,6 @@ pub(super) fn check_report(report: &Report, path: &str, problem: &mut Sink<'_>) 
         if metrics.is_empty() {
             problem(format!("{path}.rows.metrics"), "no metric".into(), None);
         }
-    }
-}
-
-/// The problems of an input's `choices` block.
-pub(super) fn check_choices(choices: &Choices, path: &str, problem: &mut Sink<'_>) {
-    if !choices.value.starts_with('/') {
-        problem(
-            format!("{path}.value"),
-            format!("`{}` is not a JSON pointer", choices.value),
-            None,
-        );
-    }
-    if !choices.items.is_empty() && !choices.items.starts_with('/') {
-        problem(
-            format!("{path}.items"),
-            format!("`{}` is not a JSON pointer", choices.items),
-            None,
-        );
-    }
-    if !matches!(
-        choices.paginator,
-        Paginator::None | Paginator::BodyCursor { .. }
-    ) {
-        problem(
-            format!("{path}.paginator"),
-            "choices page with `body_cursor` or not at all".into(),
-            None,
-        );
     }
 }
 

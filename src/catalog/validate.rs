@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use super::model::{Incremental, Paginator, Provider, Request};
+use super::model::{Choices, Incremental, Paginator, Provider, Request};
 
 /// One problem in a definition file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,7 +153,7 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
             if input.secret {
                 problem(path.clone(), "a secret input cannot be listed".into(), None);
             }
-            super::report::check_choices(choices, &path, &mut problem);
+            check_choices(choices, &path, &mut problem);
             let others: BTreeSet<&str> = plain_inputs
                 .iter()
                 .copied()
@@ -1116,6 +1116,34 @@ fn check_incremental(
     }
     if let Some(max) = &incremental.max_results {
         check_pointer(&max.total, &format!("{path}.max_results.total"), problem);
+    }
+}
+
+/// The problems of an input's `choices` block.
+fn check_choices(choices: &Choices, path: &str, problem: &mut Report<'_>) {
+    if !choices.value.starts_with('/') {
+        problem(
+            format!("{path}.value"),
+            format!("`{}` is not a JSON pointer", choices.value),
+            None,
+        );
+    }
+    if !choices.items.is_empty() && !choices.items.starts_with('/') {
+        problem(
+            format!("{path}.items"),
+            format!("`{}` is not a JSON pointer", choices.items),
+            None,
+        );
+    }
+    if !matches!(
+        choices.paginator,
+        Paginator::None | Paginator::BodyCursor { .. }
+    ) {
+        problem(
+            format!("{path}.paginator"),
+            "choices page with `body_cursor` or not at all".into(),
+            None,
+        );
     }
 }
 

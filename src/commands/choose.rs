@@ -179,7 +179,7 @@ async fn list(
                 .map_or(value.clone(), str::to_owned);
             found.push(Choice {
                 value,
-                label: super::connect::fill_template(&choices.label, item),
+                label: super::register::fill_template(&choices.label, item),
             });
         }
         let Paginator::BodyCursor { cursor, param, .. } = &choices.paginator else {

@@ -12,7 +12,7 @@ use base64::Engine as _;
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{self, AuthError, Stored, TokenClient, flow, jwt, loopback::Loopback};
+use crate::auth::{self, AuthError, Stored, TokenClient, app, flow, jwt, loopback::Loopback};
 use crate::catalog::{AuthMode, Grant, OAuth, Provider};
 use crate::cli::{AuthorizeArgs, ConnectArgs, OAuthArgs};
 use crate::context::Context;
@@ -77,7 +77,7 @@ pub(super) async fn run(
         }
         None => None,
     };
-    let mut settings = super::connect::settings(provider, auth, &pairs)?;
+    let mut settings = super::register::settings(provider, auth, &pairs)?;
     // The pasted address is read from stdin: the secret cannot come from there as well.
     if args.oauth.no_browser
         && args.token_stdin
@@ -111,10 +111,10 @@ pub(super) async fn run(
     let schedule = args
         .every
         .map(|every| crate::store::Schedule::every(every.as_secs()));
-    let app = flow::App {
+    let app = app::App {
         oauth,
         settings: &settings,
-        endpoints: flow::endpoints(oauth, &settings, args.oauth.auth_url.as_deref())
+        endpoints: app::endpoints(oauth, &settings, args.oauth.auth_url.as_deref())
             .map_err(|error| UserError::usage(error.to_string()))?,
         client_secret,
         private_key,
@@ -182,7 +182,7 @@ pub(super) async fn run(
         &tokens.access,
     )
     .await?;
-    let request = super::connect::Request {
+    let request = super::register::Request {
         provider,
         id,
         base_url,
@@ -193,7 +193,7 @@ pub(super) async fn run(
         stored: Some(stored.to_secret()),
         replace: args.replace,
     };
-    super::connect::connect(ctx, &request, &tokens.access).await?;
+    super::register::connect(ctx, &request, &tokens.access).await?;
     ctx.printer.status(&format!(
         "  mode `{}`; granted scopes: {}{}",
         auth.id,
@@ -226,11 +226,11 @@ pub(super) async fn authorize(ctx: &Context, args: &AuthorizeArgs) -> anyhow::Re
             .into());
         }
     };
-    let settings = super::connect::settings(provider, auth, &args.settings)?;
-    let app = flow::App {
+    let settings = super::register::settings(provider, auth, &args.settings)?;
+    let app = app::App {
         oauth,
         settings: &settings,
-        endpoints: flow::endpoints(oauth, &settings, args.oauth.auth_url.as_deref())
+        endpoints: app::endpoints(oauth, &settings, args.oauth.auth_url.as_deref())
             .map_err(|error| UserError::usage(error.to_string()))?,
         client_secret: None,
         private_key: None,
@@ -282,7 +282,7 @@ fn settings_flags(
 async fn sign_in(
     ctx: &Context,
     http: &TokenClient,
-    app: &flow::App<'_>,
+    app: &app::App<'_>,
     provider: &Provider,
     options: &OAuthArgs,
 ) -> Result<flow::TokenSet, AuthError> {
@@ -294,7 +294,7 @@ async fn sign_in(
 
 async fn browser_code(
     ctx: &Context,
-    app: &flow::App<'_>,
+    app: &app::App<'_>,
     provider: &Provider,
     options: &OAuthArgs,
 ) -> Result<(flow::Pending, String), AuthError> {
@@ -384,7 +384,7 @@ fn read_blob(text: &str, provider: &Provider, auth: &AuthMode) -> anyhow::Result
 pub(super) fn stored_for(
     auth: &AuthMode,
     oauth: &OAuth,
-    app: &flow::App<'_>,
+    app: &app::App<'_>,
     tokens: &flow::TokenSet,
     auth_url: Option<String>,
 ) -> Stored {

@@ -95,7 +95,7 @@ async fn sign_in_and_connect(
     endpoint: &sandbox::ProviderEndpoint,
     registered: &sandbox::OAuthApp,
 ) -> anyhow::Result<()> {
-    use crate::auth::{TokenClient, flow, loopback::Loopback};
+    use crate::auth::{TokenClient, app, flow, loopback::Loopback};
     let auth = provider.auth_mode(Some("oauth"))?;
     let oauth = auth
         .oauth
@@ -103,10 +103,10 @@ async fn sign_in_and_connect(
         .ok_or_else(|| anyhow::anyhow!("the {} definition has no OAuth mode", provider.id))?;
     let settings: std::collections::BTreeMap<String, String> =
         [("client_id".to_owned(), registered.client_id.clone())].into();
-    let app = flow::App {
+    let app = app::App {
         oauth,
         settings: &settings,
-        endpoints: flow::endpoints(oauth, &settings, Some(&registered.auth_url))?,
+        endpoints: app::endpoints(oauth, &settings, Some(&registered.auth_url))?,
         client_secret: Some(secrecy::SecretString::from(
             registered.client_secret.clone(),
         )),
@@ -131,7 +131,7 @@ async fn sign_in_and_connect(
         &tokens,
         Some(registered.auth_url.clone()),
     );
-    let request = super::connect::Request {
+    let request = super::register::Request {
         provider,
         id: id.clone(),
         base_url: endpoint.base_url.clone(),
@@ -142,7 +142,7 @@ async fn sign_in_and_connect(
         store_secret: true,
         stored: Some(stored.to_secret()),
     };
-    super::connect::connect(demo, &request, &tokens.access).await?;
+    super::register::connect(demo, &request, &tokens.access).await?;
     demo.printer.status(&format!(
         "  mode `oauth`; granted scopes: {}",
         stored.scopes.join(" ")
@@ -204,7 +204,7 @@ async fn pipeline(
             endpoint.provider,
             endpoint.base_url
         ));
-        let request = super::connect::Request {
+        let request = super::register::Request {
             provider,
             id: id.clone(),
             base_url: endpoint.base_url.clone(),
@@ -215,7 +215,7 @@ async fn pipeline(
             store_secret: true,
             stored: None,
         };
-        super::connect::connect(demo, &request, &token).await?;
+        super::register::connect(demo, &request, &token).await?;
         ids.push(id);
     }
 

@@ -122,7 +122,7 @@ pub(super) async fn fetch(
     // Room to record a run's end should the disk fill up during it.
     crate::store::ensure_reserve(&ctx.paths.database());
     if selection.due {
-        let now = crate::schedule::now();
+        let now = crate::clock::now();
         let mut due = Vec::new();
         for connection in connections {
             let last = store.last_run(&connection.id)?;

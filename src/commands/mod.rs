@@ -12,6 +12,7 @@ mod fetch;
 mod preview;
 mod providers;
 mod purge;
+mod register;
 mod report;
 mod sandbox;
 mod schedule;
@@ -33,6 +34,12 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
         Command::Sandbox(args) => return sandbox::run(printer, &args).await,
         _ => {}
     }
+    crate::clock::check_override().map_err(|message| {
+        crate::error::UserError::usage(message).hint(format!(
+            "unset `{}` to use the real clock",
+            crate::env_vars::EnvVars::NOW
+        ))
+    })?;
     let ctx = Context::new(&cli.global, printer)?;
     match cli.command {
         Command::Connect(args) => connect::run(&ctx, &args).await,

@@ -116,7 +116,7 @@ fn show(ctx: &Context, named: &[String]) -> anyhow::Result<ExitStatus> {
         "LAST RUN",
         "NEXT DUE",
     ]);
-    let now = schedule::now();
+    let now = crate::clock::now();
     for row in &rows {
         let last = row.last_run.as_ref().map_or("never".to_owned(), |run| {
             format!(

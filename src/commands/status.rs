@@ -7,9 +7,9 @@ use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
 use crate::cli::StatusArgs;
+use crate::clock::rfc3339;
 use crate::context::Context;
 use crate::error::ExitStatus;
-use crate::normalize::rfc3339;
 use crate::outcome::{Failure, Outcome};
 use crate::schedule;
 use crate::secrets::{self, SecretError, SecretKey};
@@ -301,7 +301,7 @@ fn row(
     let last_run = store.last_run(&connection.id)?;
     let last_ok = store.last_ok_run(&connection.id)?;
     let failures = store.consecutive_failures(&connection.id)?;
-    let now = schedule::now();
+    let now = crate::clock::now();
     let next_due = schedule::next_due(&connection, last_run.as_ref(), failures);
     let stale = schedule::is_stale(&connection, last_ok.as_ref(), now);
     let env_var = secrets::env_var_name(&connection.id);
@@ -332,7 +332,7 @@ fn row(
         .and_then(|oauth| oauth.refresh_token_expires_at.as_deref())
         .and_then(|at| at.parse::<jiff::Timestamp>().ok())
     {
-        let left = schedule::now().duration_until(expires);
+        let left = crate::clock::now().duration_until(expires);
         if left < jiff::SignedDuration::from_hours(48) {
             problems.push(ProblemView {
                 kind: "expiring",
@@ -499,7 +499,7 @@ fn row(
         last_run: last_run.map(RunView::from),
         last_success: last_ok.and_then(|run| run.finished_at).map(rfc3339),
         schedule: connection.schedule,
-        next_due: crate::normalize::rfc3339(next_due),
+        next_due: crate::clock::rfc3339(next_due),
         due: next_due <= now,
         stale,
         records,
@@ -634,7 +634,7 @@ fn render_with(ctx: &Context, rows: &[StatusRow], kept: &[KeptData]) -> anyhow::
         return Ok(());
     }
     let color = ctx.printer.stdout_color();
-    let now = schedule::now();
+    let now = crate::clock::now();
     let when = |instant: &str| crate::output::relative_time(instant, now);
     // On a narrow terminal the account name (the widest cell) gives way, and records are a
     // total; `status CONNECTION` and `--json` still have everything.

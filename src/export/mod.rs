@@ -218,10 +218,10 @@ fn manifest(store: &Store, catalog: &Catalog, client: &str) -> anyhow::Result<Ma
             .collect();
         let last_run = last.map(|run| LastRun {
             id: run.id,
-            started_at: Instant(crate::normalize::rfc3339(run.started_at)),
+            started_at: Instant(crate::clock::rfc3339(run.started_at)),
             finished_at: run
                 .finished_at
-                .map(|finished| Instant(crate::normalize::rfc3339(finished))),
+                .map(|finished| Instant(crate::clock::rfc3339(finished))),
             outcome: run.outcome.to_string(),
             records_removed: run.counts.records_removed,
         });
@@ -275,7 +275,7 @@ pub fn write(
     let manifest = manifest(store, catalog, client)?;
     let header = Header {
         schema_version: SCHEMA_VERSION,
-        generated_at: crate::store::now(),
+        generated_at: crate::clock::stamp(),
         generator: concat!("inlet ", env!("CARGO_PKG_VERSION")),
         client,
         manifest: &manifest,
@@ -308,7 +308,7 @@ pub fn write_csv(
     let manifest = manifest(store, catalog, client)?;
     let header = Header {
         schema_version: SCHEMA_VERSION,
-        generated_at: crate::store::now(),
+        generated_at: crate::clock::stamp(),
         generator: concat!("inlet ", env!("CARGO_PKG_VERSION")),
         client,
         manifest: &manifest,

@@ -244,14 +244,6 @@ fn convert(value: &Value, kind: FieldType) -> Value {
     }
 }
 
-/// An instant as RFC 3339 UTC with milliseconds: the one time format inlet writes.
-pub fn rfc3339(instant: jiff::Timestamp) -> String {
-    format!(
-        "{:.3}",
-        instant.round(jiff::Unit::Millisecond).unwrap_or(instant)
-    )
-}
-
 fn date(text: &str) -> Value {
     if let Ok(date) = text.parse::<jiff::civil::Date>() {
         return Value::String(date.to_string());
@@ -291,7 +283,7 @@ pub fn canonical_instant(text: &str) -> Option<String> {
     if is_canonical(text) {
         return Some(text.to_owned());
     }
-    instant(text).map(rfc3339)
+    instant(text).map(crate::clock::rfc3339)
 }
 
 /// Parses RFC 3339, or a Unix time: milliseconds when it is that large, seconds otherwise

@@ -48,7 +48,7 @@ impl RunLock {
             Ok(()) => {
                 file.set_len(0)?;
                 file.rewind()?;
-                writeln!(file, "{} {}", std::process::id(), crate::store::now())?;
+                writeln!(file, "{} {}", std::process::id(), crate::clock::stamp())?;
                 file.flush()?;
                 Ok(Ok(Self { _file: file, path }))
             }

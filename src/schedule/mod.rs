@@ -15,15 +15,6 @@ pub use units::{CronLine, SystemdUnits, cron_marker, current_uid, units_name, un
 use crate::outcome::Outcome;
 use crate::store::{ConnectionRow, RunRow};
 
-/// Now, or `INLET_NOW` when set (an RFC 3339 instant): schedules, staleness and `--due` can be
-/// checked for any moment ("what would be due tomorrow?"), which is also how tests move time.
-pub fn now() -> Timestamp {
-    std::env::var(crate::env_vars::EnvVars::NOW)
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or_else(Timestamp::now)
-}
-
 fn plus(instant: Timestamp, secs: u64) -> Timestamp {
     instant
         .checked_add(Duration::from_secs(secs))

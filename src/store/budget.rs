@@ -142,7 +142,7 @@ impl Ledger {
                 self.account,
                 capacity.map(|capacity| i64::try_from(capacity).unwrap_or(i64::MAX)),
                 window.map(millis),
-                super::now()
+                crate::clock::stamp()
             ],
         )?;
         if let (Some(used), Some(window)) = (used, window.or(self_window(&tx, &self.account)?)) {
@@ -170,7 +170,7 @@ impl Ledger {
              ON CONFLICT (account) DO UPDATE SET
                  paused_until_ms = MAX(paused_until_ms, excluded.paused_until_ms),
                  updated_at = excluded.updated_at",
-            params![self.account, until_ms, super::now()],
+            params![self.account, until_ms, crate::clock::stamp()],
         )?;
         Ok(())
     }

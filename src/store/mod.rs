@@ -323,16 +323,6 @@ pub struct Store {
     conn: Connection,
 }
 
-/// Now, as RFC 3339 UTC with milliseconds: the one time format in the cache.
-pub fn now() -> String {
-    jiff::Timestamp::now()
-        .round(jiff::Unit::Millisecond)
-        .map_or_else(
-            |_| jiff::Timestamp::now().to_string(),
-            |timestamp| format!("{timestamp:.3}"),
-        )
-}
-
 /// Where a fetch that found the cache damaged leaves the problem for `status` (which does not
 /// read every page): beside the cache. A new cache created in its place removes it.
 pub fn damaged_note(database: &Path) -> PathBuf {
@@ -545,7 +535,7 @@ impl Store {
                 row.account_id,
                 row.account_name,
                 row.base_url,
-                crate::normalize::rfc3339(row.created_at),
+                crate::clock::rfc3339(row.created_at),
                 serde_json::Value::Object(
                     row.settings
                         .iter()
@@ -599,7 +589,7 @@ impl Store {
         )?;
         tx.execute(
             "INSERT INTO runs (connection_id, started_at, outcome, pid) VALUES (?1, ?2, 'running', ?3)",
-            params![connection_id, now(), std::process::id()],
+            params![connection_id, crate::clock::stamp(), std::process::id()],
         )?;
         let id = tx.last_insert_rowid();
         tx.commit()?;
@@ -615,7 +605,7 @@ impl Store {
              WHERE id = ?1",
             params![
                 run_id,
-                now(),
+                crate::clock::stamp(),
                 totals.outcome.as_str(),
                 totals.counts.pages,
                 totals.counts.requests,
@@ -891,7 +881,7 @@ impl Store {
         records: &[RecordRow],
         next: &Next<'_>,
     ) -> Result<PageCounts> {
-        let fetched_at = now();
+        let fetched_at = crate::clock::stamp();
         let tx = self.conn.transaction()?;
         let counts = upsert(&tx, connection_id, client, stream, records, &fetched_at)?;
         write_next(&tx, connection_id, stream, next, &fetched_at)?;
@@ -908,7 +898,7 @@ impl Store {
         stream: &str,
         records: &[RecordRow],
     ) -> Result<PageCounts> {
-        let fetched_at = now();
+        let fetched_at = crate::clock::stamp();
         let tx = self.conn.transaction()?;
         let counts = upsert(&tx, connection_id, client, stream, records, &fetched_at)?;
         tx.commit()?;
@@ -1456,7 +1446,7 @@ fn audit(
 ) -> Result<()> {
     tx.execute(
         "INSERT INTO audit (at, connection_id, event, detail) VALUES (?1, ?2, ?3, ?4)",
-        params![now(), connection_id, event, detail],
+        params![crate::clock::stamp(), connection_id, event, detail],
     )?;
     Ok(())
 }

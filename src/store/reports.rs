@@ -5,7 +5,7 @@
 
 use rusqlite::params;
 
-use super::{Next, PageCounts, RecordRow, Result, Store, now, write_next};
+use super::{Next, PageCounts, RecordRow, Result, Store, write_next};
 
 /// The days a report pass replaces (`YYYY-MM-DD`, inclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +29,7 @@ impl Store {
         next: &Next<'_>,
         window: &Replace,
     ) -> Result<PageCounts> {
-        let fetched_at = now();
+        let fetched_at = crate::clock::stamp();
         let tx = self.conn.transaction()?;
         if window.fresh {
             tx.execute(

@@ -439,13 +439,13 @@ async fn run_stream(
     // what existed, the listing what changed. The next pass starts there, so a quiet account
     // keeps an up-to-date watermark and never falls past the listing's history.
     if stream.changes.is_some() && !resumed && !matches!(checkpoint.mode, Mode::Dates { .. }) {
-        checkpoint.observe_cursor(crate::normalize::rfc3339(Timestamp::now()));
+        checkpoint.observe_cursor(crate::clock::rfc3339(Timestamp::now()));
     }
     let mut store = store;
     let mut early = None;
     // When this pass began writing, and whether links are read for every record (a full pass,
     // or one resumed from an earlier process) or for those it wrote.
-    let pass_started = crate::store::now();
+    let pass_started = crate::clock::stamp();
     let full_pass = matches!(checkpoint.mode, Mode::Full) || resumed;
     // A fresh incremental pass of a stream with a changes listing reads it first; the newest
     // change seeds the pass's watermark.
@@ -953,7 +953,7 @@ fn clamp_cursor(
         })
         .and_then(|record| crate::normalize::pointer_text(record, &stream.primary_key))
         .unwrap_or_else(|| "?".to_owned());
-    let start = crate::normalize::rfc3339(connection.started_at);
+    let start = crate::clock::rfc3339(connection.started_at);
     let warning = format!(
         "record `{}` has `{pointer}` = {newest}, in the future; the watermark stays at the fetch's start ({start})",
         crate::output::sanitize::for_terminal(&record)

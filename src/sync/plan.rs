@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::catalog::{CursorFormat, Incremental, Location, Paginator, Request, Stream};
-use crate::normalize::rfc3339;
+use crate::clock::rfc3339;
 
 /// Where a stream's fetch stands; committed with every page, so a killed fetch resumes here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

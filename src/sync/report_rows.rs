@@ -67,7 +67,7 @@ pub(super) fn plan(
 pub(super) fn watermark_of(end: Date) -> Option<String> {
     end.to_zoned(jiff::tz::TimeZone::UTC)
         .ok()
-        .map(|zoned| crate::normalize::rfc3339(zoned.timestamp()))
+        .map(|zoned| crate::clock::rfc3339(zoned.timestamp()))
 }
 
 /// Turns a page's rows into records with the stream's row strategy.

@@ -329,7 +329,7 @@ fn freshness(
         let since = last_ok
             .as_ref()
             .and_then(|run| run.finished_at)
-            .map_or_else(|| "never".to_owned(), crate::normalize::rfc3339);
+            .map_or_else(|| "never".to_owned(), crate::clock::rfc3339);
         caveats.push(Caveat {
             kind: "stale",
             connection: id.clone(),
@@ -361,7 +361,7 @@ fn freshness(
                 .and_then(|run| run.finished_at.clone().or(run.started_at.clone())),
             last_success: last_ok
                 .and_then(|run| run.finished_at)
-                .map(crate::normalize::rfc3339),
+                .map(crate::clock::rfc3339),
             stale,
             records,
         },
@@ -372,7 +372,7 @@ fn freshness(
 impl Brief {
     /// Computes the brief of `window` from a client's facts.
     pub fn build(store: &Store, facts: &Facts, window: &Window) -> anyhow::Result<Self> {
-        let now = crate::schedule::now();
+        let now = crate::clock::now();
         let mut sources = Vec::new();
         let mut caveats = Vec::new();
         let mut movers = Vec::new();
@@ -429,7 +429,7 @@ impl Brief {
         Ok(Self {
             schema_version: SCHEMA_VERSION,
             client: facts.client.clone(),
-            generated_at: crate::store::now(),
+            generated_at: crate::clock::stamp(),
             period_text: window.text.clone(),
             period: window.current,
             previous_period: window.previous,

@@ -95,9 +95,7 @@ impl Window {
 
 /// Today's date in UTC (`INLET_NOW` moves it, as it moves every schedule).
 pub fn today() -> Date {
-    crate::schedule::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date()
+    crate::clock::now().to_zoned(jiff::tz::TimeZone::UTC).date()
 }
 
 #[cfg(test)]

@@ -80,3 +80,35 @@ fn provider_definitions_as_a_user_reads_them() {
         home.run(&["providers", "show", "stripe"])
     );
 }
+
+/// An `INLET_NOW` that does not read as an instant is refused before any command runs, rather
+/// than schedules being judged at the real time while the user thinks they moved it.
+#[test]
+fn a_clock_override_that_does_not_parse_is_refused() {
+    let home = Home::new();
+    for text in ["tomorrow", "2026-12-04"] {
+        let output = home
+            .inlet()
+            .env("INLET_NOW", text)
+            .args(["status"])
+            .output()
+            .expect("status");
+        assert_eq!(output.status.code(), Some(2), "INLET_NOW={text}");
+    }
+    assert_seen!(
+        "error-clock-override",
+        &home,
+        home.inlet()
+            .env("INLET_NOW", "tomorrow")
+            .args(["--json", "schedule", "show"])
+            .output()
+            .expect("schedule show")
+    );
+    let moved = home
+        .inlet()
+        .env("INLET_NOW", "2030-01-01T00:00:00Z")
+        .args(["status"])
+        .output()
+        .expect("status");
+    assert_eq!(moved.status.code(), Some(0));
+}
