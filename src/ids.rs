@@ -98,6 +98,12 @@ impl PartialEq<String> for ConnectionId {
     }
 }
 
+impl PartialEq<ConnectionId> for String {
+    fn eq(&self, other: &ConnectionId) -> bool {
+        *self == other.text
+    }
+}
+
 impl From<ConnectionId> for String {
     fn from(id: ConnectionId) -> Self {
         id.text

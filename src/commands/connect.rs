@@ -118,8 +118,8 @@ fn read_token(
     let label = input.map_or("token", |input| input.label.as_str());
     // Every copy of the secret is wiped when dropped.
     let raw = zeroize::Zeroizing::new(if args.secret_from_env {
-        let name = secrets::env_var_name(&id.to_string());
-        match secrets::from_env(&id.to_string()) {
+        let name = secrets::env_var_name(id);
+        match secrets::from_env(id) {
             Some((secret, _)) => secret.expose_secret().to_owned(),
             None => {
                 return Err(UserError::usage(format!(

@@ -244,7 +244,7 @@ async fn pipeline(
     for report in &reports {
         for stream in &report.streams {
             table.add_row(vec![
-                report.connection.clone(),
+                report.connection.to_string(),
                 stream.stream.clone(),
                 stream.outcome.as_str().to_owned(),
                 stream.counts.records_new.to_string(),

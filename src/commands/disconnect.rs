@@ -15,13 +15,13 @@ pub(super) async fn run(ctx: &Context, args: &DisconnectArgs) -> anyhow::Result<
     let id = ConnectionId::parse(&args.connection)?;
     let mut store = ctx
         .existing_store()?
-        .ok_or_else(|| missing_connection(&id.to_string()))?;
-    let Some(row) = store.connection(&id.to_string())? else {
+        .ok_or_else(|| missing_connection(&id))?;
+    let Some(row) = store.connection(&id)? else {
         // Data kept by an earlier plain `disconnect` can still be purged.
         let kept = store
             .data_sources(Some(id.client()))?
             .into_iter()
-            .any(|(source, _, _)| id == source);
+            .any(|(source, _)| id == source);
         if args.purge && kept {
             ctx.printer.status(&format!(
                 "`{id}` is no longer connected; purging the data it left"
@@ -35,7 +35,7 @@ pub(super) async fn run(ctx: &Context, args: &DisconnectArgs) -> anyhow::Result<
                 },
             );
         }
-        return Err(super::fetch::missing_connection_in(&store, &id.to_string()).into());
+        return Err(super::fetch::missing_connection_in(&store, &id).into());
     };
     if !args.yes {
         if !ctx.interactive {
@@ -79,10 +79,10 @@ pub(super) async fn disconnect(
 ) -> anyhow::Result<()> {
     let key = SecretKey {
         profile: store.profile_id()?,
-        connection: id.to_string(),
+        connection: id.clone(),
     };
-    let stored = store.secret_stored(&id.to_string())?;
-    let env_var = secrets::env_var_name(&id.to_string());
+    let stored = store.secret_stored(id)?;
+    let env_var = secrets::env_var_name(id);
     let (revoked, removed) = if stored {
         // Revoke what was stored, never a token that happens to be in the environment: that one
         // belongs to whoever set it.
@@ -98,7 +98,7 @@ pub(super) async fn disconnect(
     } else {
         (None, false)
     };
-    let purged = store.delete_connection(&id.to_string(), purge)?;
+    let purged = store.delete_connection(id, purge)?;
     // The client's export files hold the purged data: they go too.
     let files_removed = if purge {
         super::export::remove_export_files(&super::export::export_files(ctx, id.client()))?
@@ -143,7 +143,7 @@ pub(super) async fn disconnect(
         ctx.printer
             .status("  cached records kept (`--purge` deletes them)");
     }
-    if secrets::from_env(&id.to_string()).is_some() {
+    if secrets::from_env(id).is_some() {
         ctx.printer.warn(&format!(
             "`{env_var}` is still set in your environment and was not revoked; inlet cannot remove it"
         ));
@@ -159,7 +159,7 @@ async fn revoke(
     id: &ConnectionId,
     secret: &secrecy::SecretString,
 ) -> Option<bool> {
-    let row = store.connection(&id.to_string()).ok().flatten()?;
+    let row = store.connection(id).ok().flatten()?;
     let catalog = ctx.catalog().ok()?;
     let provider = catalog.get(&row.provider).ok()?;
     let auth = provider.auth_mode(row.auth_mode.as_deref()).ok()?;

@@ -299,7 +299,7 @@ async fn fetch_one(
     wait: Duration,
 ) -> anyhow::Result<ConnectionReport> {
     let failed = |error: String, credentials: bool| ConnectionReport {
-        connection: connection.id.to_string(),
+        connection: connection.id.clone(),
         provider: connection.provider.clone(),
         run_id: 0,
         outcome: Outcome::Failed,
@@ -332,7 +332,7 @@ async fn fetch_one(
     }
     let key = SecretKey {
         profile: profile.to_owned(),
-        connection: connection.id.to_string(),
+        connection: connection.id.clone(),
     };
     let (token, source) = match secrets::resolve_connection(&ctx.secrets, &key, stored) {
         Ok(found) => found,
@@ -544,7 +544,7 @@ fn render(ctx: &Context, reports: &[ConnectionReport]) -> anyhow::Result<()> {
                 ]);
             } else {
                 table.add_row(vec![
-                    report.connection.clone(),
+                    report.connection.to_string(),
                     line.stream,
                     line.mode,
                     line.outcome.to_owned(),

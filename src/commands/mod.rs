@@ -77,18 +77,17 @@ pub(crate) fn select_connections(
     }
     let Some(store) = ctx.existing_store()? else {
         return match (ids.first(), client) {
-            (Some(id), _) => Err(fetch::missing_connection(&id.to_string()).into()),
+            (Some(id), _) => Err(fetch::missing_connection(id).into()),
             (None, Some(client)) => Err(fetch::unknown_client(client).into()),
             (None, None) => Ok(None),
         };
     };
     let mut selected = Vec::new();
     for id in &ids {
-        let id = id.to_string();
         selected.push(
             store
-                .connection(&id)?
-                .ok_or_else(|| fetch::missing_connection_in(&store, &id))?,
+                .connection(id)?
+                .ok_or_else(|| fetch::missing_connection_in(&store, id))?,
         );
     }
     if let Some(client) = client {

@@ -48,7 +48,7 @@ struct ClientPreview {
 
 #[derive(Debug, Serialize)]
 struct StreamLine {
-    connection: String,
+    connection: ConnectionId,
     stream: String,
     records: u64,
     newest_change: Option<String>,
@@ -91,12 +91,12 @@ fn connection_preview(ctx: &Context, text: &str, args: &PreviewArgs) -> anyhow::
     let store = ctx
         .existing_store()?
         .ok_or_else(|| missing_connection(&name))?;
-    let row = store.connection(&name)?;
+    let row = store.connection(&id)?;
     if row.is_none()
         && !store
             .record_sources(id.client())?
             .iter()
-            .any(|(source, _)| *source == name)
+            .any(|(source, _)| *source == id)
     {
         return Err(missing_connection(&name).into());
     }
@@ -434,7 +434,15 @@ fn client_preview(ctx: &Context, client: &str, stream: Option<&str>) -> anyhow::
         .into_iter()
         .flatten()
     {
-        let connection = entry["connection"].as_str().unwrap_or_default().to_owned();
+        let connection = entry["connection"]
+            .as_str()
+            .and_then(ConnectionId::read)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "the export's manifest names {}, not a connection",
+                    entry["connection"]
+                )
+            })?;
         let cursors: BTreeMap<String, Option<String>> = store
             .stream_statuses(&connection)?
             .into_iter()
@@ -480,7 +488,7 @@ fn client_preview(ctx: &Context, client: &str, stream: Option<&str>) -> anyhow::
     }
     for line in &lines {
         table.add_row(vec![
-            line.connection.clone(),
+            line.connection.to_string(),
             line.stream.clone(),
             crate::view::money::grouped(&line.records.to_string()),
             line.newest_change.clone().unwrap_or_else(|| "–".to_owned()),

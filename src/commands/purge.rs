@@ -31,11 +31,10 @@ pub(super) fn run(ctx: &Context, args: &PurgeArgs) -> anyhow::Result<ExitStatus>
             .hint("`inlet status` lists connections and the data kept without one")
     };
     let mut store = ctx.existing_store()?.ok_or_else(nothing)?;
-    let sources: Vec<(String, u64)> = store
+    let sources: Vec<(ConnectionId, u64)> = store
         .data_sources(Some(&client))?
         .into_iter()
-        .filter(|(id, _, _)| only.as_ref().is_none_or(|only| only == id))
-        .map(|(id, _, records)| (id, records))
+        .filter(|(id, _)| only.as_ref().is_none_or(|only| id == only))
         .collect();
     let files = super::export::export_files(ctx, &client);
     if sources.is_empty() && files.is_empty() {

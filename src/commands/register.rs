@@ -135,7 +135,7 @@ pub(super) async fn connect(
     let mut store = ctx.store()?;
     // A connection is bound to the account it verified: the same account refreshes the
     // credential and keeps everything; another one is refused unless `--replace`.
-    let existing = store.connection(&id.to_string())?;
+    let existing = store.connection(id)?;
     let switch = existing
         .as_ref()
         .filter(|row| row.provider != provider.id || row.account_id != account.id);
@@ -146,7 +146,7 @@ pub(super) async fn connect(
     }
     let key = SecretKey {
         profile: store.profile_id()?,
-        connection: id.to_string(),
+        connection: id.clone(),
     };
     if request.store_secret {
         secrets::save(&ctx.secrets, &key, request.stored.as_ref().unwrap_or(token))
@@ -171,7 +171,7 @@ pub(super) async fn connect(
     };
     let mut purged = None;
     if switch.is_some() {
-        match store.delete_connection(&id.to_string(), true) {
+        match store.delete_connection(id, true) {
             Ok(count) => purged = Some(count),
             Err(error) => {
                 if request.store_secret {
@@ -192,7 +192,7 @@ pub(super) async fn connect(
         return Err(error).with_context(|| format!("cannot record `{id}`"));
     }
 
-    let env_var = secrets::env_var_name(&id.to_string());
+    let env_var = secrets::env_var_name(id);
     let source = if request.store_secret {
         secrets::source_of(&ctx.secrets)
     } else {
@@ -225,7 +225,7 @@ pub(super) async fn connect(
                 account.name
             ));
             let records: u64 = store
-                .stream_counts(&id.to_string())?
+                .stream_counts(id)?
                 .iter()
                 .map(|(_, count)| count)
                 .sum();
@@ -250,7 +250,7 @@ pub(super) async fn connect(
             secrets::SERVICE,
             key.account()
         ));
-        if secrets::from_env(&id.to_string()).is_some() {
+        if secrets::from_env(id).is_some() {
             ctx.printer.warn(&format!(
                 "`{env_var}` is set and takes precedence over the stored secret; unset it to use the stored one"
             ));

@@ -46,10 +46,10 @@ fn set(
     let id = ConnectionId::parse(connection)?;
     let mut store = ctx
         .existing_store()?
-        .ok_or_else(|| missing_connection(&id.to_string()))?;
+        .ok_or_else(|| missing_connection(&id))?;
     let row = store
-        .connection(&id.to_string())?
-        .ok_or_else(|| super::fetch::missing_connection_in(&store, &id.to_string()))?;
+        .connection(&id)?
+        .ok_or_else(|| super::fetch::missing_connection_in(&store, &id))?;
     let every_secs = every.as_secs();
     if let Some(retry) = retry
         && retry.as_secs() > every_secs

@@ -10,6 +10,7 @@ use crate::cli::StatusArgs;
 use crate::clock::rfc3339;
 use crate::context::Context;
 use crate::error::ExitStatus;
+use crate::ids::ConnectionId;
 use crate::outcome::{Failure, Outcome};
 use crate::schedule;
 use crate::secrets::{self, SecretError, SecretKey};
@@ -229,7 +230,7 @@ pub(super) fn collect(
 fn credential(
     ctx: &Context,
     profile: &str,
-    connection: &str,
+    connection: &ConnectionId,
     stored: bool,
     keychain_down: &mut bool,
 ) -> Credential {
@@ -260,7 +261,7 @@ fn credential(
     } else {
         let key = SecretKey {
             profile: profile.to_owned(),
-            connection: connection.to_owned(),
+            connection: connection.clone(),
         };
         match secrets::load(&ctx.secrets, &key) {
             Ok(Some(secret)) => {
@@ -573,7 +574,7 @@ fn paint(color: bool, style: Style, text: &str) -> String {
 /// still exported until purged.
 #[derive(Debug, Serialize)]
 pub(super) struct KeptData {
-    pub connection: String,
+    pub connection: ConnectionId,
     pub client: String,
     pub records: u64,
     /// The command that deletes it.
@@ -586,12 +587,12 @@ fn kept_data(ctx: &Context, client: Option<&str>) -> anyhow::Result<Vec<KeptData
         return Ok(Vec::new());
     };
     let mut kept = Vec::new();
-    for (connection, client, records) in store.data_sources(client)? {
+    for (connection, records) in store.data_sources(client)? {
         if store.connection(&connection)?.is_none() {
             kept.push(KeptData {
                 fix: format!("inlet purge {connection}"),
+                client: connection.client().to_owned(),
                 connection,
-                client,
                 records,
             });
         }
@@ -615,7 +616,7 @@ fn render_with(ctx: &Context, rows: &[StatusRow], kept: &[KeptData]) -> anyhow::
         let mut table = crate::output::table(&["KEPT DATA (NO CONNECTION)", "CLIENT", "RECORDS"]);
         for entry in kept {
             table.add_row(vec![
-                entry.connection.clone(),
+                entry.connection.to_string(),
                 entry.client.clone(),
                 entry.records.to_string(),
             ]);

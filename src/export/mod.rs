@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
 use crate::entities::{Counts, Entities, Entity, Instant};
+use crate::ids::ConnectionId;
 use crate::store::Store;
 
 /// The version of the export document's shape. 2: exact money, one typed shape per entity
@@ -185,7 +186,7 @@ fn every_key_required(schema: &mut serde_json::Value) {
 /// its account, streams with counts and watermarks, last run, and provider definition version.
 fn manifest(store: &Store, catalog: &Catalog, client: &str) -> anyhow::Result<Manifest> {
     let connected = store.connections(Some(client))?;
-    let mut ids: Vec<String> = connected.iter().map(|row| row.id.to_string()).collect();
+    let mut ids: Vec<ConnectionId> = connected.iter().map(|row| row.id.clone()).collect();
     let sources = store.record_sources(client)?;
     ids.extend(sources.iter().map(|(id, _)| id.clone()));
     ids.sort();
@@ -236,7 +237,7 @@ fn manifest(store: &Store, catalog: &Catalog, client: &str) -> anyhow::Result<Ma
             .and_then(|id| catalog.get(id).ok())
             .map(|provider| provider.version);
         connections.push(ManifestConnection {
-            connection: id,
+            connection: id.to_string(),
             connected: row.is_some(),
             provider,
             provider_definition_version,

@@ -81,7 +81,7 @@ mod tests {
     fn run(outcome: &str, finished: &str) -> RunRow {
         RunRow {
             id: 1,
-            connection_id: "a/h".into(),
+            connection_id: crate::ids::ConnectionId::read("a/h").expect("an id"),
             started_at: finished.parse().expect("a time"),
             finished_at: Some(finished.parse().expect("a time")),
             outcome: crate::outcome::Outcome::parse(outcome).expect("an outcome"),

@@ -18,6 +18,7 @@ use secrecy::{ExposeSecret as _, SecretString};
 
 use super::{SERVICE, SecretError, SecretKey};
 use crate::env_vars::EnvVars;
+use crate::ids::ConnectionId;
 
 const DEFAULT_DEADLINE: Duration = Duration::from_secs(5);
 
@@ -174,7 +175,7 @@ fn classify(error: &keyring_core::Error) -> SecretError {
 pub(super) fn probe() -> Result<(), SecretError> {
     let key = SecretKey {
         profile: "probe".to_owned(),
-        connection: "probe/probe".to_owned(),
+        connection: ConnectionId::read("probe/probe").expect("a connection id"),
     };
     load(&key).map(|_| ())
 }

@@ -13,6 +13,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::env_vars::EnvVars;
+use crate::ids::ConnectionId;
 
 /// The keychain service name every inlet entry carries.
 pub const SERVICE: &str = "inlet";
@@ -71,11 +72,17 @@ pub enum SecretError {
     #[error("the keychain did not answer within {}", humantime::format_duration(*after))]
     Timeout { after: Duration },
     #[error("no secret for `{connection}` in the keychain or in `{env_var}`")]
-    Missing { connection: String, env_var: String },
+    Missing {
+        connection: ConnectionId,
+        env_var: String,
+    },
     #[error(
         "no secret for `{connection}`: it was connected with `--secret-from-env` and `{env_var}` is not set"
     )]
-    EnvUnset { connection: String, env_var: String },
+    EnvUnset {
+        connection: ConnectionId,
+        env_var: String,
+    },
     #[error("the keychain refused the request: {reason}")]
     Backend { reason: String },
     #[error("cannot use the secret file `{}`", path.display())]
@@ -122,7 +129,7 @@ impl SecretError {
 #[derive(Debug, Clone)]
 pub struct SecretKey {
     pub profile: String,
-    pub connection: String,
+    pub connection: ConnectionId,
 }
 
 impl SecretKey {

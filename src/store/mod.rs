@@ -72,6 +72,25 @@ impl std::fmt::Display for CorruptValue {
 
 impl std::error::Error for CorruptValue {}
 
+/// A connection id is stored as its text, and read back only when it is one: an id that does
+/// not parse is a damaged cache, not a string passed on.
+impl rusqlite::ToSql for ConnectionId {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl rusqlite::types::FromSql for ConnectionId {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = value.as_str()?;
+        ConnectionId::read(text).ok_or_else(|| {
+            rusqlite::types::FromSqlError::Other(Box::new(CorruptValue(format!(
+                "`{text}` is not a connection id"
+            ))))
+        })
+    }
+}
+
 /// Fails a row read at column `index` with what is wrong.
 fn corrupt(index: usize, message: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -281,7 +300,7 @@ pub struct PageCounts {
 #[derive(Debug, Clone)]
 pub struct RunRow {
     pub id: i64,
-    pub connection_id: String,
+    pub connection_id: ConnectionId,
     pub started_at: jiff::Timestamp,
     pub finished_at: Option<jiff::Timestamp>,
     pub outcome: Outcome,
@@ -479,7 +498,7 @@ impl Store {
     }
 
     /// One connection by id.
-    pub fn connection(&self, id: &str) -> Result<Option<ConnectionRow>> {
+    pub fn connection(&self, id: &ConnectionId) -> Result<Option<ConnectionRow>> {
         Ok(self
             .conn
             .query_row(
@@ -560,7 +579,7 @@ impl Store {
     }
 
     /// Removes a connection; with `purge`, also its records, checkpoints and runs.
-    pub fn delete_connection(&mut self, id: &str, purge: bool) -> Result<u64> {
+    pub fn delete_connection(&mut self, id: &ConnectionId, purge: bool) -> Result<u64> {
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM connections WHERE id = ?1", [id])?;
         let mut purged = 0;
@@ -580,7 +599,7 @@ impl Store {
 
     /// Starts a run; runs of this connection left `running` by a killed process become
     /// `interrupted`.
-    pub fn begin_run(&mut self, connection_id: &str) -> Result<i64> {
+    pub fn begin_run(&mut self, connection_id: &ConnectionId) -> Result<i64> {
         let tx = self.conn.transaction()?;
         tx.execute(
             "UPDATE runs SET outcome = 'interrupted'
@@ -635,7 +654,7 @@ impl Store {
 
     /// Records whether the connection's secret is kept in the secret store (`false` after
     /// `connect --secret-from-env`: the environment holds it and nothing was stored).
-    pub fn set_secret_stored(&mut self, id: &str, stored: bool) -> Result<()> {
+    pub fn set_secret_stored(&mut self, id: &ConnectionId, stored: bool) -> Result<()> {
         self.conn.execute(
             "UPDATE connections SET secret_stored = ?2 WHERE id = ?1",
             params![id, stored],
@@ -644,7 +663,7 @@ impl Store {
     }
 
     /// Whether the connection's secret is kept in the secret store.
-    pub fn secret_stored(&self, id: &str) -> Result<bool> {
+    pub fn secret_stored(&self, id: &ConnectionId) -> Result<bool> {
         Ok(self
             .conn
             .query_row(
@@ -690,7 +709,7 @@ impl Store {
     /// [`now`] string).
     pub fn record_ids(
         &self,
-        connection_id: &str,
+        connection_id: &ConnectionId,
         stream: &str,
         since: Option<&str>,
     ) -> Result<Vec<String>> {
@@ -705,7 +724,7 @@ impl Store {
     /// Keeps the links of records for one field: (record id, ids of the linked rows).
     pub fn set_associations(
         &mut self,
-        connection_id: &str,
+        connection_id: &ConnectionId,
         stream: &str,
         field: &str,
         links: &[(String, Vec<String>)],
@@ -740,7 +759,7 @@ impl Store {
     /// Deletes records of a stream the provider says it deleted; returns how many were cached.
     pub fn remove_records(
         &mut self,
-        connection_id: &str,
+        connection_id: &ConnectionId,
         stream: &str,
         record_ids: &[String],
     ) -> Result<u64> {
@@ -760,14 +779,14 @@ impl Store {
             }
         }
         if removed > 0 {
-            add_to_count(&tx, connection_id, "", stream, -(removed as i64))?;
+            add_to_count(&tx, connection_id, stream, -(removed as i64))?;
         }
         tx.commit()?;
         Ok(removed)
     }
 
     /// The latest run of a connection.
-    pub fn last_run(&self, connection_id: &str) -> Result<Option<RunRow>> {
+    pub fn last_run(&self, connection_id: &ConnectionId) -> Result<Option<RunRow>> {
         Ok(self
             .conn
             .query_row(
@@ -781,7 +800,7 @@ impl Store {
     }
 
     /// The latest `limit` runs of a connection, newest first.
-    pub fn recent_runs(&self, connection_id: &str, limit: u32) -> Result<Vec<RunRow>> {
+    pub fn recent_runs(&self, connection_id: &ConnectionId, limit: u32) -> Result<Vec<RunRow>> {
         let mut statement = self.conn.prepare(&format!(
             "{RUN_COLUMNS} FROM runs WHERE connection_id = ?1 ORDER BY id DESC LIMIT ?2"
         ))?;
@@ -790,7 +809,7 @@ impl Store {
     }
 
     /// The latest run that ended well.
-    pub fn last_ok_run(&self, connection_id: &str) -> Result<Option<RunRow>> {
+    pub fn last_ok_run(&self, connection_id: &ConnectionId) -> Result<Option<RunRow>> {
         Ok(self
             .conn
             .query_row(
@@ -802,7 +821,7 @@ impl Store {
     }
 
     /// Failed runs since the last good one: the retry backoff's exponent.
-    pub fn consecutive_failures(&self, connection_id: &str) -> Result<u32> {
+    pub fn consecutive_failures(&self, connection_id: &ConnectionId) -> Result<u32> {
         Ok(self.conn.query_row(
             "SELECT COUNT(*) FROM runs WHERE connection_id = ?1 AND outcome = 'failed'
                AND id > COALESCE((SELECT MAX(id) FROM runs WHERE connection_id = ?1 AND outcome = 'ok'), 0)",
@@ -812,7 +831,7 @@ impl Store {
     }
 
     /// Changes a connection's schedule.
-    pub fn set_schedule(&mut self, connection_id: &str, schedule: Schedule) -> Result<()> {
+    pub fn set_schedule(&mut self, connection_id: &ConnectionId, schedule: Schedule) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute(
             "UPDATE connections SET every_secs = ?2, timeout_secs = ?3, retry_secs = ?4 WHERE id = ?1",
@@ -829,7 +848,7 @@ impl Store {
     }
 
     /// Every stream of a connection that has records or state.
-    pub fn stream_statuses(&self, connection_id: &str) -> Result<Vec<StreamStatus>> {
+    pub fn stream_statuses(&self, connection_id: &ConnectionId) -> Result<Vec<StreamStatus>> {
         let mut statement = self.conn.prepare(
             "SELECT s.stream, COALESCE(r.records, 0), s.watermark, s.completed_at, s.checkpoint IS NOT NULL
              FROM stream_state s
@@ -850,7 +869,7 @@ impl Store {
     }
 
     /// A stream's checkpoint.
-    pub fn stream_state(&self, connection_id: &str, stream: &str) -> Result<StreamState> {
+    pub fn stream_state(&self, connection_id: &ConnectionId, stream: &str) -> Result<StreamState> {
         Ok(self
             .conn
             .query_row(
@@ -875,15 +894,14 @@ impl Store {
     /// watermark. A record whose raw payload is unchanged is not rewritten.
     pub fn commit_page(
         &mut self,
-        connection_id: &str,
-        client: &str,
+        connection_id: &ConnectionId,
         stream: &str,
         records: &[RecordRow],
         next: &Next<'_>,
     ) -> Result<PageCounts> {
         let fetched_at = crate::clock::stamp();
         let tx = self.conn.transaction()?;
-        let counts = upsert(&tx, connection_id, client, stream, records, &fetched_at)?;
+        let counts = upsert(&tx, connection_id, stream, records, &fetched_at)?;
         write_next(&tx, connection_id, stream, next, &fetched_at)?;
         tx.commit()?;
         Ok(counts)
@@ -893,20 +911,19 @@ impl Store {
     /// listing read before the pass that moves them).
     pub fn upsert_records(
         &mut self,
-        connection_id: &str,
-        client: &str,
+        connection_id: &ConnectionId,
         stream: &str,
         records: &[RecordRow],
     ) -> Result<PageCounts> {
         let fetched_at = crate::clock::stamp();
         let tx = self.conn.transaction()?;
-        let counts = upsert(&tx, connection_id, client, stream, records, &fetched_at)?;
+        let counts = upsert(&tx, connection_id, stream, records, &fetched_at)?;
         tx.commit()?;
         Ok(counts)
     }
 
     /// Record counts per stream of a connection, ordered by stream.
-    pub fn stream_counts(&self, connection_id: &str) -> Result<Vec<(String, u64)>> {
+    pub fn stream_counts(&self, connection_id: &ConnectionId) -> Result<Vec<(String, u64)>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT stream, records FROM record_counts WHERE connection_id = ?1
              ORDER BY stream",
@@ -917,7 +934,7 @@ impl Store {
 
     /// Connection ids that have records of a client, ordered (includes disconnected ones whose
     /// records were kept), with the provider their rows name.
-    pub fn record_sources(&self, client: &str) -> Result<Vec<(String, Option<String>)>> {
+    pub fn record_sources(&self, client: &str) -> Result<Vec<(ConnectionId, Option<String>)>> {
         let mut statement = self.conn.prepare(
             "SELECT connection_id, MIN(json_extract(normalized, '$.source.provider')) FROM records
              WHERE connection_id > ?1 || '/' AND connection_id < ?1 || '0' AND client = ?1
@@ -928,10 +945,10 @@ impl Store {
     }
 
     /// Connections (of one client, or all) that have cached records, runs or stream state,
-    /// whether connected or not: (connection id, client, records), by id.
-    pub fn data_sources(&self, client: Option<&str>) -> Result<Vec<(String, String, u64)>> {
+    /// whether connected or not: (connection id, records), by id.
+    pub fn data_sources(&self, client: Option<&str>) -> Result<Vec<(ConnectionId, u64)>> {
         let mut statement = self.conn.prepare(
-            "SELECT id, client,
+            "SELECT id,
                     (SELECT COALESCE(SUM(records), 0) FROM record_counts r WHERE r.connection_id = ids.id)
              FROM (SELECT connection_id AS id, client FROM record_counts GROUP BY connection_id
                    UNION SELECT connection_id, substr(connection_id, 1, instr(connection_id, '/') - 1)
@@ -941,14 +958,13 @@ impl Store {
              WHERE ?1 IS NULL OR client = ?1
              GROUP BY id ORDER BY id",
         )?;
-        let rows =
-            statement.query_map([client], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+        let rows = statement.query_map([client], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Deletes a connection's cached records, stream state (watermarks, checkpoints) and runs,
     /// keeping the connection itself if there is one; returns the records deleted.
-    pub fn purge_data(&mut self, id: &str) -> Result<u64> {
+    pub fn purge_data(&mut self, id: &ConnectionId) -> Result<u64> {
         let tx = self.conn.transaction()?;
         let purged = purge_in(&tx, id)?;
         audit(&tx, id, "purge", &format!("{purged} records deleted"))?;
@@ -970,7 +986,7 @@ impl Store {
     /// updated_at).
     pub fn stale_records(
         &self,
-        connection_id: &str,
+        connection_id: &ConnectionId,
         stream: &str,
         shape: &str,
         limit: u32,
@@ -989,7 +1005,7 @@ impl Store {
     /// one transaction.
     pub fn renormalize(
         &mut self,
-        connection_id: &str,
+        connection_id: &ConnectionId,
         shape: &str,
         rows: &[(String, String, &'static str, String)],
     ) -> Result<()> {
@@ -1124,7 +1140,10 @@ impl Store {
     }
 
     /// Newest `updated_at` per stream of a connection: the export manifest's watermarks.
-    pub fn watermarks(&self, connection_id: &str) -> Result<Vec<(String, Option<String>)>> {
+    pub fn watermarks(
+        &self,
+        connection_id: &ConnectionId,
+    ) -> Result<Vec<(String, Option<String>)>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT stream, MAX(updated_at) FROM records WHERE connection_id = ?1
              GROUP BY stream ORDER BY stream",
@@ -1139,8 +1158,7 @@ impl Store {
 /// Inserts new records and rewrites those whose payload changed; counts both.
 fn upsert(
     tx: &rusqlite::Transaction<'_>,
-    connection_id: &str,
-    client: &str,
+    connection_id: &ConnectionId,
     stream: &str,
     records: &[RecordRow],
     fetched_at: &str,
@@ -1165,7 +1183,7 @@ fn upsert(
         for record in records {
             let inserted = insert.execute(params![
                 connection_id,
-                client,
+                connection_id.client(),
                 stream,
                 record.record_id,
                 record.entity,
@@ -1194,7 +1212,7 @@ fn upsert(
         }
     }
     if counts.new > 0 {
-        add_to_count(tx, connection_id, client, stream, counts.new as i64)?;
+        add_to_count(tx, connection_id, stream, counts.new as i64)?;
     }
     Ok(counts)
 }
@@ -1202,8 +1220,7 @@ fn upsert(
 /// Moves a stream's kept record count by `delta` (the records a write added or deleted).
 pub(crate) fn add_to_count(
     tx: &rusqlite::Transaction<'_>,
-    connection_id: &str,
-    client: &str,
+    connection_id: &ConnectionId,
     stream: &str,
     delta: i64,
 ) -> Result<()> {
@@ -1211,7 +1228,7 @@ pub(crate) fn add_to_count(
         "INSERT INTO record_counts (connection_id, stream, client, records)
          VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(connection_id, stream) DO UPDATE SET records = records + ?4",
-        params![connection_id, stream, client, delta],
+        params![connection_id, stream, connection_id.client(), delta],
     )?;
     tx.execute(
         "DELETE FROM record_counts WHERE connection_id = ?1 AND stream = ?2 AND records <= 0",
@@ -1223,7 +1240,7 @@ pub(crate) fn add_to_count(
 /// Counts a stream's records again, for writes that replace many at once (report windows).
 pub(crate) fn recount(
     tx: &rusqlite::Transaction<'_>,
-    connection_id: &str,
+    connection_id: &ConnectionId,
     stream: &str,
 ) -> Result<()> {
     tx.execute(
@@ -1241,7 +1258,7 @@ pub(crate) fn recount(
 
 fn write_next(
     tx: &rusqlite::Transaction<'_>,
-    connection_id: &str,
+    connection_id: &ConnectionId,
     stream: &str,
     next: &Next<'_>,
     fetched_at: &str,
@@ -1270,10 +1287,7 @@ fn write_next(
 }
 
 fn connection_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ConnectionRow> {
-    let text: String = row.get(0)?;
-    let Some(id) = ConnectionId::read(&text) else {
-        return Err(corrupt(0, format!("`{text}` is not a connection id")));
-    };
+    let id: ConnectionId = row.get(0)?;
     let created_at = read_time(7, row.get(7)?, || {
         format!("connection `{id}`: its creation time")
     })?;
@@ -1309,14 +1323,13 @@ const RUN_COLUMNS: &str =
 /// A run row; a run left `running` by a process that no longer exists is `interrupted`.
 fn run_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
     let id: i64 = row.get(0)?;
-    let connection_id: String = row.get(1)?;
+    let connection_id: ConnectionId = row.get(1)?;
     let what = |column: &str| format!("run {id} of `{connection_id}`: its {column}");
     let text: String = row.get(4)?;
     let Some(outcome) = Outcome::parse(&text) else {
-        return Err(rusqlite::Error::FromSqlConversionFailure(
+        return Err(corrupt(
             4,
-            rusqlite::types::Type::Text,
-            format!("{} is `{text}`, not an outcome", what("outcome")).into(),
+            format!("{} is `{text}`, not an outcome", what("outcome")),
         ));
     };
     let pid: Option<u32> = row.get(10)?;
@@ -1425,7 +1438,7 @@ fn resolve(text: &str, tables: &[LookupTable], links: &Links) -> anyhow::Result<
 }
 
 /// Deletes one connection's records, stream state and runs; returns the records deleted.
-fn purge_in(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<u64> {
+fn purge_in(tx: &rusqlite::Transaction<'_>, id: &ConnectionId) -> Result<u64> {
     let purged = tx.execute("DELETE FROM records WHERE connection_id = ?1", [id])? as u64;
     tx.execute("DELETE FROM associations WHERE connection_id = ?1", [id])?;
     tx.execute("DELETE FROM record_counts WHERE connection_id = ?1", [id])?;
@@ -1440,7 +1453,7 @@ fn purge_in(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<u64> {
 
 fn audit(
     tx: &rusqlite::Transaction<'_>,
-    connection_id: &str,
+    connection_id: &ConnectionId,
     event: &str,
     detail: &str,
 ) -> Result<()> {
@@ -1464,6 +1477,10 @@ fn process_alive(pid: u32) -> bool {
 mod tests {
     use super::*;
 
+    fn id(text: &str) -> ConnectionId {
+        ConnectionId::read(text).expect("a connection id")
+    }
+
     fn record(id: &str, raw: &str) -> RecordRow {
         RecordRow {
             record_id: id.to_owned(),
@@ -1481,29 +1498,33 @@ mod tests {
         let dir = tempfile::tempdir()?;
         let mut store = Store::open(&dir.path().join("inlet.db"))?;
         let page = [record("1", "{}"), record("2", "{}")];
-        let first = store.commit_page("a/h", "a", "contacts", &page, &Next::Continue("c2"))?;
+        let first = store.commit_page(&id(&id("a/h")), "contacts", &page, &Next::Continue("c2"))?;
         assert_eq!((first.new, first.updated), (2, 0));
         assert_eq!(
-            store.stream_state("a/h", "contacts")?.checkpoint.as_deref(),
+            store
+                .stream_state(&id("a/h"), "contacts")?
+                .checkpoint
+                .as_deref(),
             Some("c2")
         );
         let page = [record("1", "{}"), record("2", "{\"x\":1}")];
         let newer = "2026-01-01T00:00:00.000Z";
-        let again = store.commit_page("a/h", "a", "contacts", &page, &Next::Done(Some(newer)))?;
+        let again =
+            store.commit_page(&id(&id("a/h")), "contacts", &page, &Next::Done(Some(newer)))?;
         assert_eq!((again.new, again.updated), (0, 1));
-        let state = store.stream_state("a/h", "contacts")?;
+        let state = store.stream_state(&id("a/h"), "contacts")?;
         assert_eq!(state.checkpoint, None);
         assert_eq!(state.watermark.as_deref(), Some(newer));
         let older = "2025-01-01T00:00:00.000Z";
-        store.commit_page("a/h", "a", "contacts", &[], &Next::Done(Some(older)))?;
-        let state = store.stream_state("a/h", "contacts")?;
+        store.commit_page(&id(&id("a/h")), "contacts", &[], &Next::Done(Some(older)))?;
+        let state = store.stream_state(&id("a/h"), "contacts")?;
         assert_eq!(
             state.watermark.as_deref(),
             Some(newer),
             "a watermark never moves back"
         );
         assert_eq!(
-            store.stream_counts("a/h")?,
+            store.stream_counts(&id("a/h"))?,
             vec![("contacts".to_owned(), 2)]
         );
         Ok(())
@@ -1521,21 +1542,25 @@ mod tests {
             )?;
             let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
             Ok((
-                store.stream_counts("a/h")?,
+                store.stream_counts(&id("a/h"))?,
                 rows.collect::<rusqlite::Result<_>>()?,
             ))
         };
         let page: Vec<RecordRow> = (0..5).map(|i| record(&i.to_string(), "{}")).collect();
-        store.commit_page("a/h", "a", "contacts", &page, &Next::Done(None))?;
-        store.commit_page("a/h", "a", "deals", &page[..2], &Next::Done(None))?;
+        store.commit_page(&id(&id("a/h")), "contacts", &page, &Next::Done(None))?;
+        store.commit_page(&id(&id("a/h")), "deals", &page[..2], &Next::Done(None))?;
         // Written again (one changed): no double counting.
         let again = [record("0", "{}"), record("1", "{\"x\":1}")];
-        store.upsert_records("a/h", "a", "contacts", &again)?;
+        store.upsert_records(&id(&id("a/h")), "contacts", &again)?;
         let (kept, real) = counted(&store)?;
         assert_eq!(kept, real);
         assert_eq!(kept, vec![("contacts".into(), 5), ("deals".into(), 2)]);
-        store.remove_records("a/h", "contacts", &["1".into(), "3".into(), "nope".into()])?;
-        store.remove_records("a/h", "deals", &["0".into(), "1".into()])?;
+        store.remove_records(
+            &id("a/h"),
+            "contacts",
+            &["1".into(), "3".into(), "nope".into()],
+        )?;
+        store.remove_records(&id("a/h"), "deals", &["0".into(), "1".into()])?;
         let (kept, real) = counted(&store)?;
         assert_eq!(kept, real);
         assert_eq!(
@@ -1543,11 +1568,8 @@ mod tests {
             vec![("contacts".into(), 3)],
             "an emptied stream has no count left"
         );
-        assert_eq!(
-            store.data_sources(Some("a"))?,
-            vec![("a/h".into(), "a".into(), 3)]
-        );
-        store.purge_data("a/h")?;
+        assert_eq!(store.data_sources(Some("a"))?, vec![(id(&id("a/h")), 3)]);
+        store.purge_data(&id("a/h"))?;
         assert_eq!(counted(&store)?, (Vec::new(), Vec::new()));
         Ok(())
     }

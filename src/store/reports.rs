@@ -6,6 +6,7 @@
 use rusqlite::params;
 
 use super::{Next, PageCounts, RecordRow, Result, Store, write_next};
+use crate::ids::ConnectionId;
 
 /// The days a report pass replaces (`YYYY-MM-DD`, inclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,8 +23,7 @@ impl Store {
     /// cache, and rows whose values changed.
     pub fn commit_report_page(
         &mut self,
-        connection_id: &str,
-        client: &str,
+        connection_id: &ConnectionId,
         stream: &str,
         records: &[RecordRow],
         next: &Next<'_>,
@@ -48,7 +48,7 @@ impl Store {
                     connection_id,
                     stream,
                     record.record_id,
-                    client,
+                    connection_id.client(),
                     record.entity,
                     record.raw,
                     record.normalized,
@@ -99,7 +99,7 @@ impl Store {
             )?;
             super::recount(&tx, connection_id, stream)?;
             tracing::debug!(
-                connection = connection_id,
+                connection = %connection_id,
                 stream,
                 start = %window.start,
                 end = %window.end,
@@ -116,6 +116,10 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn id(text: &str) -> ConnectionId {
+        ConnectionId::read(text).expect("a connection id")
+    }
 
     fn row(day: &str, metric: &str, value: u64) -> RecordRow {
         let raw = format!("{{\"date\":\"{day}\",\"metric\":\"{metric}\",\"value\":{value}}}");
@@ -154,9 +158,12 @@ mod tests {
             row("2026-03-03", "users", 5),
         ];
         let counts =
-            store.commit_report_page("a/g", "a", "daily", &first, &Next::Done(None), &all)?;
+            store.commit_report_page(&id(&id("a/g")), "daily", &first, &Next::Done(None), &all)?;
         assert_eq!((counts.new, counts.updated), (4, 0));
-        assert_eq!(store.stream_counts("a/g")?, vec![("daily".to_owned(), 4)]);
+        assert_eq!(
+            store.stream_counts(&id("a/g"))?,
+            vec![("daily".to_owned(), 4)]
+        );
 
         // A second pass over the last two days: its first page is staged only.
         let tail = Replace {
@@ -165,7 +172,13 @@ mod tests {
             fresh: true,
         };
         let page = [row("2026-03-02", "sessions", 21)];
-        store.commit_report_page("a/g", "a", "daily", &page, &Next::Continue("{}"), &tail)?;
+        store.commit_report_page(
+            &id(&id("a/g")),
+            "daily",
+            &page,
+            &Next::Continue("{}"),
+            &tail,
+        )?;
         assert_eq!(
             days(&store)?.len(),
             4,
@@ -179,13 +192,16 @@ mod tests {
         };
         let page = [row("2026-03-03", "sessions", 31)];
         let counts =
-            store.commit_report_page("a/g", "a", "daily", &page, &Next::Done(None), &last)?;
+            store.commit_report_page(&id(&id("a/g")), "daily", &page, &Next::Done(None), &last)?;
         assert_eq!((counts.new, counts.updated), (0, 2));
         let rows = days(&store)?;
         assert_eq!(rows.len(), 3);
         assert!(rows[0].1.contains("10") && rows[1].1.contains("21") && rows[2].1.contains("31"));
         // The kept count follows the swap (what `status` shows).
-        assert_eq!(store.stream_counts("a/g")?, vec![("daily".to_owned(), 3)]);
+        assert_eq!(
+            store.stream_counts(&id("a/g"))?,
+            vec![("daily".to_owned(), 3)]
+        );
         Ok(())
     }
 
@@ -199,12 +215,24 @@ mod tests {
             fresh: true,
         };
         let stale = [row("2026-03-01", "stale", 1)];
-        store.commit_report_page("a/g", "a", "daily", &stale, &Next::Continue("{}"), &window)?;
+        store.commit_report_page(
+            &id(&id("a/g")),
+            "daily",
+            &stale,
+            &Next::Continue("{}"),
+            &window,
+        )?;
         // A new pass (say after `--full-refresh`) starts over.
         let page = [row("2026-03-02", "sessions", 2)];
-        store.commit_report_page("a/g", "a", "daily", &page, &Next::Continue("{}"), &window)?;
+        store.commit_report_page(
+            &id(&id("a/g")),
+            "daily",
+            &page,
+            &Next::Continue("{}"),
+            &window,
+        )?;
         window.fresh = false;
-        store.commit_report_page("a/g", "a", "daily", &[], &Next::Done(None), &window)?;
+        store.commit_report_page(&id(&id("a/g")), "daily", &[], &Next::Done(None), &window)?;
         let rows = days(&store)?;
         assert_eq!(rows.len(), 1, "{rows:?}");
         Ok(())

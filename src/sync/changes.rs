@@ -122,12 +122,7 @@ pub(super) async fn sweep(
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let counts = store.upsert_records(
-        &connection.row.id,
-        connection.row.id.client(),
-        &stream.name,
-        &rows,
-    )?;
+    let counts = store.upsert_records(&connection.row.id, &stream.name, &rows)?;
     report.counts.records_new += counts.new;
     report.counts.records_updated += counts.updated;
     report.records_seen += rows.len() as u64;

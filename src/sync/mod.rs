@@ -264,7 +264,7 @@ pub async fn fetch_connection(
     });
 
     let mut report = ConnectionReport {
-        connection: row.id.to_string(),
+        connection: row.id.clone(),
         provider: provider.id.clone(),
         run_id,
         outcome: Outcome::Ok,
@@ -828,9 +828,8 @@ fn page_of(
         replace,
         provider: Arc::clone(connection.provider),
         stream: stream_index(connection.provider, stream),
-        connection: connection.row.id.to_string(),
+        connection: connection.row.id.clone(),
         settings: Arc::clone(&connection.settings),
-        client: connection.row.id.client().to_owned(),
         records,
         next,
     }

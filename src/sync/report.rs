@@ -1,6 +1,7 @@
 //! What a fetch did, per stream and per connection, and the progress events it emits on the way.
 
 use crate::counts::RunCounts;
+use crate::ids::ConnectionId;
 pub use crate::outcome::Outcome;
 use crate::outcome::{Failure, failure_fields};
 use crate::store::RunTotals;
@@ -57,7 +58,7 @@ pub struct StreamReport {
 /// What one connection's fetch did.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ConnectionReport {
-    pub connection: String,
+    pub connection: ConnectionId,
     pub provider: String,
     pub run_id: i64,
     pub outcome: Outcome,

@@ -4,6 +4,7 @@
 use super::StreamError;
 use super::report::{Progress, StreamReport};
 use crate::catalog::{Provider, Stream};
+use crate::ids::ConnectionId;
 use crate::normalize;
 use crate::store::{Next, RecordRow, Store};
 use serde_json::Value;
@@ -16,10 +17,9 @@ pub(super) struct Page {
     pub(super) provider: Arc<Provider>,
     /// Index of the stream in the provider's definition.
     pub(super) stream: usize,
-    pub(super) connection: String,
+    pub(super) connection: ConnectionId,
     /// The connection's non-secret inputs, for mapping defaults (`{currency}`).
     pub(super) settings: Arc<std::collections::BTreeMap<String, String>>,
-    pub(super) client: String,
     pub(super) records: Vec<Value>,
     pub(super) next: OwnedNext,
 }
@@ -32,8 +32,7 @@ pub(super) enum OwnedNext {
 /// A page normalized into rows, ready for SQLite.
 pub(super) struct Rows {
     pub(super) replace: Option<crate::store::Replace>,
-    pub(super) connection: String,
-    pub(super) client: String,
+    pub(super) connection: ConnectionId,
     pub(super) stream: String,
     pub(super) rows: Vec<RecordRow>,
     pub(super) next: OwnedNext,
@@ -103,19 +102,12 @@ impl Writer {
             let result = match &rows.replace {
                 Some(replace) => store.commit_report_page(
                     &rows.connection,
-                    &rows.client,
                     &rows.stream,
                     &rows.rows,
                     &next,
                     replace,
                 ),
-                None => store.commit_page(
-                    &rows.connection,
-                    &rows.client,
-                    &rows.stream,
-                    &rows.rows,
-                    &next,
-                ),
+                None => store.commit_page(&rows.connection, &rows.stream, &rows.rows, &next),
             }
             .map_err(StreamError::from);
             (store, result, count)
@@ -183,7 +175,6 @@ pub(super) fn normalize_page(page: Page) -> Result<Rows, StreamError> {
     Ok(Rows {
         replace: page.replace,
         connection: page.connection,
-        client: page.client,
         stream: stream.name.clone(),
         rows,
         next: page.next,
@@ -243,7 +234,7 @@ pub const PARENT: &str = "_parent";
 
 pub(super) fn record_row(
     provider: &Provider,
-    connection_id: &str,
+    connection_id: &ConnectionId,
     settings: &std::collections::BTreeMap<String, String>,
     stream: &Stream,
     shape: &std::sync::Arc<str>,

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::facts::{DealOutcome, Facts, Metric, Source};
 use super::money::{Money, Totals};
 use super::{Period, Window};
+use crate::ids::ConnectionId;
 use crate::store::Store;
 
 /// The version of `inlet report --format json`'s shape (and of the dashboard's data block).
@@ -281,7 +282,7 @@ pub struct Caveat {
     /// `stale`, `partial_run`, `unfinished_stream`, `never_fetched`, `disconnected`,
     /// `restatement_window`, `no_data_in_period`.
     pub kind: &'static str,
-    pub connection: String,
+    pub connection: ConnectionId,
     pub message: String,
 }
 
@@ -378,7 +379,7 @@ impl Brief {
         let mut movers = Vec::new();
         for source in &facts.sources {
             let (freshness, mut notes) = freshness(store, source, now)?;
-            let id = source.connection.as_str();
+            let id = &source.connection;
             let parts = Parts::of(facts, id);
             let kind = parts.kind();
             let Some((kind, title)) = kind else {
@@ -386,7 +387,7 @@ impl Brief {
                 continue;
             };
             let mut brief = SourceBrief {
-                connection: id.to_owned(),
+                connection: id.to_string(),
                 provider: source.provider.clone(),
                 kind,
                 title,
@@ -405,7 +406,7 @@ impl Brief {
             {
                 notes.push(Caveat {
                     kind: "no_data_in_period",
-                    connection: id.to_owned(),
+                    connection: id.clone(),
                     message: format!(
                         "`{id}` has no activity in {}: its newest record is from {latest}; try `--until {latest}`",
                         window.current.describe()
@@ -442,7 +443,7 @@ impl Brief {
 
 /// The facts of one connection.
 struct Parts<'a> {
-    connection: &'a str,
+    connection: &'a ConnectionId,
     deals: Vec<&'a super::facts::Deal>,
     contacts: Vec<&'a super::facts::Person>,
     customers: Vec<&'a super::facts::Person>,
@@ -454,43 +455,43 @@ struct Parts<'a> {
 }
 
 impl<'a> Parts<'a> {
-    fn of(facts: &'a Facts, connection: &'a str) -> Self {
+    fn of(facts: &'a Facts, connection: &'a ConnectionId) -> Self {
         Self {
             connection,
             deals: facts
                 .deals
                 .iter()
-                .filter(|row| row.connection == connection)
+                .filter(|row| row.connection == *connection)
                 .collect(),
             contacts: facts
                 .contacts
                 .iter()
-                .filter(|row| row.connection == connection)
+                .filter(|row| row.connection == *connection)
                 .collect(),
             customers: facts
                 .customers
                 .iter()
-                .filter(|row| row.connection == connection)
+                .filter(|row| row.connection == *connection)
                 .collect(),
             payments: facts
                 .payments
                 .iter()
-                .filter(|row| row.connection == connection)
+                .filter(|row| row.connection == *connection)
                 .collect(),
             invoices: facts
                 .invoices
                 .iter()
-                .filter(|row| row.connection == connection)
+                .filter(|row| row.connection == *connection)
                 .collect(),
             metrics: facts
                 .metrics
                 .iter()
-                .filter(|row| row.connection == connection)
+                .filter(|row| row.connection == *connection)
                 .collect(),
             restatement_days: facts
                 .sources
                 .iter()
-                .filter(|source| source.connection == connection)
+                .filter(|source| source.connection == *connection)
                 .flat_map(|source| &source.streams)
                 .filter_map(|info| Some((info.stream.as_str(), info.restatement_days?)))
                 .collect(),
@@ -542,7 +543,7 @@ impl<'a> Parts<'a> {
 
     fn source(&self, period: &Period) -> KpiSource {
         KpiSource {
-            connection: self.connection.to_owned(),
+            connection: self.connection.to_string(),
             from: period.start,
             to: period.end,
         }
@@ -585,7 +586,7 @@ fn snapshot(parts: &Parts<'_>, window: &Window, id: &str, label: &str, money: &M
         change_percent: None,
         better: "up",
         source: KpiSource {
-            connection: parts.connection.to_owned(),
+            connection: parts.connection.to_string(),
             from: window.current.end,
             to: window.current.end,
         },
@@ -1321,7 +1322,7 @@ fn metrics(
     if let Some((from, newest, days)) = open {
         notes.push(Caveat {
             kind: "restatement_window",
-            connection: parts.connection.to_owned(),
+            connection: parts.connection.clone(),
             message: format!(
                 "`{}` figures for {from} – {newest} may still change: the provider restates the latest {days} {}, and the next fetch replaces them",
                 parts.connection,

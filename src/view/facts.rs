@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::money::{self, Money};
 use crate::catalog::Catalog;
 use crate::export::{self, Format};
+use crate::ids::ConnectionId;
 use crate::store::Store;
 
 /// One line of the export: the header, or a row of an entity.
@@ -108,7 +109,7 @@ impl<F: FnMut(&[u8]) -> anyhow::Result<()>> Write for LineSink<F> {
 /// A connection as the export's manifest describes it.
 #[derive(Debug, Clone)]
 pub struct Source {
-    pub connection: String,
+    pub connection: ConnectionId,
     pub provider: Option<String>,
     pub connected: bool,
     pub streams: Vec<StreamInfo>,
@@ -288,6 +289,10 @@ impl Facts {
             }
         }
         for entry in manifest["connections"].as_array().into_iter().flatten() {
+            // The export writes only valid ids; anything else is not a source to describe.
+            let Some(connection) = entry["connection"].as_str().and_then(ConnectionId::read) else {
+                continue;
+            };
             let streams = entry["streams"]
                 .as_array()
                 .into_iter()
@@ -315,7 +320,7 @@ impl Facts {
                     .map(str::to_owned),
             });
             self.sources.push(Source {
-                connection: text(entry, "connection").unwrap_or_default(),
+                connection,
                 provider: text(entry, "provider"),
                 connected: entry["connected"].as_bool().unwrap_or(false),
                 streams,

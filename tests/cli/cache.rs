@@ -247,6 +247,10 @@ fn a_stored_value_that_does_not_parse_is_an_error_not_a_default() {
         &["status"],
         &["of `acme/hubspot`: its end `31/12/2026` is not a time"],
     );
-    change("UPDATE runs SET finished_at = started_at");
+    change("UPDATE runs SET finished_at = started_at, outcome = 'sort of'");
+    refused(&["status"], &["its outcome is `sort of`, not an outcome"]);
+    change("UPDATE runs SET outcome = 'ok', connection_id = 'ACME hubspot'");
+    refused(&["status"], &["`ACME hubspot` is not a connection id"]);
+    change("UPDATE runs SET connection_id = 'acme/hubspot'");
     assert_success(&home.run(&["status"]));
 }

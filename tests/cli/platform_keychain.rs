@@ -3,6 +3,7 @@
 //! Windows), `fetch` reads it, `disconnect` deletes it. The CI matrix runs exactly this module
 //! on macOS and Windows; nothing here needs a Linux tool.
 
+use inlet::ids::ConnectionId;
 use inlet::secrets::{self, SecretBackend, SecretKey};
 
 use crate::common::{Home, Sandbox, assert_success, text};
@@ -12,7 +13,7 @@ use crate::common::{Home, Sandbox, assert_success, text};
 fn stored(home: &Home, connection: &str) -> Option<String> {
     let key = SecretKey {
         profile: home.profile(),
-        connection: connection.to_owned(),
+        connection: ConnectionId::read(connection).expect("a connection id"),
     };
     secrets::load(&SecretBackend::Keychain, &key)
         .expect("the keychain answers")
@@ -47,7 +48,7 @@ fn connect_fetch_disconnect_round_trip_through_the_os_keychain() {
     assert_success(&home.run(&["disconnect", "acme/hubspot", "--yes"]));
     let key = SecretKey {
         profile: profile_home,
-        connection: "acme/hubspot".to_owned(),
+        connection: ConnectionId::read("acme/hubspot").expect("a connection id"),
     };
     assert!(
         secrets::load(&SecretBackend::Keychain, &key)
