@@ -11,7 +11,8 @@
 //! `BENCH_JOBS_RECORDS` (default 5000, 0 skips) the per-connection N of the `--jobs` scaling;
 //! `BENCH_ALLOWANCE=0` skips the advertised-allowance run; `BENCH_PARTITION_RECORDS` (default
 //! 50000, 0 skips) sets the sandbox's N for the partitioned Stripe run (2N charges) and
-//! `BENCH_PARTITION_LATENCY` (default 100) its latency in ms.
+//! `BENCH_PARTITION_LATENCY` (default 100) its latency in ms, also that of the Salesforce run,
+//! whose N of contacts `BENCH_SALESFORCE_RECORDS` sets (default 50000, 0 skips).
 
 #![allow(
     clippy::unwrap_used,
@@ -172,8 +173,9 @@ fn connect(home: &Path, sandbox: &Sandbox, client: &str) {
 
 /// `inlet connect PROVIDER --client CLIENT --base-url … --token-stdin`, asserting success.
 fn connect_to(home: &Path, provider: &str, client: &str, base_url: &str, token: &str) {
-    let mut child = inlet(home)
-        .args([
+    connect_with(
+        home,
+        &[
             "connect",
             provider,
             "--client",
@@ -181,7 +183,15 @@ fn connect_to(home: &Path, provider: &str, client: &str, base_url: &str, token: 
             "--base-url",
             base_url,
             "--token-stdin",
-        ])
+        ],
+        token,
+    );
+}
+
+/// `inlet ARGS` with `secret` on stdin (`--token-stdin`), asserting success.
+fn connect_with(home: &Path, args: &[&str], secret: &str) {
+    let mut child = inlet(home)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -191,7 +201,7 @@ fn connect_to(home: &Path, provider: &str, client: &str, base_url: &str, token: 
         .stdin
         .take()
         .unwrap()
-        .write_all(token.as_bytes())
+        .write_all(secret.as_bytes())
         .unwrap();
     assert!(
         child.wait().unwrap().success(),
@@ -573,6 +583,61 @@ fn stripe_charges(
     )
 }
 
+/// A full fetch of Salesforce's contacts (`records` of them) at a latency, their
+/// `SystemModstamp` ranges read `jobs` at once (1: one query, page after page): seconds and
+/// requests made. The sandbox enforces no per-second limit for Salesforce; the definition's
+/// budget (25 requests/s) paces inlet.
+fn salesforce_contacts(records: u64, latency_ms: u64, jobs: u32) -> (f64, u64) {
+    let sandbox = Sandbox::start(records, latency_ms);
+    let oauth = &sandbox.banner["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["provider"] == "salesforce")
+        .unwrap()["oauth"];
+    let home = tempfile::tempdir().unwrap();
+    let shipped = include_str!("../providers/salesforce.toml");
+    std::fs::create_dir_all(home.path().join("config/providers")).unwrap();
+    std::fs::write(
+        home.path().join("config/providers/salesforce.toml"),
+        shipped.replace("jobs = 3\n", &format!("jobs = {jobs}\n")),
+    )
+    .unwrap();
+    let client_id = format!("client_id={}", oauth["client_id"].as_str().unwrap());
+    connect_with(
+        home.path(),
+        &[
+            "connect",
+            "salesforce",
+            "--client",
+            "shop",
+            "--auth",
+            "client",
+            "--set",
+            &client_id,
+            "--auth-url",
+            oauth["auth_url"].as_str().unwrap(),
+            "--token-stdin",
+        ],
+        oauth["client_secret"].as_str().unwrap(),
+    );
+    let started = Instant::now();
+    let output = inlet(home.path())
+        .args(["--json", "fetch", "shop/salesforce", "--stream", "contacts"])
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let run = &report["runs"][0];
+    assert_eq!(run["records_new"].as_u64(), Some(records), "every contact");
+    (elapsed, run["requests"].as_u64().unwrap())
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing to parse.
     let records = env_number("BENCH_RECORDS", 100_000);
@@ -682,6 +747,29 @@ fn main() {
         line(
             "ranges, 16 at once, budget lifted",
             stripe_charges(partition_records, latency, true, true),
+        );
+        println!();
+    }
+
+    let salesforce_records = env_number("BENCH_SALESFORCE_RECORDS", 50_000);
+    if salesforce_records > 0 {
+        let latency = env_number("BENCH_PARTITION_LATENCY", 100);
+        println!(
+            "Salesforce contacts, one query of {salesforce_records} (200 a page), {latency} ms latency, 25 requests/s budget:"
+        );
+        let (sequential, requests) = salesforce_contacts(salesforce_records, latency, 1);
+        let line = |label: &str, (seconds, requests): (f64, u64)| {
+            println!(
+                "  {label:<34} {seconds:>6.1} s  {:>7.0} records/s  {:>4.1}x  {requests:>5} requests  {:>4.1} requests/s",
+                salesforce_records as f64 / seconds,
+                sequential / seconds,
+                requests as f64 / seconds,
+            );
+        };
+        line("one range, page after page", (sequential, requests));
+        line(
+            "ranges, 3 at once",
+            salesforce_contacts(salesforce_records, latency, 3),
         );
         println!();
     }

@@ -434,6 +434,12 @@ pub struct Partitions {
     /// Ranges in flight at once, at most.
     #[serde(default = "default_partition_jobs")]
     pub jobs: u32,
+    /// JSON pointer (in a response) to how many records the range's query matches, when the
+    /// provider says (Salesforce: `/totalSize`). Read on each range's first page, it tells how
+    /// much is left: a range with few pages left is not split, and a split falls where the
+    /// records are likely to be rather than in the middle of a mostly empty span.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<String>,
 }
 
 fn default_partition_jobs() -> u32 {
@@ -694,6 +700,17 @@ pub enum CursorFormat {
     EpochMs,
     /// Seconds since the Unix epoch.
     EpochS,
+}
+
+impl CursorFormat {
+    /// The name a definition writes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rfc3339 => "rfc3339",
+            Self::EpochMs => "epoch_ms",
+            Self::EpochS => "epoch_s",
+        }
+    }
 }
 
 /// How records are written.

@@ -478,6 +478,9 @@ pub(super) fn validate(provider: &Provider) -> Vec<Problem> {
                 );
             }
             check_pointer(&partitions.field, &format!("{at}.field"), &mut problem);
+            if let Some(total) = &partitions.total {
+                check_pointer(total, &format!("{at}.total"), &mut problem);
+            }
             if partitions.start.parse::<jiff::Timestamp>().is_err() {
                 problem(
                     format!("{at}.start"),

@@ -237,13 +237,16 @@ fn describe(provider: &Provider, origin: &str) -> String {
             ));
         }
         if let Some(incremental) = &stream.incremental {
-            let request = incremental.request.as_ref().map_or_else(
-                || "same request".to_owned(),
-                |request| format!("{} {}", method(&request.method), request.path),
-            );
+            // A partitioned stream's incremental pass is ranges from the watermark too.
+            let request = match (&stream.partitions, &incremental.request) {
+                (Some(_), _) => "from the watermark, in ranges".to_owned(),
+                (None, Some(request)) => format!("{} {}", method(&request.method), request.path),
+                (None, None) => "same request".to_owned(),
+            };
             let window = incremental
                 .window
                 .as_deref()
+                .filter(|_| stream.partitions.is_none())
                 .map(|window| format!(", windows of {window}"))
                 .unwrap_or_default();
             let cap = incremental
@@ -252,10 +255,10 @@ fn describe(provider: &Provider, origin: &str) -> String {
                 .map(|cap| format!(", split above {} results", cap.limit))
                 .unwrap_or_default();
             text.push_str(&format!(
-                "  {:<14}   incremental on `{}` ({:?}, lookback {}{window}{cap}): {request}\n",
+                "  {:<14}   incremental on `{}` ({}, lookback {}{window}{cap}): {request}\n",
                 "",
                 incremental.cursor,
-                incremental.format,
+                incremental.format.as_str(),
                 incremental.lookback.as_deref().unwrap_or("0s"),
             ));
         }

@@ -586,10 +586,11 @@ async fn page_loop(
     }
     let mut guards = Guards::default();
     let mut window = checkpoint.mode.clone();
+    let mut restarted = false;
     loop {
         let shape = checkpoint.shape(stream);
         max_pages(&checkpoint, shape.paginator)?;
-        let response = send(
+        let response = match send(
             http,
             connection,
             stream,
@@ -599,7 +600,17 @@ async fn page_loop(
             &mut report.counts.requests,
             progress,
         )
-        .await?;
+        .await
+        {
+            Ok(response) => response,
+            Err(error) if !restarted && link_expired(&error, &checkpoint.page) => {
+                restarted = true;
+                read_again(stream, report);
+                checkpoint.page = PageState::First;
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
 
         // A window whose total passes the provider's cap is halved before any page of it is
         // taken, so the cap is never hit.
@@ -712,6 +723,30 @@ fn max_pages(
         )));
     }
     Ok(())
+}
+
+/// A saved next-page link the provider no longer knows: Salesforce's query locators expire
+/// after a while unused, and a link may be spent by a request whose answer a killed process
+/// never committed.
+fn link_expired(error: &StreamError, page: &PageState) -> bool {
+    matches!(page, PageState::Url { .. })
+        && matches!(
+            error,
+            StreamError::Http(HttpError::Client {
+                status: 400 | 404 | 410,
+                ..
+            })
+        )
+}
+
+/// Says that a pass (or a range of one) reads again from its first page, its saved link gone:
+/// what was committed stays, and what is read again is not counted new.
+fn read_again(stream: &Stream, report: &mut StreamReport) {
+    tracing::info!(stream = %stream.name, "a saved next-page link had expired; reading from the first page again");
+    report.warnings.push(format!(
+        "`{}`: the provider no longer knew a saved next-page link (they expire); that part was read again from its start",
+        stream.name
+    ));
 }
 
 /// The no-progress guards of one sequence of pages: cursors already followed (in this window),

@@ -5,18 +5,18 @@
 //! the density it has shown) is split in two: it keeps the newer half and its cursor, the older
 //! half becomes a range of its own.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use futures_util::StreamExt as _;
 use futures_util::stream::FuturesUnordered;
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::plan::{Checkpoint, Range};
+use super::plan::{Checkpoint, PageState, Range};
 use super::writer::{OwnedNext, Writer};
 use super::{
-    Connection, FetchOptions, Guards, Progress, StreamError, StreamReport, keep_records, max_pages,
-    page_of, send, turn_page,
+    Connection, FetchOptions, Guards, Progress, StreamError, StreamReport, keep_records,
+    link_expired, max_pages, page_of, read_again, send, turn_page,
 };
 use crate::catalog::{CursorFormat, Partitions, Stream};
 use crate::http::Http;
@@ -49,6 +49,8 @@ pub(super) async fn read(
     }
     let mut guards: HashMap<u64, Guards> = HashMap::new();
     let mut seen: HashMap<u64, Seen> = HashMap::new();
+    // Ranges read again from their first page in this run, their saved link gone (once each).
+    let mut restarted: HashSet<u64> = HashSet::new();
     let mut in_flight = FuturesUnordered::new();
     let launch = |range: &Range| {
         let request = range.checkpoint();
@@ -81,15 +83,17 @@ pub(super) async fn read(
                 .find(|range| !flying.contains(&range.key))
             {
                 Some(waiting) => waiting.clone(),
-                None => match split_largest(&mut checkpoint.ranges, &seen, partitions.format, keys)
-                {
-                    Some(older) => {
-                        keys += 1;
-                        checkpoint.ranges.push(older.clone());
-                        older
+                None => {
+                    match split_largest(&mut checkpoint.ranges, &mut seen, partitions.format, keys)
+                    {
+                        Some(older) => {
+                            keys += 1;
+                            checkpoint.ranges.push(older.clone());
+                            older
+                        }
+                        None => break,
                     }
-                    None => break,
-                },
+                }
             };
             flying.push(range.key);
             in_flight.push(launch(&range));
@@ -99,17 +103,33 @@ pub(super) async fn read(
         };
         report.counts.requests += requests;
         flying.retain(|flying| *flying != key);
-        let response = response?;
         let Some(index) = checkpoint.ranges.iter().position(|range| range.key == key) else {
             return Err(StreamError::Protocol(
                 "a range's page came back after the range was done".to_owned(),
             ));
         };
+        let response = match response {
+            Ok(response) => response,
+            Err(error)
+                if link_expired(&error, &checkpoint.ranges[index].page)
+                    && restarted.insert(key) =>
+            {
+                read_again(stream, report);
+                let range = &mut checkpoint.ranges[index];
+                range.page = PageState::First;
+                range.reached = None;
+                seen.remove(&key);
+                guards.remove(&key);
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
         let range = checkpoint.ranges[index].clone();
         let request = range.checkpoint();
         let shape = request.shape(stream);
         max_pages(&checkpoint, shape.paginator)?;
-        let (_, mut records, mut next) = turn_page(
+        let first_page = range.page == PageState::First;
+        let (body, mut records, mut next) = turn_page(
             connection,
             stream,
             &shape,
@@ -117,16 +137,16 @@ pub(super) async fn read(
             response,
             guards.entry(key).or_default(),
         )?;
-        // Split while its request was out: the older part now belongs to another range. A
-        // page reaching into it ends this range.
-        if range.since > sent_since {
-            let before = records.len();
-            records.retain(|record| {
-                field_time(record, partitions).is_none_or(|time| time >= range.since)
-            });
-            if records.len() < before {
-                next = None;
-            }
+        // A range split after its query began: the older part now belongs to another range, yet
+        // the query still spans it (its request was out, or its next pages follow a link the
+        // provider made for the whole span). Newest first, a page reaching into the older part
+        // ends this range.
+        let split_while_out = range.since > sent_since;
+        let before = records.len();
+        records
+            .retain(|record| field_time(record, partitions).is_none_or(|time| time >= range.since));
+        if records.len() < before {
+            next = None;
         }
         let times = records
             .iter()
@@ -141,6 +161,19 @@ pub(super) async fn read(
         seen_here.records += records.len() as u64;
         seen_here.pages += 1;
         seen_here.newest = seen_here.newest.max(newest);
+        // What the range's query matches, as the provider counts it (on its first page, and
+        // only for the span it was sent for); then less what each page brings.
+        let total = partitions
+            .total
+            .as_deref()
+            .filter(|_| first_page && !split_while_out)
+            .and_then(|pointer| body.pointer(pointer))
+            .and_then(Value::as_u64);
+        seen_here.left = match (total, seen_here.left) {
+            (Some(total), _) => Some(total.saturating_sub(records.len() as u64) as f64),
+            (None, Some(left)) => Some((left - records.len() as f64).max(0.0)),
+            (None, None) => None,
+        };
         let records = keep_records(
             connection,
             stream,
@@ -193,6 +226,9 @@ struct Seen {
     records: u64,
     pages: u64,
     newest: Option<Timestamp>,
+    /// Records still to come, when the provider counted the range's matches
+    /// ([`Partitions::total`]).
+    left: Option<f64>,
 }
 
 /// Fewer pages than this left in a range are read by it alone: splitting costs one short page
@@ -200,36 +236,56 @@ struct Seen {
 const MIN_PAGES_TO_SPLIT: f64 = 4.0;
 
 impl Seen {
-    /// The pages a range is likely still to read, at the density it has shown so far.
+    /// The pages a range is likely still to read: what the provider counted, or else what the
+    /// span left holds at the density shown so far.
     fn pages_left(&self, range: &Range) -> Option<f64> {
-        let (newest, reached) = (self.newest?, range.reached?);
         if self.pages == 0 || self.records == 0 {
             return None;
         }
-        let read = (newest.as_millisecond() - reached.as_millisecond()).max(1) as f64;
-        let left = range.left()? as f64;
         let per_page = self.records as f64 / self.pages as f64;
-        Some(self.records as f64 * left / read / per_page)
+        if let Some(left) = self.left {
+            return Some(left / per_page);
+        }
+        let left = range.left()? as f64;
+        Some(self.per_millisecond(range)? * left / per_page)
+    }
+
+    /// Records per millisecond of the field, over what the range has read.
+    fn per_millisecond(&self, range: &Range) -> Option<f64> {
+        let (newest, reached) = (self.newest?, range.reached?);
+        let read = (newest.as_millisecond() - reached.as_millisecond()).max(1) as f64;
+        Some(self.records as f64 / read)
+    }
+
+    /// Where half of the counted records left likely lie behind `reached`, at the density
+    /// shown so far; `None` without a count (the middle of the span left is used).
+    fn half_of_what_is_left(&self, range: &Range) -> Option<Timestamp> {
+        let span = self.left? / self.per_millisecond(range)?;
+        let at = range.reached?.as_millisecond() - (span / 2.0) as i64;
+        Timestamp::from_millisecond(at).ok()
     }
 }
 
 /// Splits the range likely to read the most pages still, when that is enough to be worth a
-/// range of its own; the older half is returned, as a new range.
+/// range of its own; the older part is returned, as a new range.
 fn split_largest(
     ranges: &mut [Range],
-    seen: &HashMap<u64, Seen>,
+    seen: &mut HashMap<u64, Seen>,
     format: CursorFormat,
     key: u64,
 ) -> Option<Range> {
-    ranges
+    let (_, range) = ranges
         .iter_mut()
         .filter_map(|range| {
             let pages = seen.get(&range.key)?.pages_left(range)?;
             (pages >= MIN_PAGES_TO_SPLIT).then_some((pages, range))
         })
-        .max_by(|(one, _), (other, _)| one.total_cmp(other))?
-        .1
-        .split(format, key)
+        .max_by(|(one, _), (other, _)| one.total_cmp(other))?;
+    let seen = seen.get_mut(&range.key)?;
+    let older = range.split(format, key, seen.half_of_what_is_left(range))?;
+    // About half of what was counted now belongs to the older range, which counts its own.
+    seen.left = seen.left.map(|left| left / 2.0);
+    Some(older)
 }
 
 /// A record's partition field as an instant.
@@ -271,7 +327,7 @@ mod tests {
     #[test]
     fn a_split_leaves_no_gap_and_no_overlap() {
         let mut newer = range(1_000, 2_000, Some(1_501));
-        let older = newer.split(CursorFormat::EpochS, 7).expect("split");
+        let older = newer.split(CursorFormat::EpochS, 7, None).expect("split");
         assert_eq!((older.since, older.until), (at(1_000), at(1_250)));
         assert_eq!(older.page, PageState::First);
         assert_eq!(older.key, 7);
@@ -286,7 +342,7 @@ mod tests {
             since: Timestamp::from_millisecond(1_000_500).expect("a time"),
             ..range(0, 2_000, Some(1_004))
         };
-        let older = newer.split(CursorFormat::EpochS, 1).expect("split");
+        let older = newer.split(CursorFormat::EpochS, 1, None).expect("split");
         assert_eq!(older.until.as_millisecond() % 1_000, 0);
         assert_eq!(older.until, newer.since);
     }
@@ -296,18 +352,18 @@ mod tests {
         // Nothing read yet: nothing known to split.
         assert!(
             range(1_000, 2_000, None)
-                .split(CursorFormat::EpochS, 1)
+                .split(CursorFormat::EpochS, 1, None)
                 .is_none()
         );
         // One second left: records at `reached` must stay with the range that has the cursor.
         assert!(
             range(1_000, 2_000, Some(1_001))
-                .split(CursorFormat::EpochS, 1)
+                .split(CursorFormat::EpochS, 1, None)
                 .is_none()
         );
         assert!(
             range(1_000, 2_000, Some(1_000))
-                .split(CursorFormat::EpochS, 1)
+                .split(CursorFormat::EpochS, 1, None)
                 .is_none()
         );
     }
@@ -331,13 +387,14 @@ mod tests {
                 ..range(5_000, 6_000, None)
             },
         ];
-        let seen = HashMap::from([
+        let mut seen = HashMap::from([
             (
                 1,
                 Seen {
                     records: 1_000,
                     pages: 10,
                     newest: Some(at(1_000)),
+                    left: None,
                 },
             ),
             (
@@ -346,14 +403,55 @@ mod tests {
                     records: 100,
                     pages: 1,
                     newest: Some(at(5_000)),
+                    left: None,
                 },
             ),
         ]);
-        let older = split_largest(&mut ranges, &seen, CursorFormat::EpochS, 9).expect("split");
+        let older = split_largest(&mut ranges, &mut seen, CursorFormat::EpochS, 9).expect("split");
         assert_eq!((older.since, older.until), (at(0), at(450)));
         assert_eq!(ranges[0].since, at(450));
         // The sparse one alone is not split.
-        assert!(split_largest(&mut ranges[1..], &seen, CursorFormat::EpochS, 10).is_none());
+        assert!(split_largest(&mut ranges[1..], &mut seen, CursorFormat::EpochS, 10).is_none());
+    }
+
+    #[test]
+    fn a_counted_range_splits_where_its_records_are_and_not_when_few_are_left() {
+        // 200 records over the newest 1,000 s of a span reaching back to 0; 1,800 counted
+        // still to come: at that density they fill 9,000 s, so half of them lie within
+        // 4,500 s behind where the range stands, not in the middle of the whole span.
+        let mut ranges = vec![Range {
+            key: 1,
+            ..range(0, 1_000_000, Some(999_000))
+        }];
+        let mut seen = HashMap::from([(
+            1,
+            Seen {
+                records: 200,
+                pages: 1,
+                newest: Some(at(1_000_000)),
+                left: Some(1_800.0),
+            },
+        )]);
+        let older = split_largest(&mut ranges, &mut seen, CursorFormat::EpochS, 2).expect("split");
+        assert_eq!((older.since, older.until), (at(0), at(994_500)));
+        assert_eq!(ranges[0].since, at(994_500));
+        assert_eq!(seen[&1].left, Some(900.0), "the older range counts its own");
+        // Counted records that fill less than the span's older half: the middle is kept.
+        let mut sparse = range(0, 1_000, Some(900));
+        let older = sparse
+            .split(CursorFormat::EpochS, 3, Some(at(100)))
+            .expect("split");
+        assert_eq!(older.until, at(450));
+        // 300 left at 200 a page: fewer than 4 pages, read by the range alone (Salesforce's
+        // small org costs what one list costs), however long the span.
+        seen.insert(
+            1,
+            Seen {
+                left: Some(300.0),
+                ..seen[&1]
+            },
+        );
+        assert!(split_largest(&mut ranges, &mut seen, CursorFormat::EpochS, 4).is_none());
     }
 
     #[test]
@@ -380,6 +478,12 @@ mod tests {
             Some(at(1_700_000_000))
         );
         let record = serde_json::json!({ "t": "2023-11-14T22:13:20Z" });
+        assert_eq!(
+            field_time(&record, &partitions("rfc3339")),
+            Some(at(1_700_000_000))
+        );
+        // Salesforce writes its offset without a colon.
+        let record = serde_json::json!({ "t": "2023-11-14T22:13:20.000+0000" });
         assert_eq!(
             field_time(&record, &partitions("rfc3339")),
             Some(at(1_700_000_000))

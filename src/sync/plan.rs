@@ -55,10 +55,17 @@ impl Range {
         }
     }
 
-    /// Splits off the older half of what is left (`[since, reached]`) as a range of its own,
-    /// which this one no longer reads; `None` when too little is left to split. Split points
-    /// fall on whole units of `format`, so no value lies in both ranges or in neither.
-    pub fn split(&mut self, format: CursorFormat, key: u64) -> Option<Range> {
+    /// Splits off the older part of what is left (`[since, reached]`) as a range of its own,
+    /// which this one no longer reads; `None` when too little is left to split. The split falls
+    /// in the middle of what is left, or at `toward` when that is newer (where half of the
+    /// records left are likely to be, when the provider counted them). Split points fall on
+    /// whole units of `format`, so no value lies in both ranges or in neither.
+    pub fn split(
+        &mut self,
+        format: CursorFormat,
+        key: u64,
+        toward: Option<Timestamp>,
+    ) -> Option<Range> {
         let reached = self.reached?;
         let unit = match format {
             CursorFormat::EpochS => 1_000,
@@ -66,6 +73,7 @@ impl Range {
         };
         let since = self.since.as_millisecond();
         let middle = since + (reached.as_millisecond() - since) / 2;
+        let middle = toward.map_or(middle, |toward| toward.as_millisecond().max(middle));
         let middle = middle - middle.rem_euclid(unit);
         if middle <= since || middle > reached.as_millisecond() {
             return None;

@@ -1,7 +1,7 @@
 //! The Salesforce REST emulation (`/salesforce`): SOQL `query` over Account, Contact,
 //! Opportunity and Lead with `nextRecordsUrl` + `done` paging (`Sforce-Query-Options:
 //! batchSize=N`, 200–2000, default 2000), `WHERE SystemModstamp >= … AND SystemModstamp < …`
-//! filters, datetimes written `2026-01-05T10:00:00.000+0000`, error bodies as JSON arrays
+//! filters, `ORDER BY SystemModstamp` ascending or `DESC`, datetimes written `2026-01-05T10:00:00.000+0000`, error bodies as JSON arrays
 //! (401 `INVALID_SESSION_ID` for a missing, expired or revoked session), `Sforce-Limit-Info` on
 //! every response, and `/services/oauth2/userinfo`. Its OAuth server (web-server flow with
 //! PKCE, JWT bearer, client credentials, revoke) is `oauth.rs` in Salesforce's style.
@@ -163,6 +163,10 @@ impl Salesforce {
         }
     }
 
+    fn modstamp(&self, object: Object, index: u64) -> u64 {
+        modstamp(object, index, self.count(object))
+    }
+
     fn count(&self, object: Object) -> u64 {
         match object {
             Object::Account => self.counts[0],
@@ -274,23 +278,29 @@ fn literal(text: &str) -> Option<u64> {
     parse_iso_millis(&normalized)
 }
 
-/// When a record was last modified: spread over the first quarter of 2026.
-fn modstamp(object: Object, index: u64) -> u64 {
+/// When a record was last modified: 37 minutes apart from 2026-01-01, closer together in a
+/// large org so that every record was modified by the end of September 2026 (a range query up
+/// to now must find them all).
+fn modstamp(object: Object, index: u64, count: u64) -> u64 {
     let salt = match object {
         Object::Account => 0,
         Object::Contact => 7,
         Object::Opportunity => 13,
         Object::Lead => 29,
     };
-    epoch_ms(2026, 1, 1) + (index * 37 + salt) * 60_000
+    let step = 60_000.min(MODIFIED_SPAN_MS / (count.max(1) * 37 + 29));
+    epoch_ms(2026, 1, 1) + (index * 37 + salt) * step
 }
+
+/// Records are modified within 270 days of 2026-01-01.
+const MODIFIED_SPAN_MS: u64 = 270 * 86_400_000;
 
 fn record(salesforce: &Salesforce, object: Object, index: u64) -> Map<String, Value> {
     let id = record_id(object, index);
     let accounts = salesforce.counts[0];
     let account_id = format!("001SBX{:012}", index % accounts);
     let mut rng = crate::rng::stream_rng(salesforce.seed, 0x5f00 + object as u64, index);
-    let created = modstamp(object, index) - 86_400_000 * (1 + index % 30);
+    let created = salesforce.modstamp(object, index) - 86_400_000 * (1 + index % 30);
     let mut fields = Map::new();
     fields.insert("Id".into(), json!(id));
     match object {
@@ -346,7 +356,10 @@ fn record(salesforce: &Salesforce, object: Object, index: u64) -> Map<String, Va
             fields.insert("StageName".into(), json!(*rng.pick(&stages)));
             fields.insert(
                 "CloseDate".into(),
-                json!(iso_millis(modstamp(object, index) + 30 * 86_400_000)[..10].to_owned()),
+                json!(
+                    iso_millis(salesforce.modstamp(object, index) + 30 * 86_400_000)[..10]
+                        .to_owned()
+                ),
             );
             fields.insert("AccountId".into(), json!(account_id));
             fields.insert("OwnerId".into(), json!("005SBX0000000001AAA"));
@@ -384,7 +397,7 @@ fn record(salesforce: &Salesforce, object: Object, index: u64) -> Map<String, Va
     fields.insert("CreatedDate".into(), json!(sf_datetime(created)));
     fields.insert(
         "SystemModstamp".into(),
-        json!(sf_datetime(modstamp(object, index))),
+        json!(sf_datetime(salesforce.modstamp(object, index))),
     );
     fields
 }
@@ -415,9 +428,17 @@ struct Soql {
     fields: Vec<String>,
     since: Option<u64>,
     until: Option<u64>,
-    by_modstamp: bool,
+    /// `ORDER BY SystemModstamp` (then `Id`), ascending or with `DESC` descending; otherwise
+    /// by `Id`.
+    by_modstamp: Option<Direction>,
     /// `WHERE IsDeleted = true`: only the recycle bin (with `queryAll`).
     deleted_only: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Ascending,
+    Descending,
 }
 
 fn parse_soql(text: &str) -> Result<Soql, Response> {
@@ -448,7 +469,19 @@ fn parse_soql(text: &str) -> Result<Soql, Response> {
         fields,
         since: None,
         until: None,
-        by_modstamp: upper.contains("ORDER BY SYSTEMMODSTAMP"),
+        by_modstamp: upper.find("ORDER BY SYSTEMMODSTAMP").map(|at| {
+            let order = &upper[at..];
+            if order
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|word| !word.is_empty())
+                .nth(3)
+                .is_some_and(|word| word == "DESC")
+            {
+                Direction::Descending
+            } else {
+                Direction::Ascending
+            }
+        }),
         deleted_only: false,
     };
     let tokens: Vec<&str> = rest.split_whitespace().collect();
@@ -456,7 +489,10 @@ fn parse_soql(text: &str) -> Result<Soql, Response> {
         if window[0].eq_ignore_ascii_case("IsDeleted") && window[1] == "=" {
             soql.deleted_only = window[2].eq_ignore_ascii_case("true");
         }
-        if window[0].eq_ignore_ascii_case("SystemModstamp") {
+        // A comparison (`SystemModstamp >= …`), not the field in `ORDER BY SystemModstamp DESC`.
+        if window[0].eq_ignore_ascii_case("SystemModstamp")
+            && window[1].starts_with(['<', '>', '=', '!'])
+        {
             let value = literal(window[2])
                 .ok_or_else(|| malformed(&format!("line 1: invalid date-time: {}", window[2])))?;
             match window[1] {
@@ -553,7 +589,7 @@ fn run_query(
     let stream = soql.object.stream();
     let mut rows: Vec<u64> = (0..salesforce.count(soql.object))
         .filter(|index| {
-            let stamp = modstamp(soql.object, *index);
+            let stamp = salesforce.modstamp(soql.object, *index);
             let deleted = churn.is_deleted(stream, *index);
             soql.since.is_none_or(|since| stamp >= since)
                 && soql.until.is_none_or(|until| stamp < until)
@@ -562,8 +598,16 @@ fn run_query(
         })
         .collect();
     drop(churn);
-    if soql.by_modstamp {
-        rows.sort_by_key(|index| (modstamp(soql.object, *index), *index));
+    match soql.by_modstamp {
+        Some(Direction::Ascending) => {
+            rows.sort_by_key(|index| (salesforce.modstamp(soql.object, *index), *index));
+        }
+        Some(Direction::Descending) => {
+            rows.sort_by_key(|index| {
+                std::cmp::Reverse((salesforce.modstamp(soql.object, *index), *index))
+            });
+        }
+        None => {}
     }
     let cursor = Cursor {
         object: soql.object,
