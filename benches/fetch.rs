@@ -541,6 +541,24 @@ fn stripe_definition(home: &Path, partitioned: bool, lifted: bool) {
     std::fs::write(home.join("config/providers/stripe.toml"), text).unwrap();
 }
 
+/// `inlet --json fetch CONNECTION --stream STREAM`, asserting success: the seconds it took and
+/// the run's report.
+fn timed_fetch(home: &Path, connection: &str, stream: &str) -> (f64, serde_json::Value) {
+    let started = Instant::now();
+    let output = inlet(home)
+        .args(["--json", "fetch", connection, "--stream", stream])
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    (elapsed, report["runs"][0].clone())
+}
+
 /// A full fetch of Stripe's charges (`records` × 2 of them) at a latency: seconds, requests
 /// made and 429s refused by the sandbox, which enforces Stripe's 25 requests per second unless
 /// the budget is lifted.
@@ -558,19 +576,7 @@ fn stripe_charges(
     connect_to(home.path(), "stripe", "shop", &base_url, &key);
     // connect's own request leaves the sandbox's one-second window first.
     std::thread::sleep(Duration::from_millis(1_100));
-    let started = Instant::now();
-    let output = inlet(home.path())
-        .args(["--json", "fetch", "shop/stripe", "--stream", "charges"])
-        .output()
-        .unwrap();
-    let elapsed = started.elapsed().as_secs_f64();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let run = &report["runs"][0];
+    let (elapsed, run) = timed_fetch(home.path(), "shop/stripe", "charges");
     assert_eq!(
         run["records_new"].as_u64(),
         Some(records * 2),
@@ -621,19 +627,7 @@ fn salesforce_contacts(records: u64, latency_ms: u64, jobs: u32) -> (f64, u64) {
         ],
         oauth["client_secret"].as_str().unwrap(),
     );
-    let started = Instant::now();
-    let output = inlet(home.path())
-        .args(["--json", "fetch", "shop/salesforce", "--stream", "contacts"])
-        .output()
-        .unwrap();
-    let elapsed = started.elapsed().as_secs_f64();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let run = &report["runs"][0];
+    let (elapsed, run) = timed_fetch(home.path(), "shop/salesforce", "contacts");
     assert_eq!(run["records_new"].as_u64(), Some(records), "every contact");
     (elapsed, run["requests"].as_u64().unwrap())
 }
