@@ -41,7 +41,8 @@ pub fn key_material(text: &SecretString) -> Result<KeyMaterial, AuthError> {
     }
     if !raw.starts_with("-----BEGIN") {
         return Err(AuthError::Key(
-            "the key is not PEM (`-----BEGIN PRIVATE KEY-----`) nor a JSON key file".to_owned(),
+            "the key is neither PEM (a `-----BEGIN …KEY-----` block) nor a JSON key file"
+                .to_owned(),
         ));
     }
     jsonwebtoken::EncodingKey::from_rsa_pem(raw.as_bytes())
