@@ -936,20 +936,27 @@ fn salesforce_daily_allowance_used_up_stops_with_a_clear_message_not_a_credentia
     let run = &report["runs"][0];
     assert_eq!(run["outcome"], "failed", "{report}");
     assert_eq!(run["credentials_problem"], false, "{report}");
+    // Three streams' first requests go out at once: the one past the allowance is refused,
+    // and the others, reading "0 left", stop at the reserve. Which stream meets which is a
+    // race; the run gives the first failed stream's reason, either of the two.
     let error = run["error"].as_str().expect("a reason");
-    assert!(
-        error.contains("API request allowance for the last 24 hours is used up")
-            && error.contains("HTTP 403")
-            && error.contains("TotalRequests Limit exceeded"),
-        "{error}"
-    );
+    assert!(error.contains("Salesforce org's API request"), "{report}");
     let failed = run["streams"]
         .as_array()
         .expect("streams")
         .iter()
         .filter(|stream| stream["outcome"] == "failed")
         .collect::<Vec<_>>();
-    assert!(!failed.is_empty(), "{report}");
+    assert!(
+        failed
+            .iter()
+            .any(|stream| stream["error"].as_str().is_some_and(|error| {
+                error.contains("API request allowance for the last 24 hours is used up")
+                    && error.contains("HTTP 403")
+                    && error.contains("TotalRequests Limit exceeded")
+            })),
+        "{report}"
+    );
     for stream in failed {
         assert!(
             stream["requests"]
@@ -968,7 +975,7 @@ fn salesforce_daily_allowance_used_up_stops_with_a_clear_message_not_a_credentia
     assert!(
         status["connections"][0]["last_run"]["error"]
             .as_str()
-            .is_some_and(|error| error.contains("allowance")),
+            .is_some_and(|error| error.contains("Salesforce org's API request")),
         "{status}"
     );
 }
