@@ -57,6 +57,7 @@ pub(super) async fn run(ctx: &Context, args: &ConnectArgs) -> anyhow::Result<Exi
         store_secret: !args.secret_from_env,
         stored: None,
         replace: args.replace,
+        auth_url: None,
     };
     connect(ctx, &request, &token).await?;
     Ok(ExitStatus::Success)

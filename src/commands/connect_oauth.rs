@@ -192,6 +192,7 @@ pub(super) async fn run(
         store_secret: true,
         stored: Some(stored.to_secret()),
         replace: args.replace,
+        auth_url: args.oauth.auth_url.clone(),
     };
     super::register::connect(ctx, &request, &tokens.access).await?;
     ctx.printer.status(&format!(

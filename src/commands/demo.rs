@@ -139,6 +139,7 @@ async fn sign_in_and_connect(
         settings: settings.clone(),
         schedule: None,
         replace: false,
+        auth_url: Some(registered.auth_url.clone()),
         store_secret: true,
         stored: Some(stored.to_secret()),
     };
@@ -212,6 +213,7 @@ async fn pipeline(
             settings: std::collections::BTreeMap::new(),
             schedule: None,
             replace: false,
+            auth_url: None,
             store_secret: true,
             stored: None,
         };

@@ -41,6 +41,9 @@ pub(super) struct Request<'a> {
     pub stored: Option<SecretString>,
     /// `--replace`: a different account may take the connection over, its old data purged.
     pub replace: bool,
+    /// `--auth-url`: where an OAuth connection signed in, kept for the command that connects
+    /// it again.
+    pub auth_url: Option<String>,
 }
 
 /// Parses `--set KEY=VALUE`: known, non-secret inputs only, each matching its pattern; every
@@ -168,6 +171,7 @@ pub(super) async fn connect(
                 .map(|row| row.schedule)
                 .unwrap_or_default()
         }),
+        auth_url: request.auth_url.clone(),
     };
     let mut purged = None;
     if switch.is_some() {

@@ -523,7 +523,12 @@ pub(super) fn reconnect_command(
         row.id.name()
     );
     let provider = catalog.and_then(|catalog| catalog.get(&row.provider).ok());
-    if provider.is_none_or(|provider| provider.base_url != row.base_url) {
+    // A base URL the sign-in gives (Salesforce's `instance_url`) comes again with the new one.
+    let from_sign_in = provider
+        .and_then(|provider| provider.auth_mode(row.auth_mode.as_deref()).ok())
+        .and_then(|mode| mode.oauth.as_ref())
+        .is_some_and(|oauth| oauth.base_url_from.is_some());
+    if !from_sign_in && provider.is_none_or(|provider| provider.base_url != row.base_url) {
         command.push_str(&format!(" --base-url {}", shell_word(&row.base_url)));
     }
     if let Some(mode) = &row.auth_mode {
@@ -535,6 +540,9 @@ pub(super) fn reconnect_command(
     let settings: BTreeMap<String, String> = row.settings_map();
     for (key, value) in settings {
         command.push_str(&format!(" --set {}", shell_word(&format!("{key}={value}"))));
+    }
+    if let Some(auth_url) = &row.auth_url {
+        command.push_str(&format!(" --auth-url {}", shell_word(auth_url)));
     }
     if row.schedule.every_secs != crate::store::Schedule::default().every_secs {
         command.push_str(&format!(

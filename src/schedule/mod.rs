@@ -75,6 +75,7 @@ mod tests {
                 timeout_secs: 3_600,
                 retry_secs: 900,
             },
+            auth_url: None,
         }
     }
 

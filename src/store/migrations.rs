@@ -171,6 +171,9 @@ const MIGRATIONS: &[&str] = &[
      INSERT INTO record_counts (connection_id, stream, client, records)
          SELECT connection_id, stream, MIN(client), COUNT(*) FROM records
          GROUP BY connection_id, stream;",
+    // 15: the `--auth-url` an OAuth connection signed in at, so the command that connects it
+    // again is whole even when its secret (which also holds it) is gone.
+    "ALTER TABLE connections ADD COLUMN auth_url TEXT;",
 ];
 
 /// Stands for the views of export schema 2 in [`MIGRATIONS`].

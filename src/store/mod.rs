@@ -204,6 +204,9 @@ pub struct ConnectionRow {
     /// The auth mode chosen at connect (`None`: the provider's default).
     pub auth_mode: Option<String>,
     pub schedule: Schedule,
+    /// The authorization server an OAuth connection signed in at (`--auth-url`), when not the
+    /// definition's own.
+    pub auth_url: Option<String>,
 }
 
 /// When a connection is fetched by `fetch --due`, and how long a run may take.
@@ -503,7 +506,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT id, client, name, provider, account_id, account_name, base_url, created_at,
-                        settings, auth_mode, every_secs, timeout_secs, retry_secs
+                        settings, auth_mode, every_secs, timeout_secs, retry_secs, auth_url
                  FROM connections WHERE id = ?1",
                 [id],
                 connection_row,
@@ -515,7 +518,7 @@ impl Store {
     pub fn connections(&self, client: Option<&str>) -> Result<Vec<ConnectionRow>> {
         let mut statement = self.conn.prepare(
             "SELECT id, client, name, provider, account_id, account_name, base_url, created_at,
-                    settings, auth_mode, every_secs, timeout_secs, retry_secs
+                    settings, auth_mode, every_secs, timeout_secs, retry_secs, auth_url
              FROM connections WHERE ?1 IS NULL OR client = ?1 ORDER BY id",
         )?;
         let rows = statement.query_map([client], connection_row)?;
@@ -539,13 +542,14 @@ impl Store {
         tx.execute(
             "INSERT INTO connections
                  (id, client, name, provider, account_id, account_name, base_url, created_at,
-                  updated_at, settings, auth_mode, every_secs, timeout_secs, retry_secs)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13)
+                  updated_at, settings, auth_mode, every_secs, timeout_secs, retry_secs, auth_url)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
              ON CONFLICT(id) DO UPDATE SET account_id = excluded.account_id,
                  account_name = excluded.account_name, base_url = excluded.base_url,
                  updated_at = excluded.updated_at, settings = excluded.settings,
                  auth_mode = excluded.auth_mode, every_secs = excluded.every_secs,
-                 timeout_secs = excluded.timeout_secs, retry_secs = excluded.retry_secs",
+                 timeout_secs = excluded.timeout_secs, retry_secs = excluded.retry_secs,
+                 auth_url = excluded.auth_url",
             params![
                 row.id.as_str(),
                 row.id.client(),
@@ -565,7 +569,8 @@ impl Store {
                 row.auth_mode,
                 row.schedule.every_secs,
                 row.schedule.timeout_secs,
-                row.schedule.retry_secs
+                row.schedule.retry_secs,
+                row.auth_url
             ],
         )?;
         audit(
@@ -1312,6 +1317,7 @@ fn connection_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ConnectionRow> {
             timeout_secs: row.get(11)?,
             retry_secs: row.get(12)?,
         },
+        auth_url: row.get(13)?,
     })
 }
 

@@ -1284,3 +1284,61 @@ fn salesforce_amounts_are_exact_in_the_orgs_currency_and_deleted_records_leave()
         );
     }
 }
+
+/// A connection whose secret is gone (a new keychain, a reset) is told the command that
+/// connects it again, whole: the `--auth-url` it signed in at (a Salesforce sandbox org's
+/// `test.salesforce.com`, a My Domain) is kept with the connection, not only in the lost
+/// secret, and the base URL the sign-in gives is not pinned. That command, run, works.
+#[test]
+fn a_connection_whose_secret_is_gone_is_given_the_whole_command_again() {
+    require_keychain();
+    let sandbox = Sandbox::start(50, 0);
+    let home = Home::new();
+    let (login, client_id, secret) = salesforce_app(&sandbox);
+    let set = format!("client_id={client_id}");
+    assert_success(&home.run_with_stdin(
+        &[
+            "connect",
+            "salesforce",
+            "--client",
+            "acme",
+            "--auth",
+            "client",
+            "--set",
+            &set,
+            "--auth-url",
+            &login,
+            "--token-stdin",
+        ],
+        &secret,
+    ));
+    let account = format!("{}:acme/salesforce", home.profile());
+    let cleared = std::process::Command::new("secret-tool")
+        .args(["clear", "service", "inlet", "username", &account])
+        .output()
+        .expect("secret-tool");
+    assert!(cleared.status.success(), "{cleared:?}");
+
+    let refused = home.run(&["fetch", "acme/salesforce"]);
+    assert_code(&refused, 4);
+    let said = text(&refused);
+    let expected = format!(
+        "inlet connect salesforce --client acme --name salesforce --auth client --set {set} --set currency=USD --auth-url {login}"
+    );
+    assert!(said.contains(&expected), "{said}");
+    assert!(!said.contains("--base-url"), "{said}");
+    let status = home.json(&["status", "acme/salesforce"], 0);
+    assert!(
+        status.to_string().contains(&expected),
+        "status gives the same command: {status}"
+    );
+
+    // The command as given (with the secret on stdin) connects it again.
+    let words: Vec<&str> = expected
+        .split(' ')
+        .skip(1)
+        .chain(["--token-stdin"])
+        .collect();
+    assert_success(&home.run_with_stdin(&words, &secret));
+    assert_success(&home.run(&["fetch", "acme/salesforce"]));
+}
